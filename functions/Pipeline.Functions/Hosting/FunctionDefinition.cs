@@ -1,0 +1,51 @@
+namespace Pipeline.Functions.Hosting;
+
+/// <summary>
+/// The single declaration of a function: what triggers it and where its outputs go. Both the Functions host
+/// (through the generated function.json) and the built-in local host read it; nothing else describes a function.
+/// </summary>
+public sealed record FunctionDefinition(string Name, FunctionTrigger Trigger, IReadOnlyList<QueueOutput> QueueOutputs)
+{
+    public static FunctionDefinition Http(string name, string route, string[] methods, AuthLevel authLevel = AuthLevel.Anonymous,
+        params QueueOutput[] outputs) =>
+        new(name, new HttpTrigger(route, methods, authLevel), outputs);
+
+    public static FunctionDefinition Queue(string name, string queueName, params QueueOutput[] outputs) =>
+        new(name, new QueueTrigger(queueName), outputs);
+
+    public static FunctionDefinition Timer(string name, string scheduleSetting, string defaultSchedule, params QueueOutput[] outputs) =>
+        new(name, new TimerTrigger(scheduleSetting, defaultSchedule), outputs);
+}
+
+public enum AuthLevel { Anonymous, Function, Admin }
+
+public abstract record FunctionTrigger
+{
+    /// <summary>The binding name under which the trigger's payload arrives in <c>Data</c>.</summary>
+    public abstract string BindingName { get; }
+}
+
+/// <param name="Route">Route under the <c>api</c> prefix, in the Functions route-template syntax.</param>
+public sealed record HttpTrigger(string Route, string[] Methods, AuthLevel AuthLevel) : FunctionTrigger
+{
+    public const string ResponseBindingName = "res";
+    public override string BindingName => "req";
+
+    public bool Allows(string method) => Methods.Any(m => string.Equals(m, method, StringComparison.OrdinalIgnoreCase));
+}
+
+public sealed record QueueTrigger(string QueueName) : FunctionTrigger
+{
+    public override string BindingName => "message";
+}
+
+/// <param name="ScheduleSetting">App setting that overrides the schedule; the Functions host reads it as <c>%Setting%</c>.</param>
+/// <param name="DefaultSchedule">Six-field NCRONTAB expression used when the setting is absent.</param>
+public sealed record TimerTrigger(string ScheduleSetting, string DefaultSchedule) : FunctionTrigger
+{
+    public override string BindingName => "timer";
+}
+
+/// <param name="BindingName">Key under <c>Outputs</c> in the custom-handler response.</param>
+/// <param name="QueueName">Service Bus queue in Azure; Azurite storage queue of the same name locally.</param>
+public sealed record QueueOutput(string BindingName, string QueueName);

@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace Pipeline.Functions.Hosting;
+
+/// <summary>
+/// Runs a function for either host. The custom-handler endpoint reaches it after decoding the host's JSON
+/// payload; the local host reaches it directly. Rules stay in the functions; this only runs and times them.
+/// </summary>
+public sealed class FunctionDispatcher(FunctionCatalog catalog, ILogger<FunctionDispatcher> logger)
+{
+    public FunctionCatalog Catalog => catalog;
+
+    public async Task<InvocationResult> RunAsync(IFunction function, Invocation invocation, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var result = await function.InvokeAsync(invocation, cancellationToken);
+            logger.LogDebug("{Function} done in {Elapsed} ms", function.Definition.Name,
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return result;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Failures are expected (a destination is down) and retried, so one line each; the stack only at Debug.
+            logger.LogWarning("{Function} failed (delivery {DeliveryCount}, message {MessageId}): {Error}",
+                function.Definition.Name, invocation.DeliveryCount, invocation.MessageId, $"{ex.GetType().Name}: {ex.Message}");
+            logger.LogDebug(ex, "{Function} failure detail", function.Definition.Name);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+
+namespace Pipeline.Functions.Hosting;
+
+/// <summary>What a function receives, whichever host delivered it.</summary>
+public sealed class Invocation
+{
+    public required string FunctionName { get; init; }
+
+    /// <summary>Set for HTTP-triggered functions.</summary>
+    public HttpRequestData? Request { get; init; }
+
+    /// <summary>Set for queue-triggered functions: the message body as JSON text.</summary>
+    public string? Message { get; init; }
+
+    /// <summary>How many times this message has been delivered, this delivery included (1 on the first).</summary>
+    public int DeliveryCount { get; init; } = 1;
+
+    public string? MessageId { get; init; }
+}
+
+public sealed class HttpRequestData
+{
+    public required string Method { get; init; }
+    public required string Url { get; init; }
+    public IReadOnlyDictionary<string, string> RouteParams { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Query values; repeated keys keep every value in order.</summary>
+    public IReadOnlyDictionary<string, string[]> Query { get; init; } = new Dictionary<string, string[]>();
+
+    public IReadOnlyDictionary<string, string[]> Headers { get; init; } =
+        new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+
+    public string Body { get; init; } = "";
+
+    public string? Header(string name) => Headers.TryGetValue(name, out var values) && values.Length > 0 ? values[0] : null;
+}
+
+public sealed record HttpResponseData(int StatusCode, string Body, string ContentType = "application/json")
+{
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>What a function produces: an HTTP response (HTTP functions), queue messages per output binding, logs.</summary>
+public sealed class InvocationResult
+{
+    public HttpResponseData? Response { get; init; }
+
+    /// <summary>Messages per output binding name, each a JSON document.</summary>
+    public Dictionary<string, List<JsonElement>> Messages { get; } = new();
+
+    public List<string> Logs { get; } = new();
+
+    public static InvocationResult Http(HttpResponseData response) => new() { Response = response };
+
+    public static InvocationResult Done() => new();
+
+    public InvocationResult Send(QueueOutput output, JsonElement message)
+    {
+        if (!Messages.TryGetValue(output.BindingName, out var list))
+            Messages[output.BindingName] = list = new List<JsonElement>();
+        list.Add(message);
+        return this;
+    }
+
+    public InvocationResult Log(string line)
+    {
+        Logs.Add(line);
+        return this;
+    }
+}

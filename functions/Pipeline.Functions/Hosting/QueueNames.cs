@@ -1,0 +1,11 @@
+namespace Pipeline.Functions.Hosting;
+
+/// <summary>Service Bus queue names (Azurite storage queues of the same names locally).</summary>
+public static class QueueNames
+{
+    public const string Events = "events";
+    public const string Intercom = "intercom";
+    public const string IAdvize = "iadvize";
+
+    public static string Poison(string queue) => queue + "-poison";
+}

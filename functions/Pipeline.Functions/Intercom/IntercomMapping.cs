@@ -1,0 +1,127 @@
+using System.Text.Json;
+using Pipeline.Functions.Envelope;
+
+namespace Pipeline.Functions.Intercom;
+
+/// <summary>An update of one Intercom company: its <c>company_id</c> and custom attributes (name → JSON value).</summary>
+public sealed record CompanyUpdate(string CompanyId, IReadOnlyDictionary<string, JsonElement> Attributes)
+{
+    public string ToJson() => Hosting.RequestBodies.Json(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("company_id", CompanyId);
+        w.WriteStartObject("custom_attributes");
+        foreach (var (name, value) in Attributes)
+        {
+            w.WritePropertyName(name);
+            value.WriteTo(w);
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
+}
+
+/// <summary>
+/// How a push event becomes Intercom company attributes (the README's mapping table). Each site is a company
+/// whose attributes hold the latest value of every segment: dates as Unix timestamps, statuses as booleans,
+/// money as a number plus a currency attribute, statistics under the <c>stats_</c> prefix.
+/// </summary>
+public static class IntercomMapping
+{
+    public const string StatisticsPrefix = "stats_";
+
+    public static CompanyUpdate? ToCompanyUpdate(EventEnvelope envelope)
+    {
+        if (!envelope.Type.StartsWith("push.", StringComparison.Ordinal)) return null;
+        var segment = PushSegments.Find(envelope.Type["push.".Length..]);
+        var siteId = Subjects.SiteId(envelope.Subject);
+        if (segment is null || siteId is null) return null;
+
+        var attributes = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        switch (segment.Name)
+        {
+            case "payment_activated" or "payment_deactivated":
+                attributes["payment_active"] = Bool(segment.Name == "payment_activated");
+                break;
+            case "plugin_activated" or "plugin_deactivated":
+                attributes["plugin_active"] = Bool(segment.Name == "plugin_activated");
+                break;
+            default:
+                foreach (var field in segment.Fields)
+                    if (field.Name != PushSegments.SiteId) MapField(segment, field, envelope.Data, attributes);
+                break;
+        }
+        return new CompanyUpdate(siteId, attributes);
+    }
+
+    /// <summary>The attribute names a segment writes, with Intercom data types (for creating the data attributes).</summary>
+    public static IEnumerable<(string Name, string DataType)> AttributesOf(PushSegment segment)
+    {
+        switch (segment.Name)
+        {
+            case "payment_activated" or "payment_deactivated":
+                yield return ("payment_active", "boolean");
+                yield break;
+            case "plugin_activated" or "plugin_deactivated":
+                yield return ("plugin_active", "boolean");
+                yield break;
+        }
+        foreach (var field in segment.Fields.Where(f => f.Name != PushSegments.SiteId))
+        {
+            var name = AttributeName(segment, field);
+            switch (field.Kind)
+            {
+                case FieldKind.Integer: yield return (name, "integer"); break;
+                case FieldKind.Number or FieldKind.Duration: yield return (name, "float"); break;
+                case FieldKind.Date: yield return (name, "date"); break;
+                case FieldKind.Money:
+                    yield return (name, "float");
+                    yield return (name + "_currency", "string");
+                    break;
+                case FieldKind.DaysOrDate:
+                    yield return (name, "integer");
+                    yield return ("trial_ends_at", "date");
+                    break;
+                default: yield return (name, "string"); break;
+            }
+        }
+    }
+
+    private static void MapField(PushSegment segment, FieldSpec field, JsonElement data, Dictionary<string, JsonElement> attributes)
+    {
+        var name = AttributeName(segment, field);
+        if (field.Kind == FieldKind.DaysOrDate && data.TryGetProperty("trial_ends_at", out var ends))
+        {
+            attributes["trial_ends_at"] = UnixSeconds(ends);
+            return;
+        }
+        if (!data.TryGetProperty(field.Name, out var value)) return;
+        switch (field.Kind)
+        {
+            case FieldKind.Date:
+                attributes[name] = UnixSeconds(value);
+                break;
+            case FieldKind.Money:
+                attributes[name] = value.GetProperty("amount").Clone();
+                if (value.GetProperty("currency") is { ValueKind: JsonValueKind.String } currency)
+                    attributes[name + "_currency"] = currency.Clone();
+                break;
+            default:
+                attributes[name] = value.Clone();
+                break;
+        }
+    }
+
+    /// <summary>Statistics go under one prefix; dates get Intercom's <c>_at</c> suffix so they show as dates.</summary>
+    public static string AttributeName(PushSegment segment, FieldSpec field)
+    {
+        if (segment.Name == "statistics") return StatisticsPrefix + field.Name;
+        return field.Kind == FieldKind.Date ? field.Name + "_at" : field.Name;
+    }
+
+    private static JsonElement UnixSeconds(JsonElement isoDate) =>
+        JsonSerializer.SerializeToElement(DateTimeOffset.Parse(isoDate.GetString()!, System.Globalization.CultureInfo.InvariantCulture)
+            .ToUnixTimeSeconds(), PipelineJson.Default.Int64);
+
+    private static JsonElement Bool(bool value) => JsonSerializer.SerializeToElement(value, PipelineJson.Default.Boolean);
+}

@@ -1,0 +1,14 @@
+namespace Pipeline.Functions.Intercom;
+
+/// <summary>Settings under <c>Intercom__*</c>.</summary>
+public sealed class IntercomOptions
+{
+    public const string Section = "Intercom";
+
+    public string BaseUrl { get; set; } = "https://api.intercom.io";
+    public string? AccessToken { get; set; }
+    public string ApiVersion { get; set; } = "2.11";
+    public int TimeoutSeconds { get; set; } = 10;
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(AccessToken);
+}

@@ -1,0 +1,29 @@
+namespace Pipeline.Functions.LocalHost;
+
+/// <summary>Settings under <c>LocalHost__*</c>: how the built-in host plays the Functions host's part.</summary>
+public sealed class LocalHostOptions
+{
+    public const string Section = "LocalHost";
+
+    /// <summary>Deliveries before a message moves to <c>&lt;queue&gt;-poison</c> (Service Bus's default is 10).</summary>
+    public int MaxDeliveryCount { get; set; } = 10;
+
+    /// <summary>How long a received message stays invisible to other receivers while it is processed.</summary>
+    public int VisibilityTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>First redelivery delay after a failure; doubles each time, up to <see cref="MaxRetryDelaySeconds"/>.</summary>
+    public double RetryDelaySeconds { get; set; } = 1;
+
+    public double MaxRetryDelaySeconds { get; set; } = 30;
+
+    /// <summary>Receive loops per queue; each takes up to <see cref="BatchSize"/> messages and runs them concurrently.</summary>
+    public int ReceiversPerQueue { get; set; } = 2;
+
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>Largest HTTP body the host accepts before a function sees it (functions set tighter limits).</summary>
+    public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    public TimeSpan RetryDelay(int deliveryCount) =>
+        TimeSpan.FromSeconds(Math.Min(MaxRetryDelaySeconds, RetryDelaySeconds * Math.Pow(2, Math.Max(0, deliveryCount - 1))));
+}

@@ -1,0 +1,108 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.Extensions.Options;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.LocalHost;
+
+/// <summary>
+/// Public routes under <c>/api/</c>, as the Functions host would expose them: each HTTP function's route becomes an
+/// invocation, and its queue outputs are written before the caller gets the answer, so an accepted event is on
+/// its queue by the time the caller sees 200.
+/// </summary>
+public static class LocalHttpRoutes
+{
+    public static void MapLocalHttpFunctions(this IEndpointRouteBuilder app, FunctionCatalog catalog)
+    {
+        foreach (var (function, trigger) in catalog.WithTrigger<HttpTrigger>())
+        {
+            app.Map("/api/" + trigger.Route, context => InvokeAsync(context, function, trigger))
+                .WithDisplayName(function.Definition.Name);
+        }
+    }
+
+    private static async Task InvokeAsync(HttpContext context, IFunction function, HttpTrigger trigger)
+    {
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<IOptions<LocalHostOptions>>().Value;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LocalHttpRoutes));
+        var cancellationToken = context.RequestAborted;
+
+        if (!trigger.Allows(context.Request.Method))
+        {
+            context.Response.Headers.Allow = string.Join(", ", trigger.Methods.Select(m => m.ToUpperInvariant()));
+            await WriteAsync(context, new HttpResponseData(405,
+                $$"""{"code":"405","message":"method {{context.Request.Method}} is not allowed here; use {{context.Response.Headers.Allow}}"}"""));
+            return;
+        }
+
+        var body = await ReadBodyAsync(context.Request, options.MaxRequestBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            await WriteAsync(context, new HttpResponseData(413,
+                $$"""{"code":"413","message":"body is larger than {{options.MaxRequestBodyBytes}} bytes"}"""));
+            return;
+        }
+
+        var invocation = new Invocation
+        {
+            FunctionName = function.Definition.Name,
+            Request = new HttpRequestData
+            {
+                Method = context.Request.Method,
+                Url = context.Request.GetEncodedUrl(),
+                RouteParams = context.Request.RouteValues.ToDictionary(kv => kv.Key, kv => kv.Value?.ToString() ?? "",
+                    StringComparer.OrdinalIgnoreCase),
+                Query = context.Request.Query.ToDictionary(kv => kv.Key, kv => kv.Value.Select(v => v ?? "").ToArray(),
+                    StringComparer.Ordinal),
+                Headers = context.Request.Headers.ToDictionary(kv => kv.Key, kv => kv.Value.Select(v => v ?? "").ToArray(),
+                    StringComparer.OrdinalIgnoreCase),
+                Body = body,
+            },
+        };
+
+        var dispatcher = services.GetRequiredService<FunctionDispatcher>();
+        var result = await dispatcher.RunAsync(function, invocation, cancellationToken);
+        try
+        {
+            await services.GetRequiredService<QueueOutputSender>().SendAsync(function.Definition, result, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Nothing was accepted: the caller is told to try again rather than given a 200 for a lost event.
+            logger.LogError(ex, "{Function}: could not write its queue outputs", function.Definition.Name);
+            await WriteAsync(context, new HttpResponseData(503,
+                """{"code":"503","message":"the event could not be queued; storage is unavailable, try again"}""")
+            {
+                Headers = new Dictionary<string, string> { ["Retry-After"] = "5" },
+            });
+            return;
+        }
+        foreach (var line in result.Logs) logger.LogInformation("{Function}: {Line}", function.Definition.Name, line);
+        await WriteAsync(context, result.Response ?? new HttpResponseData(204, ""));
+    }
+
+    /// <returns>null when the body is larger than <paramref name="maxBytes"/>.</returns>
+    private static async Task<string?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes) return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static async Task WriteAsync(HttpContext context, HttpResponseData response)
+    {
+        context.Response.StatusCode = response.StatusCode;
+        foreach (var (name, value) in response.Headers) context.Response.Headers[name] = value;
+        if (response.Body.Length == 0) return;
+        context.Response.ContentType = response.ContentType;
+        await context.Response.WriteAsync(response.Body, context.RequestAborted);
+    }
+}

@@ -1,0 +1,61 @@
+using Cronos;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.LocalHost;
+
+/// <summary>
+/// Fires one timer function on its six-field NCRONTAB schedule (seconds first, as the Functions host reads it).
+/// A run that fails is logged and the next tick comes as scheduled, as with the Functions timer trigger.
+/// </summary>
+public sealed class TimerScheduler(
+    IFunction function,
+    FunctionDispatcher dispatcher,
+    QueueOutputSender outputs,
+    Storage.StorageReadiness storageReady,
+    IConfiguration configuration,
+    TimeProvider clock,
+    ILogger<TimerScheduler> logger)
+{
+    public static CronExpression ScheduleOf(TimerTrigger trigger, IConfiguration configuration)
+    {
+        var text = configuration[trigger.ScheduleSetting] is { Length: > 0 } configured ? configured : trigger.DefaultSchedule;
+        return CronExpression.Parse(text, CronFormat.IncludeSeconds);
+    }
+
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var trigger = (TimerTrigger)function.Definition.Trigger;
+        var schedule = ScheduleOf(trigger, configuration);
+        try
+        {
+            await storageReady.Ready.WaitAsync(stoppingToken);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var now = clock.GetUtcNow();
+                var next = schedule.GetNextOccurrence(now, TimeZoneInfo.Utc);
+                if (next is null) return;
+                await Task.Delay(next.Value - now, clock, stoppingToken);
+                await RunOnceAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task RunOnceAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var invocation = new Invocation { FunctionName = function.Definition.Name };
+            var result = await dispatcher.RunAsync(function, invocation, stoppingToken);
+            await outputs.SendAsync(function.Definition, result, stoppingToken);
+            foreach (var line in result.Logs) logger.LogInformation("{Function}: {Line}", function.Definition.Name, line);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Timer {Function} failed; it runs again at its next tick", function.Definition.Name);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+namespace Pipeline.Functions.Storage;
+
+/// <summary>
+/// Creates the tables (and, for the local host, the queues) once storage answers. Start-up does not wait for
+/// it: health reports 503 until storage is reachable, and the listeners start receiving once queues exist.
+/// </summary>
+public sealed class StorageInitializer(
+    StorageAccount storage,
+    QueueProvisioning queues,
+    StorageReadiness readiness,
+    ILogger<StorageInitializer> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                foreach (var table in TableNames.All)
+                    await storage.Tables.CreateTableIfNotExistsAsync(table, stoppingToken);
+                foreach (var queue in queues.Queues)
+                    await storage.Queues.GetQueueClient(queue).CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                readiness.MarkReady();
+                logger.LogInformation("Storage ready: {Tables} tables, {Queues} queues", TableNames.All.Length, queues.Queues.Count);
+                return;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Storage not reachable yet ({Message}); retrying in {Delay}", ex.Message, delay);
+                await Task.Delay(delay, stoppingToken);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5_000));
+            }
+        }
+    }
+}
+
+/// <summary>Storage queues to create at start: the local host's stand-ins for Service Bus; none in Azure, where infra makes them.</summary>
+public sealed record QueueProvisioning(IReadOnlyCollection<string> Queues);
+
+/// <summary>Completes once the tables and queues exist; health and the listeners wait on it.</summary>
+public sealed class StorageReadiness
+{
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Ready => _ready.Task;
+
+    public void MarkReady() => _ready.TrySetResult();
+}

@@ -1,0 +1,134 @@
+namespace Pipeline.IntegrationTests;
+
+/// <summary>
+/// The app as the Azure Functions host sees it: a real Kestrel on FUNCTIONS_CUSTOMHANDLER_PORT, sent the
+/// payload shapes of the custom-handler protocol notes (§1–§3).
+/// </summary>
+public sealed class CustomHandlerProtocolTests : IAsyncLifetime
+{
+    private Azurite _azurite = null!;
+    private IntercomStandIn _intercom = null!;
+    private PipelineHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _azurite = await Azurite.StartAsync();
+        _intercom = new IntercomStandIn();
+        _host = await PipelineHost.StartCustomHandlerAsync(PipelineHost.DefaultSettings(_azurite.ConnectionString, _intercom.Url));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _intercom.Dispose();
+        await _azurite.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Readiness_probe_on_root_answers()
+    {
+        var response = await _host.Client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Http_invocation_returns_res_and_the_queue_output_as_an_object()
+    {
+        var payload = """
+        { "Data": { "req": { "Url": "http://localhost:7071/api/push/cart_recovered", "Method": "POST", "Query": {},
+            "Headers": { "Content-Type": ["application/json"] }, "Params": { "segment": "cart_recovered" },
+            "Body": "{\"site_id\":\"42\",\"cart_recovered\":\"25\"}" } },
+          "Metadata": { "sys": { "MethodName": "PushSegment", "UtcNow": "2026-11-22T10:00:00Z", "RandGuid": "0f8fad5b-d9cb-469f-a165-70867728950e" } } }
+        """;
+
+        var (status, contentType, body) = await Invoke("PushSegment", payload);
+
+        Assert.Equal(200, status);
+        Assert.StartsWith("application/json", contentType);
+        var res = body.GetProperty("Outputs").GetProperty("res");
+        Assert.Equal(200, res.GetProperty("statusCode").GetInt32());
+        Assert.Equal("""{"code":"200","message":"ok"}""", res.GetProperty("body").GetString());
+        Assert.Equal("application/json", res.GetProperty("headers").GetProperty("Content-Type").GetString());
+        var message = body.GetProperty("Outputs").GetProperty("events");
+        Assert.Equal(JsonValueKind.Object, message.ValueKind); // never a bare string the host could take for base64
+        Assert.Equal("push.cart_recovered", message.GetProperty("type").GetString());
+        Assert.Equal(25, message.GetProperty("data").GetProperty("cart_recovered").GetInt32());
+        Assert.Equal(JsonValueKind.Array, body.GetProperty("Logs").ValueKind);
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("ReturnValue").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_caller_error_is_a_successful_invocation_carrying_a_4xx()
+    {
+        var payload = """
+        { "Data": { "req": { "Url": "http://x/api/push/cart_recovered", "Method": "POST", "Query": "{}",
+            "Headers": {}, "Params": { "segment": "cart_recovered" }, "Body": "{\"site_id\":\"42\"}" } }, "Metadata": {} }
+        """;
+
+        var (status, _, body) = await Invoke("PushSegment", payload);
+
+        Assert.Equal(200, status);
+        var res = body.GetProperty("Outputs").GetProperty("res");
+        Assert.Equal(400, res.GetProperty("statusCode").GetInt32());
+        Assert.Contains("cart_recovered", res.GetProperty("body").GetString());
+        Assert.False(body.GetProperty("Outputs").TryGetProperty("events", out _));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Queue_invocation_accepts_the_message_as_json_text_or_encoded_twice(bool encodedTwice)
+    {
+        var envelope = """{"id":"01938a5e-0000-7000-8000-000000000001","type":"push.cart_recovered","source":"t","subject":"site:77","receivedAt":"2026-11-22T10:00:00+00:00","data":{"site_id":"77","cart_recovered":1},"schemaVersion":1}""";
+        var message = JsonSerializer.Serialize(envelope);
+        if (encodedTwice) message = JsonSerializer.Serialize(message);
+        var payload = $$"""{ "Data": { "message": {{message}} }, "Metadata": { "DeliveryCount": 1, "MessageId": "m-1" } }""";
+
+        var (status, _, body) = await Invoke("RecordEvent", payload);
+
+        Assert.Equal(200, status);
+        var forwarded = body.GetProperty("Outputs").GetProperty("intercom");
+        Assert.Equal("01938a5e-0000-7000-8000-000000000001", forwarded.GetProperty("id").GetString());
+        Assert.Contains(body.GetProperty("Logs").EnumerateArray(), l => l.GetString()!.Contains("01938a5e"));
+    }
+
+    [Fact]
+    public async Task A_failing_queue_invocation_answers_non_2xx_so_the_host_redelivers()
+    {
+        _intercom.Fail("88", 503);
+        var envelope = """{"id":"01938a5e-0000-7000-8000-000000000088","type":"push.cart_recovered","source":"t","subject":"site:88","receivedAt":"2026-11-22T10:00:00+00:00","data":{"site_id":"88","cart_recovered":1},"schemaVersion":1}""";
+        var payload = $$"""{ "Data": { "message": {{JsonSerializer.Serialize(envelope)}} }, "Metadata": { "DeliveryCount": 3 } }""";
+
+        var (status, contentType, body) = await Invoke("ForwardToIntercom", payload);
+
+        Assert.Equal(500, status);
+        Assert.StartsWith("application/json", contentType);
+        Assert.Contains("503", body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Unknown_functions_and_unreadable_payloads_are_rejected()
+    {
+        Assert.Equal(404, (await Invoke("NoSuchFunction", "{}")).Status);
+        Assert.Equal(400, (await Invoke("PushSegment", "{not json")).Status);
+        Assert.Equal(400, (await Invoke("PushSegment", """{"Data":{}}""")).Status);
+    }
+
+    [Fact]
+    public async Task Function_names_match_case_insensitively_as_the_host_sends_them()
+    {
+        var payload = """{ "Data": { "req": { "Url": "http://x/api/health", "Method": "GET", "Headers": {}, "Params": {} } }, "Metadata": {} }""";
+
+        var (status, _, body) = await Invoke("health", payload);
+
+        Assert.Equal(200, status);
+        Assert.Contains(body.GetProperty("Outputs").GetProperty("res").GetProperty("statusCode").GetInt32(), new[] { 200, 503 });
+    }
+
+    private async Task<(int Status, string ContentType, JsonElement Body)> Invoke(string function, string payload)
+    {
+        var response = await _host.Client.PostAsync("/" + function, new StringContent(payload, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, response.Content.Headers.ContentType?.ToString() ?? "", JsonDocument.Parse(text).RootElement);
+    }
+}

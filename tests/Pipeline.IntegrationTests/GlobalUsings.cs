@@ -1,0 +1,5 @@
+global using System.Net;
+global using System.Text;
+global using System.Text.Json;
+global using Pipeline.IntegrationTests.Infrastructure;
+global using Xunit;

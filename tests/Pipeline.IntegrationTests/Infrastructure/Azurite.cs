@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace Pipeline.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A fresh in-memory Azurite from the repository's npm install, on free ports. Fresh matters: Azurite's queue
+/// reads slow down with every message it stores, across all queues (design §9).
+/// </summary>
+public sealed class Azurite : IAsyncDisposable
+{
+    private const string AccountKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private Azurite(Process process, int queuePort, int tablePort)
+    {
+        _process = process;
+        QueuePort = queuePort;
+        TablePort = tablePort;
+    }
+
+    public int QueuePort { get; }
+    public int TablePort { get; }
+
+    public string ConnectionString =>
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+        $"AccountKey={AccountKey};" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
+
+    public static async Task<Azurite> StartAsync()
+    {
+        var root = RepositoryRoot.Find();
+        var script = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
+        if (!File.Exists(script))
+            throw new InvalidOperationException($"Azurite is not installed at {script}: run 'npm ci' in the repository root.");
+
+        var (blobPort, queuePort, tablePort) = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
+        var start = new ProcessStartInfo("node")
+        {
+            ArgumentList =
+            {
+                script, "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl",
+                "--blobPort", blobPort.ToString(), "--queuePort", queuePort.ToString(), "--tablePort", tablePort.ToString(),
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start node");
+        var azurite = new Azurite(process, queuePort, tablePort);
+        process.OutputDataReceived += (_, e) => { lock (azurite._output) azurite._output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (azurite._output) azurite._output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await Accepts(queuePort) && await Accepts(tablePort)))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                await azurite.DisposeAsync();
+                throw new InvalidOperationException($"Azurite did not start: {azurite._output}");
+            }
+            await Task.Delay(100);
+        }
+        return azurite;
+    }
+
+    private static async Task<bool> Accepts(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
+
+public static class RepositoryRoot
+{
+    public static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Functions.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("Functions.sln not found above the test binaries");
+    }
+}

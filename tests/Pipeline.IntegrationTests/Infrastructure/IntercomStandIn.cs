@@ -1,0 +1,53 @@
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Pipeline.IntegrationTests.Infrastructure;
+
+/// <summary>A WireMock.Net stand-in for the Intercom REST API, answering 200 to company upserts unless told otherwise.</summary>
+public sealed class IntercomStandIn : IDisposable
+{
+    public WireMockServer Server { get; } = WireMockServer.Start();
+
+    public IntercomStandIn()
+    {
+        Server.Given(Request.Create().WithPath("/companies").UsingPost())
+            .AtPriority(100)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"type":"company","id":"6f1e"}"""));
+    }
+
+    public string Url => Server.Url!;
+
+    /// <summary>Company upserts received for one company id, in arrival order.</summary>
+    public IReadOnlyList<JsonElement> CompanyCalls(string companyId) =>
+        Server.LogEntries
+            .Where(e => e.RequestMessage?.Path == "/companies" && e.RequestMessage.Method == "POST")
+            .Select(e => JsonDocument.Parse(e.RequestMessage!.Body ?? "{}").RootElement)
+            .Where(b => b.TryGetProperty("company_id", out var id) && id.GetString() == companyId)
+            .ToList();
+
+    /// <summary>Answers every upsert for this company with <paramref name="status"/>.</summary>
+    public void Fail(string companyId, int status, string body = """{"type":"error.list","errors":[{"code":"server_error","message":"boom"}]}""") =>
+        Server.Given(Request.Create().WithPath("/companies").UsingPost().WithBody(b => b?.Contains($"\"company_id\":\"{companyId}\"") == true))
+            .AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
+
+    /// <summary>The first upsert for this company gets <paramref name="firstStatus"/> (or a delay), every later one 200.</summary>
+    public void FailOnce(string companyId, int firstStatus, TimeSpan? firstDelay = null)
+    {
+        var scenario = "once-" + companyId;
+        var first = Response.Create().WithStatusCode(firstStatus).WithBody("""{"type":"error.list","errors":[{"code":"service_unavailable"}]}""");
+        if (firstDelay is { } delay) first = first.WithDelay(delay);
+        Server.Given(Request.Create().WithPath("/companies").UsingPost().WithBody(b => b?.Contains($"\"company_id\":\"{companyId}\"") == true))
+            .AtPriority(1)
+            .InScenario(scenario).WillSetStateTo("failed-once")
+            .RespondWith(first);
+        Server.Given(Request.Create().WithPath("/companies").UsingPost().WithBody(b => b?.Contains($"\"company_id\":\"{companyId}\"") == true))
+            .AtPriority(1)
+            .InScenario(scenario).WhenStateIs("failed-once")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"type":"company"}"""));
+    }
+
+    public void Dispose() => Server.Stop();
+}

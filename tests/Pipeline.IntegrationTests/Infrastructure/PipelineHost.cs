@@ -1,0 +1,75 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Pipeline.Functions;
+
+namespace Pipeline.IntegrationTests.Infrastructure;
+
+/// <summary>The real app, in local-host or custom-handler mode, on a free port, against a given Azurite.</summary>
+public sealed class PipelineHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private PipelineHost(WebApplication app, int port, string connectionString)
+    {
+        _app = app;
+        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+        Storage = connectionString;
+    }
+
+    public HttpClient Client { get; }
+    public string Storage { get; }
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Settings every test host shares: short retry delays, so redelivery tests run in seconds.</summary>
+    public static Dictionary<string, string?> DefaultSettings(string storage, string? intercomUrl) => new()
+    {
+        ["AzureWebJobsStorage"] = storage,
+        ["Intercom:BaseUrl"] = intercomUrl ?? "http://127.0.0.1:9",
+        ["Intercom:AccessToken"] = intercomUrl is null ? null : "test-token",
+        ["Intercom:TimeoutSeconds"] = "2",
+        ["LocalHost:MaxDeliveryCount"] = "4",
+        ["LocalHost:RetryDelaySeconds"] = "0.2",
+        ["LocalHost:MaxRetryDelaySeconds"] = "0.5",
+        ["LocalHost:VisibilityTimeoutSeconds"] = "30",
+    };
+
+    public static async Task<PipelineHost> StartLocalAsync(Dictionary<string, string?> settings)
+    {
+        var port = FreePorts.Next();
+        settings["PORT"] = port.ToString();
+        return await StartAsync(settings, port);
+    }
+
+    public static async Task<PipelineHost> StartCustomHandlerAsync(Dictionary<string, string?> settings)
+    {
+        var port = FreePorts.Next();
+        settings["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString();
+        return await StartAsync(settings, port);
+    }
+
+    private static async Task<PipelineHost> StartAsync(Dictionary<string, string?> settings, int port)
+    {
+        var app = PipelineApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings));
+        await app.StartAsync();
+        return new PipelineHost(app, port, settings["AzureWebJobsStorage"]!);
+    }
+
+    public TableClient Table(string name) => new TableServiceClient(Storage).GetTableClient(name);
+
+    public QueueClient Queue(string name) =>
+        new QueueServiceClient(Storage, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None }).GetQueueClient(name);
+
+    public Task<HttpResponseMessage> PostJsonAsync(string path, string json) =>
+        Client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+
+    public async Task StopAsync() => await _app.StopAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

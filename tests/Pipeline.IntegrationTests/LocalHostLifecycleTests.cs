@@ -1,0 +1,78 @@
+using Pipeline.Functions.Storage;
+
+namespace Pipeline.IntegrationTests;
+
+/// <summary>Start-up, health and shutdown of the local host.</summary>
+public sealed class LocalHostLifecycleTests
+{
+    [Fact]
+    public async Task Health_is_503_until_storage_is_reachable()
+    {
+        var closedPort = FreePorts.Next();
+        var unreachable = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;" +
+                          $"QueueEndpoint=http://127.0.0.1:{closedPort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{closedPort}/devstoreaccount1;";
+        await using var host = await PipelineHost.StartLocalAsync(PipelineHost.DefaultSettings(unreachable, null));
+
+        var response = await host.Client.GetAsync("api/health");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("unhealthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Health_is_200_with_storage()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        await using var host = await PipelineHost.StartLocalAsync(PipelineHost.DefaultSettings(azurite.ConnectionString, null));
+
+        await Eventually.TrueAsync(async () => (await host.Client.GetAsync("api/health")).StatusCode == HttpStatusCode.OK,
+            "health reports 200");
+        var body = JsonDocument.Parse(await (await host.Client.GetAsync("api/health")).Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("healthy", body.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Without_an_Intercom_token_deliveries_are_skipped_and_events_still_recorded()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        using var intercom = new IntercomStandIn();
+        var settings = PipelineHost.DefaultSettings(azurite.ConnectionString, null);
+        settings["Intercom:BaseUrl"] = intercom.Url; // reachable, but no token: it must not be called
+        await using var host = await PipelineHost.StartLocalAsync(settings);
+
+        var response = await host.PostJsonAsync("api/push/cart_recovered", """{"site_id":"5","cart_recovered":"1"}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var deliveries = host.Table(TableNames.Deliveries);
+        await Eventually.TrueAsync(async () =>
+            await deliveries.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.RowKey == "intercom")
+                .AnyAsync(e => e.GetString("Status") == "Skipped"), "the delivery is recorded as skipped");
+        Assert.Empty(intercom.CompanyCalls("5"));
+        Assert.Single(await host.Table(TableNames.Events).QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == "site:5").ToListAsync());
+    }
+
+    [Fact]
+    public async Task Stopping_mid_flow_loses_nothing_and_a_restart_finishes_the_work()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        using var intercom = new IntercomStandIn();
+        intercom.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/companies").UsingPost())
+            .AtPriority(50)
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromMilliseconds(300)));
+        var settings = PipelineHost.DefaultSettings(azurite.ConnectionString, intercom.Url);
+        var sites = Enumerable.Range(0, 30).Select(i => $"shutdown-{i}").ToList();
+
+        var first = await PipelineHost.StartLocalAsync(new Dictionary<string, string?>(settings));
+        foreach (var site in sites)
+        {
+            var response = await first.PostJsonAsync("api/push/cart_recovered", $$"""{"site_id":"{{site}}","cart_recovered":"1"}""");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        await first.DisposeAsync(); // graceful stop while messages are queued and calls are in flight
+
+        await using var second = await PipelineHost.StartLocalAsync(new Dictionary<string, string?>(settings));
+        await Eventually.TrueAsync(() => sites.All(s => intercom.CompanyCalls(s).Count >= 1),
+            "every accepted push reaches Intercom after the restart", TimeSpan.FromSeconds(20));
+        Assert.All(sites, s => Assert.Single(intercom.CompanyCalls(s)));
+    }
+}

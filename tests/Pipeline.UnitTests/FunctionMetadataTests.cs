@@ -1,0 +1,102 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Functions;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.UnitTests;
+
+/// <summary>The function.json files the Functions host reads are generated from the C# declarations; these check them.</summary>
+public sealed class FunctionMetadataTests
+{
+    private static readonly FunctionCatalog Catalog = BuildCatalog();
+
+    private static FunctionCatalog BuildCatalog()
+    {
+        var app = PipelineApp.Build([], b => b.Configuration.AddInMemoryCollection(
+            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" }));
+        return app.Services.GetRequiredService<FunctionCatalog>();
+    }
+
+    public static TheoryData<string> FunctionNames() => new(Catalog.All.Select(f => f.Definition.Name));
+
+    private static JsonElement Bindings(string name) =>
+        JsonDocument.Parse(FunctionMetadataWriter.ToFunctionJson(Catalog.Find(name)!.Definition)).RootElement.GetProperty("bindings");
+
+    [Theory]
+    [MemberData(nameof(FunctionNames))]
+    public void Every_function_has_exactly_one_trigger_and_unique_binding_names(string name)
+    {
+        var bindings = Bindings(name).EnumerateArray().ToList();
+
+        Assert.Single(bindings, b => b.GetProperty("direction").GetString() == "in");
+        var names = bindings.Select(b => b.GetProperty("name").GetString()).ToList();
+        Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+    }
+
+    [Fact]
+    public void Push_is_an_anonymous_post_route_with_a_service_bus_output()
+    {
+        var bindings = Bindings("PushSegment");
+
+        Assert.Equal("httpTrigger", bindings[0].GetProperty("type").GetString());
+        Assert.Equal("anonymous", bindings[0].GetProperty("authLevel").GetString());
+        Assert.Equal(["post"], bindings[0].GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("push/{segment}", bindings[0].GetProperty("route").GetString());
+        Assert.Equal("res", bindings[1].GetProperty("name").GetString());
+        Assert.Equal("serviceBus", bindings[2].GetProperty("type").GetString());
+        Assert.Equal("events", bindings[2].GetProperty("queueName").GetString());
+        Assert.Equal("ServiceBusConnection", bindings[2].GetProperty("connection").GetString());
+    }
+
+    [Theory]
+    [InlineData("RecordEvent", "events")]
+    [InlineData("ForwardToIntercom", "intercom")]
+    public void Queue_functions_are_service_bus_triggers_that_auto_complete(string name, string queue)
+    {
+        var trigger = Bindings(name)[0];
+
+        Assert.Equal("serviceBusTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal(queue, trigger.GetProperty("queueName").GetString());
+        Assert.True(trigger.GetProperty("autoCompleteMessages").GetBoolean());
+    }
+
+    [Fact]
+    public void Metadata_is_written_one_folder_per_function()
+    {
+        var root = Directory.CreateTempSubdirectory("metadata").FullName;
+        try
+        {
+            var written = FunctionMetadataWriter.WriteAll(Catalog, root);
+
+            Assert.Equal(Catalog.All.Count(), written.Count);
+            foreach (var function in Catalog.All)
+            {
+                var path = Path.Combine(root, function.Definition.Name, "function.json");
+                Assert.True(JsonDocument.Parse(File.ReadAllText(path)).RootElement.TryGetProperty("bindings", out _));
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Host_json_runs_the_published_handler_as_a_custom_handler_with_bundle_4()
+    {
+        var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "host.json"))).RootElement;
+
+        Assert.Equal("2.0", hostJson.GetProperty("version").GetString());
+        var description = hostJson.GetProperty("customHandler").GetProperty("description");
+        Assert.Equal("Pipeline.Functions", Path.GetFileName(description.GetProperty("defaultExecutablePath").GetString()));
+        Assert.False(hostJson.GetProperty("customHandler").GetProperty("enableForwardingHttpRequest").GetBoolean());
+        Assert.Equal("[4.*, 5.0.0)", hostJson.GetProperty("extensionBundle").GetProperty("version").GetString());
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Functions.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Functions.sln not found");
+    }
+}
