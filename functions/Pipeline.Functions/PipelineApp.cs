@@ -24,6 +24,9 @@ public static class PipelineApp
         services.AddSingleton<IFunction, PushSegmentFunction>();
         services.AddSingleton<IFunction, RecordEventFunction>();
         services.AddSingleton<IFunction, ForwardToIntercomFunction>();
+        services.AddSingleton<IFunction, StartStatisticsSweepFunction>();
+        services.AddSingleton<IFunction, StatisticsSweepTimerFunction>();
+        services.AddSingleton<IFunction, RunStatisticsSweepPageFunction>();
     }
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -54,13 +57,20 @@ public static class PipelineApp
         services.AddSingleton<StorageAccount>();
         services.AddSingleton<EventLog>();
         services.AddSingleton<DeliveryLog>();
+        services.AddSingleton<SiteDirectory>();
         services.AddSingleton<StorageReadiness>();
         services.AddHostedService<StorageInitializer>();
 
         services.Configure<IntercomOptions>(configuration.GetSection(IntercomOptions.Section));
         services.AddHttpClient(IntercomClient.HttpClientName,
             (sp, http) => IntercomClient.Configure(http, sp.GetRequiredService<IOptions<IntercomOptions>>().Value));
+        services.AddSingleton<IntercomRateLimiter>();
         services.AddSingleton<IntercomClient>();
+        services.AddSingleton<CompanyUpdateCoalescer>();
+        services.AddSingleton<OwnerContacts>();
+        services.AddSingleton<IntercomSync>();
+        services.AddSingleton<StatisticsSweep>();
+        services.AddSingleton<DataAttributesCommand>();
 
         AddFunctions(services);
         services.AddSingleton<FunctionCatalog>();

@@ -1,14 +1,24 @@
 using Pipeline.Functions;
 using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Intercom;
 
-if (args is ["write-function-metadata", var appRoot, ..])
+// One-off commands use the app's services without starting it (no storage is touched).
+if (args is [("write-function-metadata" or "create-intercom-attributes") and var command, ..])
 {
-    // The declarations need the functions' instances, not storage: the app is built but never started.
-    await using var declarations = PipelineApp.Build([], builder =>
+    await using var app = PipelineApp.Build([], builder =>
         builder.Configuration[Pipeline.Functions.Storage.StorageAccount.ConnectionSetting] ??= "UseDevelopmentStorage=true");
-    foreach (var path in FunctionMetadataWriter.WriteAll(declarations.Services.GetRequiredService<FunctionCatalog>(), appRoot))
+    if (command == "create-intercom-attributes")
+        return await app.Services.GetRequiredService<DataAttributesCommand>().RunAsync(Console.Out, CancellationToken.None);
+
+    if (args.Length < 2)
+    {
+        Console.Error.WriteLine("usage: Pipeline.Functions write-function-metadata <app-root>");
+        return 2;
+    }
+    foreach (var path in FunctionMetadataWriter.WriteAll(app.Services.GetRequiredService<FunctionCatalog>(), args[1]))
         Console.WriteLine(path);
-    return;
+    return 0;
 }
 
 await PipelineApp.Build(args).RunAsync();
+return 0;

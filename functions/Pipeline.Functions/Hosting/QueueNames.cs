@@ -6,6 +6,7 @@ public static class QueueNames
     public const string Events = "events";
     public const string Intercom = "intercom";
     public const string IAdvize = "iadvize";
+    public const string StatisticsSweep = "statistics-sweep";
 
     public static string Poison(string queue) => queue + "-poison";
 }

@@ -8,10 +8,10 @@ namespace Pipeline.Functions.Intercom;
 /// <summary>
 /// The Intercom forwarder. A delivery record per event keeps each effect to once: a message whose delivery is
 /// done (delivered, refused for good, or skipped) makes no call. Transient failures throw, so the queue
-/// redelivers the message and finally dead-letters it with the reason; permanent ones are recorded, not retried.
+/// redelivers the message and finally dead-letters it with the reason; refusals are recorded, not retried.
 /// </summary>
-public sealed class ForwardToIntercomFunction(IntercomClient intercom, DeliveryLog deliveries, IOptions<IntercomOptions> options)
-    : IFunction
+public sealed class ForwardToIntercomFunction(IntercomSync sync, IntercomClient intercom, DeliveryLog deliveries,
+    IOptions<IntercomOptions> options) : IFunction
 {
     public const string Destination = "intercom";
 
@@ -20,8 +20,8 @@ public sealed class ForwardToIntercomFunction(IntercomClient intercom, DeliveryL
     public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
     {
         var envelope = EventEnvelope.Parse(invocation.Message!);
-        // Long enough for one call to time out; a forwarder that died mid-call is taken over after it.
-        var lease = TimeSpan.FromSeconds(options.Value.TimeoutSeconds * 2 + 5);
+        // Long enough for a few calls to time out; a forwarder that died mid-call is taken over after it.
+        var lease = TimeSpan.FromSeconds(options.Value.TimeoutSeconds * 4 + 5);
         var claim = await deliveries.ClaimAsync(envelope.Id, Destination, lease, cancellationToken);
         switch (claim)
         {
@@ -36,38 +36,32 @@ public sealed class ForwardToIntercomFunction(IntercomClient intercom, DeliveryL
         if (!intercom.IsConfigured)
             return await FinishAsync(envelope, DeliveryStatus.Skipped, attempt, null, "Intercom__AccessToken is not set", cancellationToken);
 
-        var update = IntercomMapping.ToCompanyUpdate(envelope);
-        if (update is null)
-            return await FinishAsync(envelope, DeliveryStatus.Skipped, attempt, null, $"no Intercom mapping for {envelope.Type}", cancellationToken);
-
-        IntercomResponse response;
+        string? summary;
         try
         {
-            response = await intercom.SendAsync(HttpMethod.Post, "companies", update.ToJson(), cancellationToken);
+            summary = await sync.ApplyAsync(envelope, cancellationToken);
         }
-        catch (IntercomUnavailableException ex)
+        catch (IntercomTransientException ex)
         {
             await deliveries.SaveAsync(envelope.Id, Destination, DeliveryStatus.Retrying, attempt, null, ex.Message, cancellationToken);
             throw;
         }
+        catch (IntercomRefusedException ex)
+        {
+            return await FinishAsync(envelope, DeliveryStatus.Failed, attempt, ex.Status, ex.Message, cancellationToken);
+        }
 
-        if (response.IsSuccess)
-            return await FinishAsync(envelope, DeliveryStatus.Delivered, attempt, response.Status, null, cancellationToken);
-
-        var error = response.Describe();
-        if (!response.IsTransient)
-            return await FinishAsync(envelope, DeliveryStatus.Failed, attempt, response.Status, error, cancellationToken);
-
-        await deliveries.SaveAsync(envelope.Id, Destination, DeliveryStatus.Retrying, attempt, response.Status, error, cancellationToken);
-        throw new IntercomTransientException($"Intercom answered {error}; will retry");
+        return summary is null
+            ? await FinishAsync(envelope, DeliveryStatus.Skipped, attempt, null, $"no Intercom mapping for {envelope.Type}", cancellationToken)
+            : await FinishAsync(envelope, DeliveryStatus.Delivered, attempt, 200, null, cancellationToken, summary);
     }
 
     private async Task<InvocationResult> FinishAsync(EventEnvelope envelope, DeliveryStatus status, int attempt, int? httpStatus,
-        string? error, CancellationToken cancellationToken)
+        string? error, CancellationToken cancellationToken, string? summary = null)
     {
         await deliveries.SaveAsync(envelope.Id, Destination, status, attempt, httpStatus, error, cancellationToken);
-        return InvocationResult.Done().Log($"{envelope.Type} {envelope.Id}: {status} for {Destination}" + (error is null ? "" : $" ({error})"));
+        var detail = error ?? summary;
+        return InvocationResult.Done().Log($"{envelope.Type} {envelope.Id}: {status} for {Destination}" +
+                                           (detail is null ? "" : $" ({detail})"));
     }
 }
-
-public sealed class IntercomTransientException(string message) : Exception(message);

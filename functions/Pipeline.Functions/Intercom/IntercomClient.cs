@@ -13,13 +13,18 @@ public sealed record IntercomResponse(int Status, string Body)
     /// <summary>Worth trying again later: throttled, timed out or a server error.</summary>
     public bool IsTransient => Status is 408 or 429 or >= 500;
 
+    public JsonElement Json()
+    {
+        using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(Body) ? "{}" : Body);
+        return document.RootElement.Clone();
+    }
+
     /// <summary>Intercom's error list (<c>{"type":"error.list","errors":[{code,message}]}</c>) as one line.</summary>
     public string Describe()
     {
         try
         {
-            using var document = JsonDocument.Parse(Body);
-            if (document.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
+            if (Json().TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
             {
                 return $"{Status}: " + string.Join("; ", errors.EnumerateArray().Select(e =>
                     $"{(e.TryGetProperty("code", out var c) ? c.GetString() : "error")}" +
@@ -32,13 +37,30 @@ public sealed record IntercomResponse(int Status, string Body)
         }
         return $"{Status}: {(Body.Length > 500 ? Body[..500] : Body)}";
     }
+
+    /// <summary>Throws for anything but success: transient failures to be retried, refusals to be recorded.</summary>
+    public IntercomResponse EnsureSuccess(string call)
+    {
+        if (IsSuccess) return this;
+        if (IsTransient) throw new IntercomTransientException($"{call}: Intercom answered {Describe()}; will retry");
+        throw new IntercomRefusedException(Status, $"{call}: {Describe()}");
+    }
 }
 
-/// <summary>A call that never got an answer (timeout, connection refused); always worth retrying.</summary>
-public sealed class IntercomUnavailableException(string message, Exception inner) : Exception(message, inner);
+/// <summary>Worth retrying: no answer (timeout, refused connection), a 5xx, 408 or 429.</summary>
+public sealed class IntercomTransientException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>The Intercom REST API, through one pooled HttpClient from IHttpClientFactory.</summary>
-public sealed class IntercomClient(IHttpClientFactory httpClients, IOptions<IntercomOptions> options)
+/// <summary>Intercom refused the call for good (a 4xx other than 408/429): recorded, never retried.</summary>
+public sealed class IntercomRefusedException(int status, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+}
+
+/// <summary>
+/// The Intercom REST API, through one pooled HttpClient from IHttpClientFactory. Every call waits for the
+/// workspace's rate limiter and reports the rate-limit headers back to it.
+/// </summary>
+public sealed class IntercomClient(IHttpClientFactory httpClients, IntercomRateLimiter limiter, IOptions<IntercomOptions> options)
 {
     public const string HttpClientName = "intercom";
 
@@ -54,21 +76,29 @@ public sealed class IntercomClient(IHttpClientFactory httpClients, IOptions<Inte
 
     public bool IsConfigured => options.Value.IsConfigured;
 
-    public async Task<IntercomResponse> SendAsync(HttpMethod method, string path, string jsonBody, CancellationToken cancellationToken)
+    /// <exception cref="IntercomTransientException">No answer came (timeout, connection refused).</exception>
+    public async Task<IntercomResponse> SendAsync(HttpMethod method, string path, string? jsonBody, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, path.TrimStart('/'))
-        {
-            Content = new StringContent(jsonBody, Encoding.UTF8, "application/json"),
-        };
+        await limiter.AcquireAsync(cancellationToken);
+        return await SendAcquiredAsync(method, path, jsonBody, cancellationToken);
+    }
+
+    /// <summary>For a caller that already took a slot from the limiter (and merged work while it waited).</summary>
+    public async Task<IntercomResponse> SendAcquiredAsync(HttpMethod method, string path, string? jsonBody,
+        CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
+        if (jsonBody is not null) request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
         try
         {
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+            limiter.Observe(response);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             return new IntercomResponse((int)response.StatusCode, body);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new IntercomUnavailableException($"{method} {path}: no answer from Intercom ({ex.Message})", ex);
+            throw new IntercomTransientException($"{method} {path}: no answer from Intercom ({ex.Message})", ex);
         }
     }
 }

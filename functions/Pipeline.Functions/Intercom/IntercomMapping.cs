@@ -30,13 +30,16 @@ public static class IntercomMapping
 {
     public const string StatisticsPrefix = "stats_";
 
-    public static CompanyUpdate? ToCompanyUpdate(EventEnvelope envelope)
+    /// <summary>The segment an Intercom-bound envelope carries: <c>push.&lt;segment&gt;</c>, or a statistics sync.</summary>
+    public static PushSegment? SegmentOf(EventEnvelope envelope) => envelope.Type switch
     {
-        if (!envelope.Type.StartsWith("push.", StringComparison.Ordinal)) return null;
-        var segment = PushSegments.Find(envelope.Type["push.".Length..]);
-        var siteId = Subjects.SiteId(envelope.Subject);
-        if (segment is null || siteId is null) return null;
+        StatisticsSync.EventType => PushSegments.Find("statistics"),
+        _ when envelope.Type.StartsWith("push.", StringComparison.Ordinal) => PushSegments.Find(envelope.Type["push.".Length..]),
+        _ => null,
+    };
 
+    public static Dictionary<string, JsonElement> CompanyAttributes(PushSegment segment, JsonElement data)
+    {
         var attributes = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         switch (segment.Name)
         {
@@ -48,11 +51,40 @@ public static class IntercomMapping
                 break;
             default:
                 foreach (var field in segment.Fields)
-                    if (field.Name != PushSegments.SiteId) MapField(segment, field, envelope.Data, attributes);
+                    if (field.Name != PushSegments.SiteId) MapField(segment, field, data, attributes);
                 break;
         }
-        return new CompanyUpdate(siteId, attributes);
+        return attributes;
     }
+
+    /// <summary>
+    /// Metadata of the data event a push records on the owner contact: flat values only, dates as Unix seconds
+    /// under a <c>_date</c> key, money as a number; Intercom tracks only the first 10 keys, so no more are sent.
+    /// </summary>
+    public static Dictionary<string, JsonElement> EventMetadata(PushSegment segment, JsonElement data)
+    {
+        var metadata = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var field in segment.Fields.Where(f => f.Name != PushSegments.SiteId))
+        {
+            if (metadata.Count == MaxEventMetadataKeys) break;
+            if (!data.TryGetProperty(field.Name, out var value)) continue;
+            switch (field.Kind)
+            {
+                case FieldKind.Date:
+                    metadata[field.Name + "_date"] = UnixSeconds(value);
+                    break;
+                case FieldKind.Money:
+                    metadata[field.Name] = value.GetProperty("amount").Clone();
+                    break;
+                default:
+                    metadata[field.Name] = value.Clone();
+                    break;
+            }
+        }
+        return metadata;
+    }
+
+    public const int MaxEventMetadataKeys = 10;
 
     /// <summary>The attribute names a segment writes, with Intercom data types (for creating the data attributes).</summary>
     public static IEnumerable<(string Name, string DataType)> AttributesOf(PushSegment segment)
@@ -119,7 +151,7 @@ public static class IntercomMapping
         return field.Kind == FieldKind.Date ? field.Name + "_at" : field.Name;
     }
 
-    private static JsonElement UnixSeconds(JsonElement isoDate) =>
+    public static JsonElement UnixSeconds(JsonElement isoDate) =>
         JsonSerializer.SerializeToElement(DateTimeOffset.Parse(isoDate.GetString()!, System.Globalization.CultureInfo.InvariantCulture)
             .ToUnixTimeSeconds(), PipelineJson.Default.Int64);
 

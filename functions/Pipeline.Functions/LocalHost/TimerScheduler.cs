@@ -18,7 +18,9 @@ public sealed class TimerScheduler(
 {
     public static CronExpression ScheduleOf(TimerTrigger trigger, IConfiguration configuration)
     {
-        var text = configuration[trigger.ScheduleSetting] is { Length: > 0 } configured ? configured : trigger.DefaultSchedule;
+        // The setting is named in app-setting form (Section__Key) for the Functions host's %Setting% syntax.
+        var key = trigger.ScheduleSetting.Replace("__", ":");
+        var text = configuration[key] is { Length: > 0 } configured ? configured : trigger.DefaultSchedule;
         return CronExpression.Parse(text, CronFormat.IncludeSeconds);
     }
 

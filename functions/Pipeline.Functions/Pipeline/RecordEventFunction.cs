@@ -9,7 +9,7 @@ namespace Pipeline.Functions.Pipeline;
 /// destinations' queues. A redelivered message finds the event already recorded and is routed again; the
 /// forwarders' delivery records keep that from reaching a destination twice.
 /// </summary>
-public sealed class RecordEventFunction(EventLog eventLog) : IFunction
+public sealed class RecordEventFunction(EventLog eventLog, SiteDirectory sites) : IFunction
 {
     public static readonly QueueOutput ToIntercom = new("intercom", QueueNames.Intercom);
     public static readonly QueueOutput ToIAdvize = new("iadvize", QueueNames.IAdvize);
@@ -21,6 +21,8 @@ public sealed class RecordEventFunction(EventLog eventLog) : IFunction
     {
         var envelope = EventEnvelope.Parse(invocation.Message!);
         var isNew = await eventLog.RecordAsync(envelope, cancellationToken);
+        if (Subjects.SiteId(envelope.Subject) is { } siteId)
+            await Intercom.StatisticsSync.RememberAsync(sites, envelope, siteId, cancellationToken);
 
         var result = InvocationResult.Done()
             .Log(isNew ? $"recorded {envelope.Type} {envelope.Id}" : $"{envelope.Id} was already recorded");

@@ -28,6 +28,8 @@ public static class TableNames
 {
     public const string Events = "Events";
     public const string Deliveries = "Deliveries";
+    public const string Sites = "Sites";
+    public const string Sweeps = "Sweeps";
 
-    public static readonly string[] All = [Events, Deliveries];
+    public static readonly string[] All = [Events, Deliveries, Sites, Sweeps];
 }

@@ -11,11 +11,27 @@ public sealed class IntercomStandIn : IDisposable
 
     public IntercomStandIn()
     {
-        Server.Given(Request.Create().WithPath("/companies").UsingPost())
-            .AtPriority(100)
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithBody("""{"type":"company","id":"6f1e"}"""));
+        Answer("/companies", "POST", 200, """{"type":"company","id":"6f1e"}""");
+        Answer("/contacts/search", "POST", 200, """{"type":"list","data":[],"total_count":0}""");
+        Answer("/contacts", "POST", 200, """{"type":"contact","id":"contact-new"}""");
+        Answer("/contacts/*", "PUT", 200, """{"type":"contact","id":"contact-existing"}""");
+        Answer("/contacts/*/companies", "POST", 200, """{"type":"company","id":"6f1e"}""");
+        Answer("/events", "POST", 202, "");
+        Answer("/data_attributes", "POST", 200, """{"type":"data_attribute"}""");
     }
+
+    /// <summary>The default answer for a path (lowest priority; tests add more specific ones).</summary>
+    public void Answer(string path, string method, int status, string body, int priority = 100) =>
+        Server.Given(Request.Create().WithPath(path).UsingMethod(method))
+            .AtPriority(priority)
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
+
+    /// <summary>Every request the stand-in received for a path and method, bodies parsed.</summary>
+    public IReadOnlyList<(string Path, JsonElement Body)> Calls(string method, string pathPrefix) =>
+        Server.LogEntries
+            .Where(e => e.RequestMessage?.Method == method && e.RequestMessage.Path.StartsWith(pathPrefix, StringComparison.Ordinal))
+            .Select(e => (e.RequestMessage!.Path, JsonDocument.Parse(string.IsNullOrEmpty(e.RequestMessage.Body) ? "{}" : e.RequestMessage.Body).RootElement))
+            .ToList();
 
     public string Url => Server.Url!;
 

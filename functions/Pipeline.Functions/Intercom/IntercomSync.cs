@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.Json;
+using Pipeline.Functions.Envelope;
+using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Storage;
+
+namespace Pipeline.Functions.Intercom;
+
+/// <summary>
+/// Everything one envelope does in Intercom (the README's mapping table): the company's attributes, the owner
+/// contact for sign-up segments, a data event on the owner contact, and the statistics sync mark.
+/// </summary>
+/// <exception cref="IntercomTransientException">Retry later.</exception>
+/// <exception cref="IntercomRefusedException">Intercom refused for good.</exception>
+public sealed class IntercomSync(CompanyUpdateCoalescer companies, OwnerContacts owners, IntercomClient intercom, SiteDirectory sites)
+{
+    /// <returns>A one-line summary of what was sent, or null when the envelope has nothing for Intercom.</returns>
+    public async Task<string?> ApplyAsync(EventEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var segment = IntercomMapping.SegmentOf(envelope);
+        var siteId = Subjects.SiteId(envelope.Subject);
+        if (segment is null || siteId is null) return null;
+
+        var isSync = envelope.Type == StatisticsSync.EventType;
+        var eventTime = isSync ? StatisticsSync.StatisticsTime(envelope) : envelope.ReceivedAt;
+        var forced = isSync && StatisticsSync.IsForced(envelope);
+        if (isSync && !forced && await StatisticsSync.IsAlreadySyncedAsync(sites, siteId, envelope, cancellationToken))
+            return "statistics already synced";
+
+        var company = await companies.UpsertAsync(siteId, IntercomMapping.CompanyAttributes(segment, envelope.Data), eventTime,
+            resendCurrent: forced, cancellationToken);
+        var summary = company.Sent ? $"company {siteId}: {company.AttributesSent} attributes" : $"company {siteId}: nothing newer";
+
+        string? ownerId = null;
+        if (segment.Name is "signup_started" or "signup_ended")
+        {
+            var email = envelope.Data.GetProperty(segment.Name == "signup_started" ? "email" : "sender_email").GetString()!;
+            var name = envelope.Data.TryGetProperty("name", out var n) ? n.GetString() : null;
+            ownerId = await owners.UpsertAsync(siteId, email, name, company.IntercomCompanyId, cancellationToken);
+            summary += $"; owner contact {ownerId}";
+        }
+
+        if (!isSync)
+        {
+            ownerId ??= (await sites.FindAsync(siteId, cancellationToken))?.GetString(OwnerContacts.OwnerContactIdProperty);
+            if (ownerId is not null)
+            {
+                await RecordDataEventAsync(ownerId, segment, envelope, cancellationToken);
+                summary += $"; event {segment.Name}";
+            }
+        }
+
+        if (segment.Name == "statistics")
+            await StatisticsSync.MarkSyncedAsync(sites, siteId, isSync ? StatisticsSync.SourceEventId(envelope) : envelope.Id,
+                eventTime, cancellationToken);
+        return summary;
+    }
+
+    private async Task RecordDataEventAsync(string contactId, PushSegment segment, EventEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var body = RequestBodies.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("event_name", segment.Name);
+            // Second granularity: Intercom deduplicates on (contact, name, created_at), so a resend is harmless.
+            w.WriteNumber("created_at", envelope.ReceivedAt.ToUnixTimeSeconds());
+            w.WriteString("id", contactId);
+            w.WriteStartObject("metadata");
+            foreach (var (key, value) in IntercomMapping.EventMetadata(segment, envelope.Data))
+            {
+                w.WritePropertyName(key);
+                value.WriteTo(w);
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+        (await intercom.SendAsync(HttpMethod.Post, "events", body, cancellationToken)).EnsureSuccess("POST /events");
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Storage;
+
+namespace Pipeline.Functions.Intercom;
+
+/// <summary>
+/// The site owner's Intercom contact, from signup_started (email) and signup_ended (sender_email, name): found by
+/// email, updated or created, and attached to the site's company. Its id is kept on the site's row so that every
+/// later push can record a data event on it.
+/// </summary>
+public sealed class OwnerContacts(IntercomClient intercom, SiteDirectory sites)
+{
+    public const string OwnerContactIdProperty = "OwnerContactId";
+    public const string OwnerEmailProperty = "OwnerEmail";
+
+    public async Task<string> UpsertAsync(string siteId, string email, string? name, string? intercomCompanyId,
+        CancellationToken cancellationToken)
+    {
+        var contactId = await FindByEmailAsync(email, cancellationToken);
+        if (contactId is null)
+        {
+            var created = await intercom.SendAsync(HttpMethod.Post, "contacts", RequestBodies.Json(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("role", "user");
+                w.WriteString("email", email);
+                if (name is not null) w.WriteString("name", name);
+                w.WriteEndObject();
+            }), cancellationToken);
+            // Intercom's search lags behind creation: a 409 means the contact exists but was not yet found.
+            // Retrying later (through redelivery) finds it.
+            if (created.Status == 409)
+                throw new IntercomTransientException($"POST /contacts: {created.Describe()} (search index not caught up; will retry)");
+            contactId = created.EnsureSuccess("POST /contacts").Json().GetProperty("id").GetString()!;
+        }
+        else if (name is not null)
+        {
+            (await intercom.SendAsync(HttpMethod.Put, $"contacts/{Uri.EscapeDataString(contactId)}",
+                RequestBodies.Json(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", name);
+                    w.WriteEndObject();
+                }), cancellationToken)).EnsureSuccess("PUT /contacts/{id}");
+        }
+
+        if (intercomCompanyId is not null)
+        {
+            (await intercom.SendAsync(HttpMethod.Post, $"contacts/{Uri.EscapeDataString(contactId)}/companies",
+                RequestBodies.Json(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", intercomCompanyId);
+                    w.WriteEndObject();
+                }), cancellationToken)).EnsureSuccess("POST /contacts/{id}/companies");
+        }
+
+        await sites.UpdateAsync(siteId, entity =>
+        {
+            entity[OwnerContactIdProperty] = contactId;
+            entity[OwnerEmailProperty] = email;
+            return true;
+        }, cancellationToken);
+        return contactId;
+    }
+
+    private async Task<string?> FindByEmailAsync(string email, CancellationToken cancellationToken)
+    {
+        var response = (await intercom.SendAsync(HttpMethod.Post, "contacts/search", RequestBodies.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("query");
+            w.WriteString("field", "email");
+            w.WriteString("operator", "=");
+            w.WriteString("value", email);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }), cancellationToken)).EnsureSuccess("POST /contacts/search");
+        // Exactly one match is updated; none (or an ambiguous several) means create, as Segment's Intercom action does.
+        return response.Json().TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array && data.GetArrayLength() == 1
+            ? data[0].GetProperty("id").GetString()
+            : null;
+    }
+}

@@ -1,0 +1,13 @@
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.Intercom;
+
+/// <summary>Runs one page of the statistics sweep and asks for the next.</summary>
+public sealed class RunStatisticsSweepPageFunction(StatisticsSweep sweep) : IFunction
+{
+    public FunctionDefinition Definition { get; } =
+        FunctionDefinition.Queue("RunStatisticsSweepPage", QueueNames.StatisticsSweep, StatisticsSweep.Pages, StatisticsSweep.Syncs);
+
+    public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
+        sweep.RunPageAsync(SweepPage.Parse(invocation.Message!), cancellationToken);
+}

@@ -1,0 +1,137 @@
+using Azure;
+using Azure.Data.Tables;
+using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Storage;
+
+namespace Pipeline.Functions.Intercom;
+
+/// <summary>The state of the statistics sweep: one row, so that two sweeps never run at once.</summary>
+public sealed record SweepState(Guid SweepId, string Status, bool Force, string? Continuation, int Pages, int Enqueued,
+    DateTimeOffset StartedAt, DateTimeOffset UpdatedAt, ETag ETag)
+{
+    public const string Running = "running";
+    public const string Done = "done";
+}
+
+/// <summary>
+/// The statistics sweep (seed 000's <c>GET /all</c>): pages through every known site with continuation tokens,
+/// one page per message on <c>statistics-sweep</c>, and enqueues a statistics sync on <c>intercom</c> for each
+/// site whose statistics changed since their last successful sync. Progress is saved after every page, so a sweep
+/// that stops (a crash, a lost message) is resumed from its last page by the next start or timer tick.
+/// </summary>
+public sealed class StatisticsSweep(StorageAccount storage, SiteDirectory sites, TimeProvider clock)
+{
+    public const int PageSize = 500;
+
+    /// <summary>A running sweep with no progress for this long is taken to have stopped, and is resumed.</summary>
+    public static readonly TimeSpan StalledAfter = TimeSpan.FromMinutes(5);
+
+    public static readonly QueueOutput Pages = new("pages", QueueNames.StatisticsSweep);
+    public static readonly QueueOutput Syncs = new("syncs", QueueNames.Intercom);
+
+    private const string PartitionKey = "statistics";
+    private const string RowKey = "current";
+
+    private TableClient Table => storage.Table(TableNames.Sweeps);
+
+    public enum StartOutcome { Started, AlreadyRunning, Resumed }
+
+    /// <summary>Starts a sweep unless one is running; resumes one that stalled. The caller sends the page message.</summary>
+    public async Task<(SweepState State, StartOutcome Outcome)> StartAsync(bool force, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var current = await ReadAsync(cancellationToken);
+            var now = clock.GetUtcNow();
+            if (current is { Status: SweepState.Running })
+            {
+                if (now - current.UpdatedAt < StalledAfter) return (current, StartOutcome.AlreadyRunning);
+                var resumed = current with { UpdatedAt = now };
+                if (await TryWriteAsync(resumed, current.ETag, cancellationToken) is { } written) return (written, StartOutcome.Resumed);
+                continue;
+            }
+            var fresh = new SweepState(Guid.CreateVersion7(now), SweepState.Running, force, null, 0, 0, now, now, default);
+            if (await TryWriteAsync(fresh, current?.ETag, cancellationToken) is { } started) return (started, StartOutcome.Started);
+        }
+    }
+
+    /// <summary>
+    /// Runs the page a message names. A message for another sweep, or for a page already done, changes nothing.
+    /// </summary>
+    public async Task<InvocationResult> RunPageAsync(SweepPage page, CancellationToken cancellationToken)
+    {
+        var state = await ReadAsync(cancellationToken);
+        if (state is null || state.SweepId != page.SweepId || state.Status != SweepState.Running || state.Continuation != page.Continuation)
+            return InvocationResult.Done().Log($"sweep page {page.SweepId}/{page.Continuation ?? "start"} is stale; skipped");
+
+        var (rows, next) = await sites.PageAsync(page.Continuation, PageSize, cancellationToken);
+        var result = InvocationResult.Done();
+        var enqueued = 0;
+        foreach (var site in rows.Where(s => StatisticsSync.NeedsSync(s, state.Force)))
+        {
+            result.Send(Syncs, StatisticsSync.CreateEnvelope(site, state.Force, clock).ToJson());
+            enqueued++;
+        }
+
+        var advanced = state with
+        {
+            Continuation = next,
+            Status = next is null ? SweepState.Done : SweepState.Running,
+            Pages = state.Pages + 1,
+            Enqueued = state.Enqueued + enqueued,
+            UpdatedAt = clock.GetUtcNow(),
+        };
+        if (await TryWriteAsync(advanced, state.ETag, cancellationToken) is null)
+            throw new InvalidOperationException($"sweep {state.SweepId} changed while page {page.Continuation ?? "start"} ran; retrying");
+        if (next is not null) result.Send(Pages, new SweepPage(state.SweepId, next).ToJson());
+        return result.Log($"sweep {state.SweepId} page {advanced.Pages}: {rows.Count} sites, {enqueued} syncs" +
+                          (next is null ? $"; done, {advanced.Enqueued} syncs in all" : ""));
+    }
+
+    public async Task<SweepState?> ReadAsync(CancellationToken cancellationToken)
+    {
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(PartitionKey, RowKey, cancellationToken: cancellationToken);
+        if (!response.HasValue) return null;
+        var e = response.Value!;
+        return new SweepState(Guid.Parse(e.GetString("SweepId")), e.GetString("Status"), e.GetBoolean("Force") ?? false,
+            e.GetString("Continuation"), e.GetInt32("Pages") ?? 0, e.GetInt32("Enqueued") ?? 0,
+            e.GetDateTimeOffset("StartedAt") ?? default, e.GetDateTimeOffset("UpdatedAt") ?? default, e.ETag);
+    }
+
+    /// <returns>The state as written, or null when someone else wrote first.</returns>
+    private async Task<SweepState?> TryWriteAsync(SweepState state, ETag? expected, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(PartitionKey, RowKey)
+        {
+            ["SweepId"] = state.SweepId.ToString(),
+            ["Status"] = state.Status,
+            ["Force"] = state.Force,
+            ["Continuation"] = state.Continuation,
+            ["Pages"] = state.Pages,
+            ["Enqueued"] = state.Enqueued,
+            ["StartedAt"] = state.StartedAt,
+            ["UpdatedAt"] = state.UpdatedAt,
+        };
+        try
+        {
+            var response = expected is { } etag
+                ? await Table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken)
+                : await Table.AddEntityAsync(entity, cancellationToken);
+            return state with { ETag = response.Headers.ETag ?? default };
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>The message that asks for one page of a sweep.</summary>
+public sealed record SweepPage(Guid SweepId, string? Continuation = null)
+{
+    public System.Text.Json.JsonElement ToJson() => System.Text.Json.JsonSerializer.SerializeToElement(this, PipelineJson.Default.SweepPage);
+
+    public static SweepPage Parse(string json) =>
+        System.Text.Json.JsonSerializer.Deserialize(json, PipelineJson.Default.SweepPage)
+        ?? throw new System.Text.Json.JsonException("message is JSON null, not a sweep page");
+}

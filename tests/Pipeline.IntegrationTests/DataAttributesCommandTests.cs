@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Functions.Intercom;
+
+namespace Pipeline.IntegrationTests;
+
+public sealed class DataAttributesCommandTests
+{
+    [Fact]
+    public async Task Creates_every_mapped_company_attribute_with_its_type_and_tolerates_existing_ones()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        using var intercom = new IntercomStandIn();
+        intercom.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/data_attributes").UsingPost()
+                .WithBody(b => b?.Contains("\"cart_recovered\"") == true))
+            .AtPriority(0)
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(400)
+                .WithBody("""{"type":"error.list","errors":[{"code":"parameter_invalid","message":"Attribute already exists"}]}"""));
+        await using var host = await PipelineHost.StartCustomHandlerAsync(PipelineHost.DefaultSettings(azurite.ConnectionString, intercom.Url));
+        var output = new StringWriter();
+
+        var exitCode = await host.Services.GetRequiredService<DataAttributesCommand>().RunAsync(output, CancellationToken.None);
+
+        Assert.Equal(0, exitCode);
+        var sent = intercom.Calls("POST", "/data_attributes").Select(c => c.Body).ToList();
+        Assert.Equal(DataAttributesCommand.All.Count, sent.Count);
+        Assert.All(sent, b => Assert.Equal("company", b.GetProperty("model").GetString()));
+        string TypeOf(string name) => sent.Single(b => b.GetProperty("name").GetString() == name).GetProperty("data_type").GetString()!;
+        Assert.Equal("integer", TypeOf("cart_recovered"));
+        Assert.Equal("date", TypeOf("account_cancelled_at"));
+        Assert.Equal("boolean", TypeOf("payment_active"));
+        Assert.Equal("float", TypeOf("stats_abandonment_rate"));
+        Assert.Equal("string", TypeOf("money_recovered_currency"));
+        Assert.Contains("cart_recovered (integer): exists", output.ToString());
+    }
+}

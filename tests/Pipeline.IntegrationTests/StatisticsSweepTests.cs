@@ -1,0 +1,162 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Functions.Intercom;
+using Pipeline.Functions.Storage;
+
+namespace Pipeline.IntegrationTests;
+
+/// <summary>The statistics sweep over thousands of sites in Azurite: GET /api/all, the timer, resume and force.</summary>
+public sealed class StatisticsSweepTests : IAsyncLifetime
+{
+    private const int Changed = 400, Synced = 1000, WithoutStatistics = 600;
+
+    private Azurite _azurite = null!;
+    private IntercomStandIn _intercom = null!;
+
+    public async Task InitializeAsync()
+    {
+        _azurite = await Azurite.StartAsync();
+        _intercom = new IntercomStandIn();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _intercom.Dispose();
+        await _azurite.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_sweep_syncs_exactly_the_sites_whose_statistics_changed_and_a_second_finds_nothing()
+    {
+        await using var host = await PipelineHost.StartLocalAsync(PipelineHost.DefaultSettings(_azurite.ConnectionString, _intercom.Url));
+        await SeedSitesAsync(host);
+
+        var first = await StartAsync(host, "api/all");
+        Assert.Equal("ok", first.GetProperty("content").GetString());
+        Assert.Equal("started", first.GetProperty("status").GetString());
+        var done = await UntilDoneAsync(host, first.GetProperty("sweepId").GetGuid());
+        Assert.Equal(Changed, done.Enqueued);
+        Assert.True(done.Pages >= (Changed + Synced + WithoutStatistics) / StatisticsSweep.PageSize);
+
+        await Eventually.TrueAsync(() => Enumerable.Range(0, Changed).All(i => _intercom.CompanyCalls($"changed-{i}").Count == 1),
+            "every changed site reaches Intercom", TimeSpan.FromSeconds(60));
+        Assert.Empty(_intercom.CompanyCalls("synced-0"));
+        Assert.Empty(_intercom.CompanyCalls("bare-0"));
+        var stats = _intercom.CompanyCalls("changed-7")[0].GetProperty("custom_attributes");
+        Assert.Equal(7, stats.GetProperty("stats_abandoned_carts").GetInt32());
+        Assert.Equal(0.5, stats.GetProperty("stats_open_rate").GetDouble());
+        await Eventually.TrueAsync(async () => (await host.Table(TableNames.Sites).GetEntityAsync<TableEntity>("changed-7", ""))
+                .Value.GetString(StatisticsSync.SyncedEventIdProperty) == EventIdOf(7).ToString(),
+            "the site is marked synced");
+
+        var second = await StartAsync(host, "api/all");
+        var secondDone = await UntilDoneAsync(host, second.GetProperty("sweepId").GetGuid());
+        Assert.Equal(0, secondDone.Enqueued);
+
+        var forced = await StartAsync(host, "api/all?force=true");
+        Assert.True(forced.GetProperty("force").GetBoolean());
+        Assert.Equal(Changed + Synced, (await UntilDoneAsync(host, forced.GetProperty("sweepId").GetGuid())).Enqueued);
+        await Eventually.TrueAsync(() => _intercom.CompanyCalls("synced-3").Count == 1 && _intercom.CompanyCalls("changed-3").Count == 2,
+            "a forced sweep resends sites Intercom already had", TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task Two_sweeps_never_run_at_once_and_a_stalled_one_is_resumed()
+    {
+        await using var host = await PipelineHost.StartCustomHandlerAsync(PipelineHost.DefaultSettings(_azurite.ConnectionString, _intercom.Url));
+        var sweep = host.Services.GetRequiredService<StatisticsSweep>();
+        await Eventually.TrueAsync(async () => await TablesExist(host), "tables exist");
+
+        var starts = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => sweep.StartAsync(false, CancellationToken.None)));
+
+        Assert.Single(starts, s => s.Outcome == StatisticsSweep.StartOutcome.Started);
+        Assert.Single(starts.Select(s => s.State.SweepId).Distinct());
+
+        // No progress for longer than StalledAfter: the next start resumes it where it stopped.
+        var table = host.Table(TableNames.Sweeps);
+        var row = (await table.GetEntityAsync<TableEntity>("statistics", "current")).Value;
+        row["UpdatedAt"] = DateTimeOffset.UtcNow - StatisticsSweep.StalledAfter - TimeSpan.FromMinutes(1);
+        row["Continuation"] = "token-of-page-3";
+        await table.UpdateEntityAsync(row, row.ETag);
+
+        var (resumed, outcome) = await sweep.StartAsync(false, CancellationToken.None);
+        Assert.Equal(StatisticsSweep.StartOutcome.Resumed, outcome);
+        Assert.Equal(starts[0].State.SweepId, resumed.SweepId);
+        Assert.Equal("token-of-page-3", resumed.Continuation);
+    }
+
+    [Fact]
+    public async Task The_timer_runs_the_sweep_on_its_schedule()
+    {
+        var settings = PipelineHost.DefaultSettings(_azurite.ConnectionString, _intercom.Url);
+        settings["Intercom:StatisticsSweepSchedule"] = "*/2 * * * * *";
+        await using var host = await PipelineHost.StartLocalAsync(settings);
+        await Eventually.TrueAsync(async () => await TablesExist(host), "tables exist");
+        await host.Table(TableNames.Sites).AddEntityAsync(SiteRow("timer-site", 3, changed: true));
+
+        await Eventually.TrueAsync(() => _intercom.CompanyCalls("timer-site").Count == 1, "the timer's sweep syncs the site",
+            TimeSpan.FromSeconds(20));
+    }
+
+    private static async Task<bool> TablesExist(PipelineHost host)
+    {
+        try
+        {
+            await host.Table(TableNames.Sweeps).QueryAsync<TableEntity>(maxPerPage: 1).AsPages().FirstAsync();
+            await host.Table(TableNames.Sites).QueryAsync<TableEntity>(maxPerPage: 1).AsPages().FirstAsync();
+            return true;
+        }
+        catch (Azure.RequestFailedException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<JsonElement> StartAsync(PipelineHost host, string path)
+    {
+        var response = await host.Client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    }
+
+    private static async Task<SweepState> UntilDoneAsync(PipelineHost host, Guid sweepId)
+    {
+        var sweep = host.Services.GetRequiredService<StatisticsSweep>();
+        SweepState? state = null;
+        await Eventually.TrueAsync(async () => (state = await sweep.ReadAsync(CancellationToken.None)) is { Status: SweepState.Done } s
+                                               && s.SweepId == sweepId, "the sweep is done", TimeSpan.FromSeconds(60));
+        return state!;
+    }
+
+    private static async Task SeedSitesAsync(PipelineHost host)
+    {
+        await Eventually.TrueAsync(async () => await TablesExist(host), "tables exist");
+        var table = host.Table(TableNames.Sites);
+        var rows = Enumerable.Range(0, Changed).Select(i => SiteRow($"changed-{i}", i, changed: true))
+            .Concat(Enumerable.Range(0, Synced).Select(i => SiteRow($"synced-{i}", i, changed: false)))
+            .Concat(Enumerable.Range(0, WithoutStatistics).Select(i => new TableEntity($"bare-{i}", "") { ["SiteId"] = $"bare-{i}" }));
+        await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = 16 },
+            async (row, ct) => await table.AddEntityAsync(row, ct));
+    }
+
+    private static Guid EventIdOf(int i) => new($"01938a5e-0000-7000-8000-{i:D12}");
+
+    private static TableEntity SiteRow(string site, int i, bool changed)
+    {
+        var at = DateTimeOffset.UtcNow.AddMinutes(-30);
+        var statistics = $$"""{"site_id":"{{site}}","abandoned_carts":{{i}},"open_rate":0.5,"currency_symbol":"$"}""";
+        var row = new TableEntity(site, "")
+        {
+            ["SiteId"] = site,
+            [StatisticsSync.StatisticsProperty] = statistics,
+            [StatisticsSync.StatisticsEventIdProperty] = EventIdOf(i).ToString(),
+            [StatisticsSync.StatisticsAtProperty] = at,
+        };
+        if (!changed)
+        {
+            row[StatisticsSync.SyncedEventIdProperty] = EventIdOf(i).ToString();
+            row[StatisticsSync.SyncedAtProperty] = at;
+        }
+        return row;
+    }
+}
