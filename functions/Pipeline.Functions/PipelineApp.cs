@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Options;
+using Pipeline.Functions.Analytics;
 using Pipeline.Functions.Health;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Intercom;
 using Pipeline.Functions.LocalHost;
 using Pipeline.Functions.Pipeline;
 using Pipeline.Functions.Storage;
+using Pipeline.Functions.Tracking;
 
 namespace Pipeline.Functions;
 
@@ -27,6 +29,17 @@ public static class PipelineApp
         services.AddSingleton<IFunction, StartStatisticsSweepFunction>();
         services.AddSingleton<IFunction, StatisticsSweepTimerFunction>();
         services.AddSingleton<IFunction, RunStatisticsSweepPageFunction>();
+        services.AddSingleton<IFunction, WebInitFunction>();
+        services.AddSingleton<IFunction, WebSendFunction>();
+        services.AddSingleton<IFunction, MobileInitFunction>();
+        services.AddSingleton<IFunction, MobileSendFunction>();
+        services.AddSingleton<IFunction, MobileSensorsFunction>();
+        services.AddSingleton<IFunction, MobileGeoFunction>();
+        services.AddSingleton<IFunction, CreateAnalyticsEventsFunction>();
+        services.AddSingleton<IFunction, CreateLeadAnalyticsFunction>();
+        services.AddSingleton<IFunction, CreateContactAnalyticsFunction>();
+        services.AddSingleton<IFunction, SearchLeadAnalyticsFunction>();
+        services.AddSingleton<IFunction, SearchContactAnalyticsFunction>();
     }
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -71,6 +84,10 @@ public static class PipelineApp
         services.AddSingleton<IntercomSync>();
         services.AddSingleton<StatisticsSweep>();
         services.AddSingleton<DataAttributesCommand>();
+
+        services.Configure<TrackingOptions>(configuration.GetSection(TrackingOptions.Section));
+        services.AddSingleton<TrackingIds>();
+        services.AddSingleton<AnalyticsIndex>();
 
         AddFunctions(services);
         services.AddSingleton<FunctionCatalog>();

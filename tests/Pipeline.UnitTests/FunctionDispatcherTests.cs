@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Storage;
 
 namespace Pipeline.UnitTests;
 
@@ -19,7 +20,7 @@ public sealed class FunctionDispatcherTests
         var function = Function("Boom");
         function.Setup(f => f.InvokeAsync(It.IsAny<Invocation>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new InvalidOperationException("downstream is down"));
-        var dispatcher = new FunctionDispatcher(new FunctionCatalog([function.Object]), NullLogger<FunctionDispatcher>.Instance);
+        var dispatcher = new FunctionDispatcher(new FunctionCatalog([function.Object]), Ready(), NullLogger<FunctionDispatcher>.Instance);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
             dispatcher.RunAsync(function.Object, new Invocation { FunctionName = "Boom", Message = "{}" }, CancellationToken.None));
@@ -34,12 +35,37 @@ public sealed class FunctionDispatcherTests
         function.Setup(f => f.InvokeAsync(It.IsAny<Invocation>(), It.IsAny<CancellationToken>()))
             .Callback<Invocation, CancellationToken>((i, _) => seen = i)
             .ReturnsAsync(InvocationResult.Done());
-        var dispatcher = new FunctionDispatcher(new FunctionCatalog([function.Object]), NullLogger<FunctionDispatcher>.Instance);
+        var dispatcher = new FunctionDispatcher(new FunctionCatalog([function.Object]), Ready(), NullLogger<FunctionDispatcher>.Instance);
         var invocation = new Invocation { FunctionName = "Echo", Message = "{\"a\":1}", DeliveryCount = 4 };
 
         await dispatcher.RunAsync(function.Object, invocation, CancellationToken.None);
 
         Assert.Same(invocation, seen);
+    }
+
+    private static StorageReadiness Ready()
+    {
+        var readiness = new StorageReadiness();
+        readiness.MarkReady();
+        return readiness;
+    }
+
+    [Fact]
+    public async Task An_invocation_waits_for_storage_unless_its_function_says_otherwise()
+    {
+        var function = Function("Waits");
+        function.Setup(f => f.InvokeAsync(It.IsAny<Invocation>(), It.IsAny<CancellationToken>())).ReturnsAsync(InvocationResult.Done());
+        var readiness = new StorageReadiness();
+        var dispatcher = new FunctionDispatcher(new FunctionCatalog([function.Object]), readiness, NullLogger<FunctionDispatcher>.Instance);
+
+        var running = dispatcher.RunAsync(function.Object, new Invocation { FunctionName = "Waits" }, CancellationToken.None);
+        await Task.Delay(100);
+        Assert.False(running.IsCompleted);
+        function.Verify(f => f.InvokeAsync(It.IsAny<Invocation>(), It.IsAny<CancellationToken>()), Times.Never);
+
+        readiness.MarkReady();
+        await running;
+        function.Verify(f => f.InvokeAsync(It.IsAny<Invocation>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]

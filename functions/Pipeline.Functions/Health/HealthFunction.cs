@@ -8,7 +8,8 @@ public sealed class HealthFunction(StorageAccount storage, StorageReadiness read
 {
     private static readonly TimeSpan StorageTimeout = TimeSpan.FromSeconds(2);
 
-    public FunctionDefinition Definition { get; } = FunctionDefinition.Http("Health", "health", ["get"]);
+    public FunctionDefinition Definition { get; } =
+        FunctionDefinition.Http("Health", "health", ["get"]) with { WaitsForStorage = false };
 
     public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
     {

@@ -6,6 +6,9 @@ namespace Pipeline.Functions.Hosting;
 /// </summary>
 public sealed record FunctionDefinition(string Name, FunctionTrigger Trigger, IReadOnlyList<QueueOutput> QueueOutputs)
 {
+    /// <summary>Whether invocations wait (briefly) for the tables and queues to exist. Only health reports on them instead.</summary>
+    public bool WaitsForStorage { get; init; } = true;
+
     public static FunctionDefinition Http(string name, string route, string[] methods, AuthLevel authLevel = AuthLevel.Anonymous,
         params QueueOutput[] outputs) =>
         new(name, new HttpTrigger(route, methods, authLevel), outputs);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Hosting;
 
@@ -6,8 +7,11 @@ namespace Pipeline.Functions.Hosting;
 /// Runs a function for either host. The custom-handler endpoint reaches it after decoding the host's JSON
 /// payload; the local host reaches it directly. Rules stay in the functions; this only runs and times them.
 /// </summary>
-public sealed class FunctionDispatcher(FunctionCatalog catalog, ILogger<FunctionDispatcher> logger)
+public sealed class FunctionDispatcher(FunctionCatalog catalog, StorageReadiness storage, ILogger<FunctionDispatcher> logger)
 {
+    /// <summary>An invocation that arrives while the tables are still being created waits this long, then fails.</summary>
+    public static readonly TimeSpan StorageWait = TimeSpan.FromSeconds(10);
+
     public FunctionCatalog Catalog => catalog;
 
     public async Task<InvocationResult> RunAsync(IFunction function, Invocation invocation, CancellationToken cancellationToken)
@@ -15,6 +19,7 @@ public sealed class FunctionDispatcher(FunctionCatalog catalog, ILogger<Function
         var started = Stopwatch.GetTimestamp();
         try
         {
+            if (function.Definition.WaitsForStorage) await storage.Ready.WaitAsync(StorageWait, cancellationToken);
             var result = await function.InvokeAsync(invocation, cancellationToken);
             logger.LogDebug("{Function} done in {Elapsed} ms", function.Definition.Name,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);

@@ -13,6 +13,7 @@ namespace Pipeline.Functions;
 [JsonSerializable(typeof(Intercom.SweepPage))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]

@@ -1,4 +1,5 @@
 using System.Text;
+using Azure;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Hosting;
@@ -62,20 +63,27 @@ public static class LocalHttpRoutes
         };
 
         var dispatcher = services.GetRequiredService<FunctionDispatcher>();
-        var result = await dispatcher.RunAsync(function, invocation, cancellationToken);
+        InvocationResult result;
         try
         {
+            result = await dispatcher.RunAsync(function, invocation, cancellationToken);
             await services.GetRequiredService<QueueOutputSender>().SendAsync(function.Definition, result, cancellationToken);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is RequestFailedException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
             // Nothing was accepted: the caller is told to try again rather than given a 200 for a lost event.
-            logger.LogError(ex, "{Function}: could not write its queue outputs", function.Definition.Name);
+            logger.LogError("{Function}: storage is unavailable: {Message}", function.Definition.Name, ex.Message);
             await WriteAsync(context, new HttpResponseData(503,
-                """{"code":"503","message":"the event could not be queued; storage is unavailable, try again"}""")
+                """{"code":"503","message":"storage is unavailable; nothing was accepted, try again"}""")
             {
                 Headers = new Dictionary<string, string> { ["Retry-After"] = "5" },
             });
+            return;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(ex, "{Function} failed", function.Definition.Name);
+            await WriteAsync(context, new HttpResponseData(500, """{"code":"500","message":"internal error; nothing was accepted"}"""));
             return;
         }
         foreach (var line in result.Logs) logger.LogInformation("{Function}: {Line}", function.Definition.Name, line);

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Pipeline.Functions.Analytics;
 using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Storage;
@@ -9,7 +11,7 @@ namespace Pipeline.Functions.Pipeline;
 /// destinations' queues. A redelivered message finds the event already recorded and is routed again; the
 /// forwarders' delivery records keep that from reaching a destination twice.
 /// </summary>
-public sealed class RecordEventFunction(EventLog eventLog, SiteDirectory sites) : IFunction
+public sealed class RecordEventFunction(EventLog eventLog, SiteDirectory sites, AnalyticsIndex analytics) : IFunction
 {
     public static readonly QueueOutput ToIntercom = new("intercom", QueueNames.Intercom);
     public static readonly QueueOutput ToIAdvize = new("iadvize", QueueNames.IAdvize);
@@ -23,6 +25,8 @@ public sealed class RecordEventFunction(EventLog eventLog, SiteDirectory sites) 
         var isNew = await eventLog.RecordAsync(envelope, cancellationToken);
         if (Subjects.SiteId(envelope.Subject) is { } siteId)
             await Intercom.StatisticsSync.RememberAsync(sites, envelope, siteId, cancellationToken);
+        if (AnalyticsKind.OfEventType(envelope.Type) is not null)
+            await analytics.IndexAsync(envelope, cancellationToken);
 
         var result = InvocationResult.Done()
             .Log(isNew ? $"recorded {envelope.Type} {envelope.Id}" : $"{envelope.Id} was already recorded");
@@ -35,5 +39,9 @@ public sealed class RecordEventFunction(EventLog eventLog, SiteDirectory sites) 
     public static IEnumerable<QueueOutput> Routes(EventEnvelope envelope)
     {
         if (envelope.Type.StartsWith("push.", StringComparison.Ordinal)) yield return ToIntercom;
+        // Identified visitors are synced to iAdvize (its forwarder is a later piece; the queue keeps them until then).
+        if (envelope.Type is "tracking.web.init" or "tracking.mobile.init"
+            && envelope.Data.TryGetProperty("identified", out var identified) && identified.ValueKind == JsonValueKind.True)
+            yield return ToIAdvize;
     }
 }

@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 
@@ -8,14 +10,22 @@ public sealed class StorageAccount
 {
     public const string ConnectionSetting = "AzureWebJobsStorage";
 
-    public StorageAccount(IConfiguration configuration)
+    /// <param name="policies">Extra pipeline policies for every storage call; none in production, observers in tests.</param>
+    public StorageAccount(IConfiguration configuration, IEnumerable<HttpPipelinePolicy> policies)
     {
         var connectionString = configuration[ConnectionSetting];
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new InvalidOperationException($"{ConnectionSetting} is not set (use UseDevelopmentStorage=true for Azurite).");
-        Tables = new TableServiceClient(connectionString);
+        var tableOptions = new TableClientOptions();
         // Messages are JSON text; base64 would only matter to a Functions storage-queue trigger, which we do not use.
-        Queues = new QueueServiceClient(connectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
+        foreach (var policy in policies)
+        {
+            tableOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
+            queueOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
+        }
+        Tables = new TableServiceClient(connectionString, tableOptions);
+        Queues = new QueueServiceClient(connectionString, queueOptions);
     }
 
     public TableServiceClient Tables { get; }
@@ -30,6 +40,8 @@ public static class TableNames
     public const string Deliveries = "Deliveries";
     public const string Sites = "Sites";
     public const string Sweeps = "Sweeps";
+    public const string TrackingIds = "TrackingIds";
+    public const string Analytics = "Analytics";
 
-    public static readonly string[] All = [Events, Deliveries, Sites, Sweeps];
+    public static readonly string[] All = [Events, Deliveries, Sites, Sweeps, TrackingIds, Analytics];
 }

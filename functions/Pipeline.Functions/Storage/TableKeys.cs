@@ -21,5 +21,6 @@ public static class TableKeys
         return builder.ToString();
     }
 
-    private static bool NeedsEscape(char c) => c is '/' or '\\' or '#' or '?' or '%' || char.IsControl(c);
+    // '|' separates the parts of composite keys, so it is escaped inside a part.
+    private static bool NeedsEscape(char c) => c is '/' or '\\' or '#' or '?' or '%' or '|' || char.IsControl(c);
 }

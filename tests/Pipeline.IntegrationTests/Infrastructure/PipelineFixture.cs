@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions.Storage;
 
 namespace Pipeline.IntegrationTests.Infrastructure;
@@ -12,11 +13,22 @@ public class PipelineFixture : IAsyncLifetime
 
     protected virtual bool IntercomConfigured => true;
 
+    /// <summary>Settings a derived fixture adds before the host starts.</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings)
+    {
+    }
+
+    /// <summary>Services a derived fixture adds (observers of the app's storage calls, say).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         Azurite = await Azurite.StartAsync();
-        Host = await PipelineHost.StartLocalAsync(
-            PipelineHost.DefaultSettings(Azurite.ConnectionString, IntercomConfigured ? Intercom.Url : null));
+        var settings = PipelineHost.DefaultSettings(Azurite.ConnectionString, IntercomConfigured ? Intercom.Url : null);
+        Configure(settings);
+        Host = await PipelineHost.StartLocalAsync(settings, ConfigureServices);
         await Eventually.TrueAsync(async () => (await Host.Client.GetAsync("api/health")).IsSuccessStatusCode,
             "the local host reports healthy");
     }

@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions;
 
 namespace Pipeline.IntegrationTests.Infrastructure;
@@ -35,11 +36,12 @@ public sealed class PipelineHost : IAsyncDisposable
         ["LocalHost:VisibilityTimeoutSeconds"] = "30",
     };
 
-    public static async Task<PipelineHost> StartLocalAsync(Dictionary<string, string?> settings)
+    public static async Task<PipelineHost> StartLocalAsync(Dictionary<string, string?> settings,
+        Action<IServiceCollection>? services = null)
     {
         var port = FreePorts.Next();
         settings["PORT"] = port.ToString();
-        return await StartAsync(settings, port);
+        return await StartAsync(settings, port, services);
     }
 
     public static async Task<PipelineHost> StartCustomHandlerAsync(Dictionary<string, string?> settings)
@@ -49,9 +51,14 @@ public sealed class PipelineHost : IAsyncDisposable
         return await StartAsync(settings, port);
     }
 
-    private static async Task<PipelineHost> StartAsync(Dictionary<string, string?> settings, int port)
+    private static async Task<PipelineHost> StartAsync(Dictionary<string, string?> settings, int port,
+        Action<IServiceCollection>? services = null)
     {
-        var app = PipelineApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings));
+        var app = PipelineApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            services?.Invoke(builder.Services);
+        });
         await app.StartAsync();
         return new PipelineHost(app, port, settings["AzureWebJobsStorage"]!);
     }

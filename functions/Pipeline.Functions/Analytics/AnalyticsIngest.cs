@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Pipeline.Functions.Envelope;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.Analytics;
+
+/// <summary>
+/// The create endpoints' shared rules: validate (422 with field errors), answer 201 with the stored entity in the
+/// seed's shape, and put the event on <c>events</c>; the Recorder indexes it for search.
+/// </summary>
+public static class AnalyticsIngest
+{
+    public const int MaxBodyBytes = 64 * 1024;
+    public const int MaxIdLength = 256;
+    public const string Source = "data-analytics-service";
+    public static readonly QueueOutput Events = new("events", QueueNames.Events);
+
+    public static InvocationResult Handle(AnalyticsKind kind, HttpRequestData request, TimeProvider clock)
+    {
+        switch (RequestBodies.TryReadJsonObject(request, MaxBodyBytes, out var body))
+        {
+            case RequestBodies.Problem.TooLarge:
+                return Error(413, $"body is larger than {MaxBodyBytes / 1024} KiB");
+            case RequestBodies.Problem.Empty or RequestBodies.Problem.Malformed or RequestBodies.Problem.NotAnObject:
+                return Error(400, "body must be a JSON object");
+        }
+
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var field in AnalyticsKind.RequiredFields) RequireId(body, field, errors);
+        var (entity, entityIdField) = Entity(kind, body, errors);
+        foreach (var field in AnalyticsKind.OptionalTextFields)
+        {
+            if (body.TryGetProperty(field, out var value) && value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+                errors[field] = "must be a string";
+        }
+        if (body.TryGetProperty("version_info", out var version) && version.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+            errors["version_info"] = "must be an object of key/value pairs";
+        if (errors.Count > 0) return Invalid(errors);
+
+        var entityId = body.GetProperty(entityIdField!).GetString()!;
+        var id = Guid.CreateVersion7(clock.GetUtcNow());
+        var now = AnalyticsIndex.Timestamp(clock.GetUtcNow());
+        var stored = RequestBodies.Json(w =>
+        {
+            w.WriteStartObject();
+            foreach (var property in body.EnumerateObject().Where(p => IsKnown(kind, p.Name))) property.WriteTo(w);
+            w.WriteString("entityType", kind.EntityType);
+            w.WriteString("partitionKey", $"{kind.PartitionLabel}|{id}");
+            w.WriteString("sortKey", body.GetProperty("customer_id").GetString());
+            w.WriteString("created_at", now);
+            w.WriteString("updated_at", now);
+            w.WriteEndObject();
+        });
+        var data = RequestBodies.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("entity", entity);
+            w.WriteString("entity_id", entityId);
+            w.WritePropertyName("stored");
+            w.WriteRawValue(stored);
+            w.WriteEndObject();
+        });
+        var envelope = new EventEnvelope(id, kind.EventType, Source, "customer:" + body.GetProperty("customer_id").GetString(),
+            clock.GetUtcNow(), JsonDocument.Parse(data).RootElement);
+        return InvocationResult.Http(new HttpResponseData(201, stored)).Send(Events, envelope.ToJson());
+    }
+
+    /// <summary>Which lead or contact the event is about, and the field that names it.</summary>
+    private static (string? Entity, string? Field) Entity(AnalyticsKind kind, JsonElement body, Dictionary<string, string> errors)
+    {
+        if (kind.FixedEntity is { } fixedEntity)
+        {
+            // The browser-extension variant of lead_analytics names the lead as entity_id.
+            var field = body.TryGetProperty(kind.EntityIdField!, out _) || !body.TryGetProperty("entity_id", out _)
+                ? kind.EntityIdField!
+                : "entity_id";
+            RequireId(body, field, errors);
+            return (fixedEntity, field);
+        }
+        RequireId(body, "entity_id", errors);
+        // The seed's own example sends "lead or contact"; any text is stored, and "lead"/"contact" are searchable.
+        RequireId(body, "entity_type", errors);
+        var type = body.TryGetProperty("entity_type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        return (type, "entity_id");
+    }
+
+    private static void RequireId(JsonElement body, string field, Dictionary<string, string> errors)
+    {
+        if (!body.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) errors[field] = "is required";
+        else if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString())) errors[field] = "must be a non-empty string";
+        else if (value.GetString()!.Length > MaxIdLength) errors[field] = $"must be at most {MaxIdLength} characters";
+    }
+
+    private static bool IsKnown(AnalyticsKind kind, string name) =>
+        AnalyticsKind.RequiredFields.Contains(name) || AnalyticsKind.OptionalTextFields.Contains(name)
+        || name is "version_info" or "entity_id" or "entity_type" || name == kind.EntityIdField;
+
+    public static InvocationResult Invalid(Dictionary<string, string> errors) =>
+        InvocationResult.Http(new HttpResponseData(422, RequestBodies.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("message", "validation failed");
+            w.WriteStartObject("errors");
+            foreach (var (field, problem) in errors) w.WriteString(field, problem);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        })));
+
+    public static InvocationResult Error(int status, string message) =>
+        InvocationResult.Http(new HttpResponseData(status, RequestBodies.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("message", message);
+            w.WriteEndObject();
+        })));
+}

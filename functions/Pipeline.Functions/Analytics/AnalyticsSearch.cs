@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.Analytics;
+
+/// <summary>
+/// The two search endpoints' shared rules: required <c>recording_id</c> (repeated keys or <c>recording_id[]</c>),
+/// <c>customer_id</c>, <c>user_id</c> and the lead or contact id; optional <c>latest</c>, <c>page</c> and
+/// <c>pageSize</c> (default 10, at most 100). Answers the seed's <c>{"recordings":[…],"meta":{page,pageSize,rowCount}}</c>.
+/// </summary>
+public static class AnalyticsSearch
+{
+    public const int DefaultPageSize = 10;
+    public const int MaxPageSize = 100;
+
+    public static async Task<InvocationResult> HandleAsync(string entity, string entityIdParameter, HttpRequestData request,
+        AnalyticsIndex index, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var recordings = Values(request, "recording_id").Concat(Values(request, "recording_id[]"))
+            .Where(v => !string.IsNullOrWhiteSpace(v)).ToList();
+        if (recordings.Count == 0) errors["recording_id"] = "is required (one or more: recording_id=a&recording_id=b)";
+        var customerId = Required(request, "customer_id", errors);
+        var userId = Required(request, "user_id", errors);
+        var entityId = Required(request, entityIdParameter, errors);
+        var latest = Flag(request, "latest", errors);
+        var page = Number(request, "page", 1, int.MaxValue, 1, errors);
+        var pageSize = Number(request, "pageSize", 1, MaxPageSize, DefaultPageSize, errors);
+        if (errors.Count > 0) return AnalyticsIngest.Invalid(errors);
+
+        var found = await index.SearchAsync(AnalyticsIndex.PartitionOf(entity, customerId!, userId!, entityId!), recordings, latest,
+            cancellationToken);
+        var body = RequestBodies.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("recordings");
+            foreach (var recording in found.Skip((int)Math.Min((long)(page - 1) * pageSize, int.MaxValue)).Take(pageSize))
+                WriteRecording(w, entity, entityId!, recording.Stored);
+            w.WriteEndArray();
+            w.WriteStartObject("meta");
+            w.WriteNumber("page", page);
+            w.WriteNumber("pageSize", pageSize);
+            w.WriteNumber("rowCount", found.Count);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+        return InvocationResult.Http(new HttpResponseData(200, body));
+    }
+
+    private static void WriteRecording(Utf8JsonWriter w, string entity, string entityId, JsonElement stored)
+    {
+        string? Text(string name) => stored.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        w.WriteStartObject();
+        w.WriteString("customer_id", Text("customer_id"));
+        w.WriteString("entity_type", entity);
+        w.WriteString("entity_id", entityId);
+        w.WriteString("user_id", Text("user_id"));
+        w.WriteString("tool_signature", Text("tool_signature"));
+        w.WriteString("recording_id", Text("recording_id"));
+        w.WriteString("event_type", Text("event_type"));
+        w.WriteString("event_id", Text("event_id"));
+        w.WriteString("message", Text("message"));
+        w.WriteString("created_at", Text("created_at"));
+        w.WriteString("updated_at", Text("updated_at"));
+        w.WriteEndObject();
+    }
+
+    private static IEnumerable<string> Values(HttpRequestData request, string name) =>
+        request.Query.TryGetValue(name, out var values) ? values : [];
+
+    private static string? Required(HttpRequestData request, string name, Dictionary<string, string> errors)
+    {
+        var value = Values(request, name).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+        if (value is null) errors[name] = "is required";
+        return value;
+    }
+
+    private static bool Flag(HttpRequestData request, string name, Dictionary<string, string> errors)
+    {
+        switch (Values(request, name).FirstOrDefault()?.ToLowerInvariant())
+        {
+            case null or "" or "false" or "0": return false;
+            case "true" or "1": return true;
+            default:
+                errors[name] = "must be true or false";
+                return false;
+        }
+    }
+
+    private static int Number(HttpRequestData request, string name, int min, int max, int fallback, Dictionary<string, string> errors)
+    {
+        var text = Values(request, name).FirstOrDefault();
+        if (string.IsNullOrEmpty(text)) return fallback;
+        if (int.TryParse(text, out var value) && value >= min && value <= max) return value;
+        errors[name] = max == int.MaxValue ? $"must be a whole number of at least {min}" : $"must be a whole number from {min} to {max}";
+        return fallback;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.Tracking;
+
+/// <summary>
+/// <c>PUT</c> (every sample) or <c>POST /api/mobileapi/geo</c>: one geolocation fix for a <c>mid</c>.
+/// Answers <c>{"success":true}</c>.
+/// </summary>
+public sealed class MobileGeoFunction(TrackingIds ids, IOptions<TrackingOptions> options, TimeProvider clock) : IFunction
+{
+    public FunctionDefinition Definition { get; } =
+        FunctionDefinition.Http("TrackingMobileGeo", "mobileapi/geo", ["put", "post"], AuthLevel.Anonymous, TrackingRequest.Events);
+
+    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        var (body, error) = TrackingRequest.Read(invocation.Request!, options.Value);
+        if (error is not null) return InvocationResult.Http(error);
+
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lat = Coordinate(body, "lat", 90, errors);
+        var lon = Coordinate(body, "lon", 180, errors);
+        double? accuracy = null;
+        if (TrackingRequest.Text(body, "accuracy") is { } accuracyText)
+        {
+            if (TrackingAction.TryNumber(accuracyText, out var a) && a >= 0) accuracy = a;
+            else errors["accuracy"] = "must be a number of at least 0";
+        }
+        var (mid, unknown) = await MobileSession.CheckAsync(ids, body, errors, cancellationToken);
+        if (errors.Count > 0) return InvocationResult.Http(TrackingRequest.Invalid(errors));
+        if (unknown is not null) return InvocationResult.Http(unknown);
+
+        var data = RequestBodies.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("mid", mid);
+            w.WriteNumber("lat", lat);
+            w.WriteNumber("lon", lon);
+            if (accuracy is { } value) w.WriteNumber("accuracy", value);
+            w.WriteEndObject();
+        });
+        return TrackingRequest.Accept(TrackingRequest.Json("""{"success":true}"""), "tracking.mobile.geo",
+            TrackingRequest.VisitorSubject(mid!), JsonDocument.Parse(data).RootElement, clock);
+    }
+
+    private static double Coordinate(JsonElement body, string name, double limit, Dictionary<string, string> errors)
+    {
+        var text = TrackingRequest.Text(body, name);
+        if (text is null) errors[name] = "is required";
+        else if (!TrackingAction.TryNumber(text, out var value) || Math.Abs(value) > limit) errors[name] = $"must be a number from -{limit} to {limit}";
+        else return value;
+        return 0;
+    }
+}

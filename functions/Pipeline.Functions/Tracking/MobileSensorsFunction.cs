@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.Tracking;
+
+/// <summary>
+/// <c>POST</c> or <c>PUT /api/mobileapi/sensors</c>: beacon readings for a <c>mid</c>, as <c>sensors[0][uuid]</c> (the
+/// table, curl and PHP) or <c>sensors[uuid][0]</c> (the Node sample). Answers <c>{"success":true}</c>.
+/// </summary>
+public sealed class MobileSensorsFunction(TrackingIds ids, IOptions<TrackingOptions> options, TimeProvider clock) : IFunction
+{
+    private static readonly string[] NumericFields = ["rssi", "distance", "txPower", "minor", "major"];
+
+    public FunctionDefinition Definition { get; } =
+        FunctionDefinition.Http("TrackingMobileSensors", "mobileapi/sensors", ["post", "put"], AuthLevel.Anonymous, TrackingRequest.Events);
+
+    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        var (body, error) = TrackingRequest.Read(invocation.Request!, options.Value);
+        if (error is not null) return InvocationResult.Http(error);
+
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var sensors = Normalise(body.TryGetProperty("sensors", out var s) ? s : default, errors);
+        var (mid, unknown) = await MobileSession.CheckAsync(ids, body, errors, cancellationToken);
+        if (errors.Count > 0) return InvocationResult.Http(TrackingRequest.Invalid(errors));
+        if (unknown is not null) return InvocationResult.Http(unknown);
+
+        var data = RequestBodies.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("mid", mid);
+            w.WriteStartArray("sensors");
+            foreach (var sensor in sensors)
+            {
+                w.WriteStartObject();
+                foreach (var (name, value) in sensor)
+                {
+                    if (NumericFields.Contains(name)) w.WriteNumber(name, double.Parse(value, System.Globalization.CultureInfo.InvariantCulture));
+                    else w.WriteString(name, value);
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+        return TrackingRequest.Accept(TrackingRequest.Json("""{"success":true}"""), "tracking.mobile.sensors",
+            TrackingRequest.VisitorSubject(mid!), JsonDocument.Parse(data).RootElement, clock);
+    }
+
+    /// <summary>Both wire forms become a list of sensors, each a map of field → text; numeric fields are checked.</summary>
+    private static List<Dictionary<string, string>> Normalise(JsonElement sensors, Dictionary<string, string> errors)
+    {
+        var result = new List<Dictionary<string, string>>();
+        switch (sensors.ValueKind)
+        {
+            case JsonValueKind.Array: // sensors[0][uuid]=…
+                foreach (var sensor in sensors.EnumerateArray())
+                    result.Add(sensor.ValueKind == JsonValueKind.Object
+                        ? sensor.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString())
+                        : []);
+                break;
+            case JsonValueKind.Object: // sensors[uuid][0]=…
+                foreach (var field in sensors.EnumerateObject())
+                {
+                    var values = field.Value.ValueKind == JsonValueKind.Array ? field.Value.EnumerateArray().ToList() : [field.Value];
+                    for (var i = 0; i < values.Count; i++)
+                    {
+                        while (result.Count <= i) result.Add([]);
+                        result[i][field.Name] = values[i].ToString();
+                    }
+                }
+                break;
+            default:
+                errors["sensors"] = "at least one sensor is required (sensors[0][uuid]=…)";
+                return result;
+        }
+        if (result.Count == 0) errors["sensors"] = "at least one sensor is required (sensors[0][uuid]=…)";
+        for (var i = 0; i < result.Count; i++)
+        {
+            if (!result[i].TryGetValue("uuid", out var uuid) || string.IsNullOrWhiteSpace(uuid))
+                errors[$"sensors[{i}][uuid]"] = "is required";
+            foreach (var name in NumericFields)
+            {
+                if (result[i].TryGetValue(name, out var value) && !TrackingAction.TryNumber(value, out _))
+                    errors[$"sensors[{i}][{name}]"] = "must be a number";
+            }
+        }
+        return result;
+    }
+}

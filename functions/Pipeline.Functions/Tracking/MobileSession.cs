@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.Tracking;
+
+/// <summary>The <c>mid</c> check shared by the mobile send, sensors and geo endpoints.</summary>
+public static class MobileSession
+{
+    /// <returns>The mid, and a 404 to answer when this app never issued it.</returns>
+    public static async Task<(string? Mid, HttpResponseData? Unknown)> CheckAsync(TrackingIds ids, JsonElement body,
+        Dictionary<string, string> errors, CancellationToken cancellationToken)
+    {
+        var mid = TrackingRequest.Text(body, "mid");
+        if (string.IsNullOrWhiteSpace(mid))
+        {
+            errors["mid"] = "is required: the mobileId /mobileapi/init returned";
+            return (null, null);
+        }
+        if (errors.Count > 0) return (mid, null);
+        var kind = await ids.FindAsync(TrackingRequest.Text(body, "appkey")!, mid, cancellationToken);
+        return kind == TrackingIdKind.MobileId
+            ? (mid, null)
+            : (mid, TrackingRequest.Error(404, "mid was not issued by /mobileapi/init for this appkey", new() { ["mid"] = "unknown" }));
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Pipeline.Functions.Envelope;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.Tracking;
+
+/// <summary>
+/// What every tracking endpoint does first: read the body (bracket-form or JSON), check the <c>appkey</c>, and
+/// answer errors in one shape: <c>{"status":"error","message":…,"errors":{field: problem}}</c>. The seed documents
+/// no errors, so this shape is ours (README).
+/// </summary>
+public static class TrackingRequest
+{
+    public const int MaxBodyBytes = 64 * 1024;
+    public const string Source = "footprints-tracking";
+    public static readonly QueueOutput Events = new("events", QueueNames.Events);
+
+    /// <returns>The body as a JSON object, or the error response to send.</returns>
+    public static (JsonElement Body, HttpResponseData? Error) Read(HttpRequestData request, TrackingOptions options)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(request.Body) > MaxBodyBytes)
+            return (default, Error(413, $"body is larger than {MaxBodyBytes / 1024} KiB"));
+        JsonElement body;
+        var isJson = request.Header("Content-Type")?.Contains("json", StringComparison.OrdinalIgnoreCase) == true
+                     || request.Body.TrimStart().StartsWith('{');
+        try
+        {
+            body = isJson
+                ? JsonDocument.Parse(request.Body).RootElement.Clone()
+                : BracketForm.Parse(request.Body);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidDataException)
+        {
+            return (default, Error(400, isJson ? "body is not valid JSON" : $"body is not a valid form: {ex.Message}"));
+        }
+        if (body.ValueKind != JsonValueKind.Object) return (default, Error(400, "body must be a form or a JSON object"));
+        if (!options.IsKnownApp(Text(body, "appkey")))
+            return (default, Error(401, "appkey is missing or unknown", new() { ["appkey"] = "is not the key of a configured app" }));
+        return (body, null);
+    }
+
+    public static string? Text(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var value) ? value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number => value.GetRawText(),
+            _ => null,
+        } : null;
+
+    public static InvocationResult Accept(HttpResponseData response, string type, string subject, JsonElement data, TimeProvider clock) =>
+        InvocationResult.Http(response).Send(Events, EventEnvelope.Create(type, Source, subject, data, clock).ToJson());
+
+    public static HttpResponseData Json(string body) => new(200, body);
+
+    public static HttpResponseData Error(int status, string message, Dictionary<string, string>? errors = null) =>
+        new(status, RequestBodies.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("status", "error");
+            w.WriteString("message", message);
+            if (errors is { Count: > 0 })
+            {
+                w.WriteStartObject("errors");
+                foreach (var (field, problem) in errors) w.WriteString(field, problem);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }));
+
+    public static HttpResponseData Invalid(Dictionary<string, string> errors) =>
+        Error(422, "the request has invalid fields", errors);
+
+    public static string VisitorSubject(string id) => "visitor:" + id;
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.Tracking;
+
+/// <summary>
+/// <c>POST /api/jsapi/init</c>: opens a web tracking session. An identified person (email or phone given) gets
+/// <c>{"status":"ok","uid":…}</c>, anyone else <c>{"status":"ok","pid":…}</c>.
+/// </summary>
+public sealed class WebInitFunction(TrackingIds ids, IOptions<TrackingOptions> options, TimeProvider clock) : IFunction
+{
+    public FunctionDefinition Definition { get; } =
+        FunctionDefinition.Http("TrackingWebInit", "jsapi/init", ["post"], AuthLevel.Anonymous, TrackingRequest.Events);
+
+    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        var (body, error) = TrackingRequest.Read(invocation.Request!, options.Value);
+        if (error is not null) return InvocationResult.Http(error);
+
+        var appKey = TrackingRequest.Text(body, "appkey")!;
+        var email = TrackingRequest.Text(body, "email");
+        var phone = TrackingRequest.Text(body, "phone");
+        var identified = !string.IsNullOrWhiteSpace(email) || !string.IsNullOrWhiteSpace(phone);
+        var id = await ids.IssueAsync(appKey, identified ? TrackingIdKind.Uid : TrackingIdKind.Pid, email, phone, cancellationToken);
+        var key = identified ? "uid" : "pid";
+
+        return TrackingRequest.Accept(
+            TrackingRequest.Json(RequestBodies.Json(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("status", "ok");
+                w.WriteString(key, id);
+                w.WriteEndObject();
+            })),
+            "tracking.web.init", TrackingRequest.VisitorSubject(id), Session(key, id, identified, email, phone, body), clock);
+    }
+
+    /// <summary>The init event's data, shared by web and mobile init.</summary>
+    public static JsonElement Session(string idKey, string id, bool identified, string? email, string? phone, JsonElement body)
+    {
+        using var document = JsonDocument.Parse(RequestBodies.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString(idKey, id);
+            w.WriteBoolean("identified", identified);
+            if (!string.IsNullOrWhiteSpace(email)) w.WriteString("email", email.Trim());
+            if (!string.IsNullOrWhiteSpace(phone)) w.WriteString("phone", phone.Trim());
+            foreach (var extra in new[] { "technicalInfo", "pushNotificationToken" })
+            {
+                if (!body.TryGetProperty(extra, out var value)) continue;
+                w.WritePropertyName(extra);
+                value.WriteTo(w);
+            }
+            w.WriteEndObject();
+        }));
+        return document.RootElement.Clone();
+    }
+}
