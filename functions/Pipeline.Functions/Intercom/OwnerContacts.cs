@@ -36,24 +36,14 @@ public sealed class OwnerContacts(IntercomClient intercom, SiteDirectory sites)
         }
         else if (name is not null)
         {
-            (await intercom.SendAsync(HttpMethod.Put, $"contacts/{Uri.EscapeDataString(contactId)}",
-                RequestBodies.Json(w =>
-                {
-                    w.WriteStartObject();
-                    w.WriteString("name", name);
-                    w.WriteEndObject();
-                }), cancellationToken)).EnsureSuccess("PUT /contacts/{id}");
+            (await intercom.SendAsync(HttpMethod.Put, $"contacts/{Uri.EscapeDataString(contactId)}", OneField("name", name),
+                cancellationToken)).EnsureSuccess("PUT /contacts/{id}");
         }
 
         if (intercomCompanyId is not null)
         {
             (await intercom.SendAsync(HttpMethod.Post, $"contacts/{Uri.EscapeDataString(contactId)}/companies",
-                RequestBodies.Json(w =>
-                {
-                    w.WriteStartObject();
-                    w.WriteString("id", intercomCompanyId);
-                    w.WriteEndObject();
-                }), cancellationToken)).EnsureSuccess("POST /contacts/{id}/companies");
+                OneField("id", intercomCompanyId), cancellationToken)).EnsureSuccess("POST /contacts/{id}/companies");
         }
 
         await sites.UpdateAsync(siteId, entity =>
@@ -64,6 +54,13 @@ public sealed class OwnerContacts(IntercomClient intercom, SiteDirectory sites)
         }, cancellationToken);
         return contactId;
     }
+
+    private static string OneField(string name, string value) => RequestBodies.Json(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString(name, value);
+        w.WriteEndObject();
+    });
 
     private async Task<string?> FindByEmailAsync(string email, CancellationToken cancellationToken)
     {

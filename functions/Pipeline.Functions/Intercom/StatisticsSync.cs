@@ -20,25 +20,15 @@ public static class StatisticsSync
     public const string SyncedEventIdProperty = "SyncedStatisticsEventId";
     public const string SyncedAtProperty = "SyncedStatisticsAt";
 
-    /// <summary>Called by the Recorder for every recorded site event: keeps the row current, statistics only ever newer.</summary>
+    /// <summary>Called by the Recorder for each recorded statistics push: keeps the site's latest statistics, only ever newer.</summary>
     public static Task RememberAsync(SiteDirectory sites, EventEnvelope envelope, string siteId, CancellationToken cancellationToken) =>
         sites.UpdateAsync(siteId, entity =>
         {
-            var changed = false;
-            if (entity.GetDateTimeOffset("LastEventAt") is not { } last || last < envelope.ReceivedAt)
-            {
-                entity["LastEventAt"] = envelope.ReceivedAt;
-                changed = true;
-            }
-            if (envelope.Type == "push.statistics"
-                && (entity.GetDateTimeOffset(StatisticsAtProperty) is not { } at || at < envelope.ReceivedAt))
-            {
-                entity[StatisticsProperty] = envelope.Data.GetRawText();
-                entity[StatisticsEventIdProperty] = envelope.Id.ToString();
-                entity[StatisticsAtProperty] = envelope.ReceivedAt;
-                changed = true;
-            }
-            return changed;
+            if (entity.GetDateTimeOffset(StatisticsAtProperty) is { } at && at >= envelope.ReceivedAt) return false;
+            entity[StatisticsProperty] = envelope.Data.GetRawText();
+            entity[StatisticsEventIdProperty] = envelope.Id.ToString();
+            entity[StatisticsAtProperty] = envelope.ReceivedAt;
+            return true;
         }, cancellationToken);
 
     public static bool NeedsSync(Azure.Data.Tables.TableEntity site, bool force) =>

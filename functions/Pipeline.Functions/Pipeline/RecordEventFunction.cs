@@ -23,7 +23,7 @@ public sealed class RecordEventFunction(EventLog eventLog, SiteDirectory sites, 
     {
         var envelope = EventEnvelope.Parse(invocation.Message!);
         var isNew = await eventLog.RecordAsync(envelope, cancellationToken);
-        if (Subjects.SiteId(envelope.Subject) is { } siteId)
+        if (envelope.Type == "push.statistics" && Subjects.SiteId(envelope.Subject) is { } siteId)
             await Intercom.StatisticsSync.RememberAsync(sites, envelope, siteId, cancellationToken);
         if (AnalyticsKind.OfEventType(envelope.Type) is not null)
             await analytics.IndexAsync(envelope, cancellationToken);

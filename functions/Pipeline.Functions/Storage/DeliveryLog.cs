@@ -47,12 +47,6 @@ public sealed class DeliveryLog(StorageAccount storage, TimeProvider clock)
 {
     private TableClient Table => storage.Table(TableNames.Deliveries);
 
-    public async Task<DeliveryRecord?> FindAsync(Guid eventId, string destination, CancellationToken cancellationToken)
-    {
-        var entity = await GetAsync(eventId, destination, cancellationToken);
-        return entity is null ? null : ToRecord(eventId, destination, entity);
-    }
-
     /// <param name="lease">How long the claim holds before another delivery may take over (a crashed forwarder).</param>
     public async Task<DeliveryClaim> ClaimAsync(Guid eventId, string destination, TimeSpan lease, CancellationToken cancellationToken)
     {

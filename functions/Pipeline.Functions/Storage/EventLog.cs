@@ -40,36 +40,4 @@ public sealed class EventLog(StorageAccount storage)
             return false;
         }
     }
-
-    public async Task<EventEnvelope?> FindAsync(string subject, Guid id, CancellationToken cancellationToken)
-    {
-        var response = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(subject), id.ToString(),
-            cancellationToken: cancellationToken);
-        return response.HasValue ? ToEnvelope(response.Value!) : null;
-    }
-
-    /// <summary>A subject's events in time order, streamed page by page.</summary>
-    public async IAsyncEnumerable<EventEnvelope> ReadAsync(string subject,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var partition = TableKeys.Escape(subject);
-        await foreach (var entity in Table.QueryAsync<TableEntity>(e => e.PartitionKey == partition,
-                           cancellationToken: cancellationToken))
-            yield return ToEnvelope(entity);
-    }
-
-    private static EventEnvelope ToEnvelope(TableEntity entity)
-    {
-        var data = entity.GetString("Data") ?? "null";
-        for (var chunk = 1; entity.GetString($"Data{chunk}") is { } more; chunk++) data += more;
-        using var document = System.Text.Json.JsonDocument.Parse(data);
-        return new EventEnvelope(
-            Guid.Parse(entity.RowKey),
-            entity.GetString("Type"),
-            entity.GetString("Source"),
-            entity.GetString("Subject"),
-            entity.GetDateTimeOffset("ReceivedAt") ?? default,
-            document.RootElement.Clone(),
-            entity.GetInt32("SchemaVersion") ?? EventEnvelope.CurrentSchemaVersion);
-    }
 }

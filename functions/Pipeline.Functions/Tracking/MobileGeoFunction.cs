@@ -28,8 +28,7 @@ public sealed class MobileGeoFunction(TrackingIds ids, IOptions<TrackingOptions>
             else errors["accuracy"] = "must be a number of at least 0";
         }
         var (mid, unknown) = await MobileSession.CheckAsync(ids, body, errors, cancellationToken);
-        if (errors.Count > 0) return InvocationResult.Http(TrackingRequest.Invalid(errors));
-        if (unknown is not null) return InvocationResult.Http(unknown);
+        if (MobileSession.Refusal(errors, unknown) is { } refusal) return InvocationResult.Http(refusal);
 
         var data = RequestBodies.Json(w =>
         {

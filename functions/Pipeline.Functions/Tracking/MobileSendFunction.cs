@@ -16,8 +16,7 @@ public sealed class MobileSendFunction(TrackingIds ids, IOptions<TrackingOptions
 
         var (data, errors) = TrackingAction.Validate(body);
         var (mid, unknown) = await MobileSession.CheckAsync(ids, body, errors, cancellationToken);
-        if (errors.Count > 0) return InvocationResult.Http(TrackingRequest.Invalid(errors));
-        if (unknown is not null) return InvocationResult.Http(unknown);
+        if (MobileSession.Refusal(errors, unknown) is { } refusal) return InvocationResult.Http(refusal);
 
         return TrackingRequest.Accept(TrackingRequest.Json("{}"), "tracking.mobile.send", TrackingRequest.VisitorSubject(mid!),
             SendData.With(data!.Value, ("mid", mid!)), clock);

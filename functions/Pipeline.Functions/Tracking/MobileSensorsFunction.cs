@@ -23,8 +23,7 @@ public sealed class MobileSensorsFunction(TrackingIds ids, IOptions<TrackingOpti
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var sensors = Normalise(body.TryGetProperty("sensors", out var s) ? s : default, errors);
         var (mid, unknown) = await MobileSession.CheckAsync(ids, body, errors, cancellationToken);
-        if (errors.Count > 0) return InvocationResult.Http(TrackingRequest.Invalid(errors));
-        if (unknown is not null) return InvocationResult.Http(unknown);
+        if (MobileSession.Refusal(errors, unknown) is { } refusal) return InvocationResult.Http(refusal);
 
         var data = RequestBodies.Json(w =>
         {

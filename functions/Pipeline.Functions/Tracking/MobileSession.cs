@@ -22,4 +22,8 @@ public static class MobileSession
             ? (mid, null)
             : (mid, TrackingRequest.Error(404, "mid was not issued by /mobileapi/init for this appkey", new() { ["mid"] = "unknown" }));
     }
+
+    /// <summary>What to answer instead of accepting: the field errors first, then an unknown id; null when all is well.</summary>
+    public static HttpResponseData? Refusal(Dictionary<string, string> errors, HttpResponseData? unknown) =>
+        errors.Count > 0 ? TrackingRequest.Invalid(errors) : unknown;
 }

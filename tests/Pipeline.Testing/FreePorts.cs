@@ -1,6 +1,7 @@
+using System.Net;
 using System.Net.Sockets;
 
-namespace Pipeline.IntegrationTests.Infrastructure;
+namespace Pipeline.Testing;
 
 public static class FreePorts
 {

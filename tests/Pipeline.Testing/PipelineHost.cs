@@ -1,3 +1,4 @@
+using System.Text;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Builder;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions;
 
-namespace Pipeline.IntegrationTests.Infrastructure;
+namespace Pipeline.Testing;
 
 /// <summary>The real app, in local-host or custom-handler mode, on a free port, against a given Azurite.</summary>
 public sealed class PipelineHost : IAsyncDisposable

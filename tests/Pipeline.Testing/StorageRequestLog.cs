@@ -1,7 +1,7 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 
-namespace Pipeline.IntegrationTests.Infrastructure;
+namespace Pipeline.Testing;
 
 /// <summary>Records the URI of every storage request the app makes, so a test can see which partitions a query read.</summary>
 public sealed class StorageRequestLog : HttpPipelineSynchronousPolicy

@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
+using System.Text;
 
-namespace Pipeline.IntegrationTests.Infrastructure;
+namespace Pipeline.Testing;
 
 /// <summary>
 /// A fresh in-memory Azurite from the repository's npm install, on free ports. Fresh matters: Azurite's queue

@@ -1,0 +1,18 @@
+using BenchmarkDotNet.Running;
+using Pipeline.Benchmarks;
+
+// dotnet run -c Release --project bench/Pipeline.Benchmarks -- e2e     (the speed targets, end to end)
+// dotnet run -c Release --project bench/Pipeline.Benchmarks -- micro   (the ingest hot path, BenchmarkDotNet)
+switch (args.FirstOrDefault())
+{
+    case "micro":
+        BenchmarkRunner.Run<HotPathBenchmarks>(args: args[1..]);
+        break;
+    case "e2e":
+        await EndToEndBenchmark.RunAsync(Console.Out);
+        break;
+    default:
+        Console.Error.WriteLine("usage: Pipeline.Benchmarks e2e | micro [BenchmarkDotNet options]");
+        return 2;
+}
+return 0;
