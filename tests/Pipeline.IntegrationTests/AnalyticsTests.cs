@@ -17,6 +17,7 @@ public sealed class AnalyticsFixture : PipelineFixture
         services.AddSingleton<Azure.Core.Pipeline.HttpPipelinePolicy>(StorageRequests);
 }
 
+[Collection(TimingCollection.Name)]
 public sealed class AnalyticsTests(AnalyticsFixture fixture) : IClassFixture<AnalyticsFixture>
 {
     private readonly StorageRequestLog _storageRequests = fixture.StorageRequests;
