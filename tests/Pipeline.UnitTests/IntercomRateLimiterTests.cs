@@ -22,6 +22,15 @@ public sealed class IntercomRateLimiterTests
         return response;
     }
 
+    /// <summary>The caller is still waiting when the fake clock reaches <paramref name="notYet"/>, and free by <paramref name="by"/>.</summary>
+    private async Task AssertReleasedBetween(Task waiting, TimeSpan notYet, TimeSpan by)
+    {
+        _clock.Advance(notYet);
+        Assert.False(waiting.IsCompleted, $"released before {notYet}");
+        _clock.Advance(by - notYet);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
     [Fact]
     public async Task When_Intercom_says_the_window_is_spent_every_caller_waits_for_its_reset()
     {
@@ -29,11 +38,7 @@ public sealed class IntercomRateLimiterTests
         await limiter.AcquireAsync(CancellationToken.None);
         limiter.Observe(Answer(HttpStatusCode.OK, limit: 100, remaining: 0, resetIn: TimeSpan.FromSeconds(7)));
 
-        var waiting = limiter.AcquireAsync(CancellationToken.None);
-        _clock.Advance(TimeSpan.FromSeconds(6));
-        Assert.False(waiting.IsCompleted);
-        _clock.Advance(TimeSpan.FromSeconds(2));
-        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        await AssertReleasedBetween(limiter.AcquireAsync(CancellationToken.None), TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(8));
     }
 
     [Fact]
@@ -43,11 +48,7 @@ public sealed class IntercomRateLimiterTests
         limiter.Observe(Answer(HttpStatusCode.TooManyRequests, limit: 100, remaining: 3, resetIn: TimeSpan.FromSeconds(1),
             retryAfter: TimeSpan.FromSeconds(4)));
 
-        var waiting = limiter.AcquireAsync(CancellationToken.None);
-        _clock.Advance(TimeSpan.FromSeconds(3));
-        Assert.False(waiting.IsCompleted);
-        _clock.Advance(TimeSpan.FromSeconds(2));
-        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        await AssertReleasedBetween(limiter.AcquireAsync(CancellationToken.None), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -57,11 +58,9 @@ public sealed class IntercomRateLimiterTests
         limiter.Observe(Answer(HttpStatusCode.OK, limit: 10, remaining: 10, resetIn: TimeSpan.FromSeconds(10)));
 
         await limiter.AcquireAsync(CancellationToken.None); // the first slot is now
-        var second = limiter.AcquireAsync(CancellationToken.None);
-        _clock.Advance(TimeSpan.FromMilliseconds(900));
-        Assert.False(second.IsCompleted); // 10 per 10 s: one a second
-        _clock.Advance(TimeSpan.FromMilliseconds(200));
-        await second.WaitAsync(TimeSpan.FromSeconds(5));
+        // 10 per 10 s: one a second.
+        await AssertReleasedBetween(limiter.AcquireAsync(CancellationToken.None), TimeSpan.FromMilliseconds(900),
+            TimeSpan.FromMilliseconds(1100));
     }
 
     [Fact]
