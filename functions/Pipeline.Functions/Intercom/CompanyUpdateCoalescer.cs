@@ -3,8 +3,11 @@ using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Intercom;
 
-/// <summary>What a company upsert did: the Intercom company id, and whether a call was needed at all.</summary>
-public sealed record CompanyUpsert(string? IntercomCompanyId, bool Sent, int AttributesSent);
+/// <summary>
+/// What a company upsert did: the Intercom company id, whether a call was needed at all, and the site's owner
+/// contact as its row showed it (read anyway for the attribute times, so callers need not read it again).
+/// </summary>
+public sealed record CompanyUpsert(string? IntercomCompanyId, bool Sent, int AttributesSent, string? OwnerContactId);
 
 /// <summary>
 /// Sends company attribute updates so that the newest value of every attribute wins by the event's time:
@@ -87,7 +90,8 @@ public sealed class CompanyUpdateCoalescer(IntercomClient intercom, IntercomRate
                          || (batch.ResendCurrent && sentAt == kv.Value.Time.ToUnixTimeMilliseconds()))
             .ToDictionary(kv => kv.Key, kv => kv.Value);
         var knownCompanyId = site?.GetString(IntercomCompanyIdProperty);
-        if (fresh.Count == 0 && knownCompanyId is not null) return new CompanyUpsert(knownCompanyId, Sent: false, 0);
+        var ownerContactId = site?.GetString(OwnerContacts.OwnerContactIdProperty);
+        if (fresh.Count == 0 && knownCompanyId is not null) return new CompanyUpsert(knownCompanyId, Sent: false, 0, ownerContactId);
 
         var update = new CompanyUpdate(siteId, fresh.ToDictionary(kv => kv.Key, kv => kv.Value.Value));
         var response = (await intercom.SendAcquiredAsync(HttpMethod.Post, "companies", update.ToJson(), cancellationToken))
@@ -105,7 +109,7 @@ public sealed class CompanyUpdateCoalescer(IntercomClient intercom, IntercomRate
             }
             return true;
         }, cancellationToken);
-        return new CompanyUpsert(companyId, Sent: true, fresh.Count);
+        return new CompanyUpsert(companyId, Sent: true, fresh.Count, ownerContactId);
     }
 
     private sealed class Batch

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
@@ -42,7 +41,7 @@ public sealed class IntercomSync(CompanyUpdateCoalescer companies, OwnerContacts
 
         if (!isSync)
         {
-            ownerId ??= (await sites.FindAsync(siteId, cancellationToken))?.GetString(OwnerContacts.OwnerContactIdProperty);
+            ownerId ??= company.OwnerContactId;
             if (ownerId is not null)
             {
                 await RecordDataEventAsync(ownerId, segment, envelope, cancellationToken);
