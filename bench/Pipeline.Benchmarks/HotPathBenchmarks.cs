@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Pipeline.Functions.Envelope;
+using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Intercom;
 using Pipeline.Functions.Tracking;
 

@@ -1,5 +1,6 @@
-using Microsoft.Extensions.Options;
 using Pipeline.Functions.Analytics;
+using Pipeline.Functions.Delivery;
+using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Health;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Intercom;
@@ -19,27 +20,26 @@ public static class PipelineApp
     public const string CustomHandlerPortSetting = "FUNCTIONS_CUSTOMHANDLER_PORT";
     public const int DefaultLocalPort = 7071;
 
-    /// <summary>Every function of the app. A new function is one class and one line here.</summary>
-    public static void AddFunctions(IServiceCollection services)
+    /// <summary>
+    /// The pipeline's own parts, then every integration: each registers its functions, projections and routes in
+    /// one <c>Add…()</c>. A new destination is one folder and one line here.
+    /// </summary>
+    public static void AddPipeline(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<IFunction, HealthFunction>();
-        services.AddSingleton<IFunction, PushSegmentFunction>();
-        services.AddSingleton<IFunction, RecordEventFunction>();
-        services.AddSingleton<IFunction, ForwardToIntercomFunction>();
-        services.AddSingleton<IFunction, StartStatisticsSweepFunction>();
-        services.AddSingleton<IFunction, StatisticsSweepTimerFunction>();
-        services.AddSingleton<IFunction, RunStatisticsSweepPageFunction>();
-        services.AddSingleton<IFunction, WebInitFunction>();
-        services.AddSingleton<IFunction, WebSendFunction>();
-        services.AddSingleton<IFunction, MobileInitFunction>();
-        services.AddSingleton<IFunction, MobileSendFunction>();
-        services.AddSingleton<IFunction, MobileSensorsFunction>();
-        services.AddSingleton<IFunction, MobileGeoFunction>();
-        services.AddSingleton<IFunction, CreateAnalyticsEventsFunction>();
-        services.AddSingleton<IFunction, CreateLeadAnalyticsFunction>();
-        services.AddSingleton<IFunction, CreateContactAnalyticsFunction>();
-        services.AddSingleton<IFunction, SearchLeadAnalyticsFunction>();
-        services.AddSingleton<IFunction, SearchContactAnalyticsFunction>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<StorageAccount>();
+        services.AddSingleton<EventLog>();
+        services.AddSingleton<SiteDirectory>();
+        services.AddSingleton<StorageReadiness>();
+        services.AddHostedService<StorageInitializer>();
+        services.AddDeliveryEngine();
+        services.AddFunction<HealthFunction>();
+        services.AddFunction<RecordEventFunction>();
+
+        services.AddGhostMonitor();
+        services.AddTracking(configuration);
+        services.AddAnalytics();
+        services.AddIntercom(configuration);
     }
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -66,30 +66,7 @@ public static class PipelineApp
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<StorageAccount>();
-        services.AddSingleton<EventLog>();
-        services.AddSingleton<DeliveryLog>();
-        services.AddSingleton<SiteDirectory>();
-        services.AddSingleton<StorageReadiness>();
-        services.AddHostedService<StorageInitializer>();
-
-        services.Configure<IntercomOptions>(configuration.GetSection(IntercomOptions.Section));
-        services.AddHttpClient(IntercomClient.HttpClientName,
-            (sp, http) => IntercomClient.Configure(http, sp.GetRequiredService<IOptions<IntercomOptions>>().Value));
-        services.AddSingleton<IntercomRateLimiter>();
-        services.AddSingleton<IntercomClient>();
-        services.AddSingleton<CompanyUpdateCoalescer>();
-        services.AddSingleton<OwnerContacts>();
-        services.AddSingleton<IntercomSync>();
-        services.AddSingleton<StatisticsSweep>();
-        services.AddSingleton<DataAttributesCommand>();
-
-        services.Configure<TrackingOptions>(configuration.GetSection(TrackingOptions.Section));
-        services.AddSingleton<TrackingIds>();
-        services.AddSingleton<AnalyticsIndex>();
-
-        AddFunctions(services);
+        AddPipeline(services, configuration);
         services.AddSingleton<FunctionCatalog>();
         services.AddSingleton<FunctionDispatcher>();
 

@@ -1,5 +1,6 @@
 using Pipeline.Functions;
 using Pipeline.Functions.Hosting;
+using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Intercom;
 
 // One-off commands use the app's services without starting it (no storage is touched).

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Intercom;
 
 namespace Pipeline.IntegrationTests;

@@ -1,3 +1,4 @@
+using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Intercom;
 
 namespace Pipeline.IntegrationTests;

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Intercom;
 using Pipeline.Functions.Storage;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using FsCheck;
 using FsCheck.Xunit;
+using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Intercom;
 
 namespace Pipeline.UnitTests;

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Intercom;
 
 namespace Pipeline.UnitTests;

@@ -1,4 +1,5 @@
 using Pipeline.Functions.Envelope;
+using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Intercom;
 
 namespace Pipeline.UnitTests;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Pipeline.Functions.Storage;
 
+
 namespace Pipeline.Functions.Intercom;
 
 /// <summary>

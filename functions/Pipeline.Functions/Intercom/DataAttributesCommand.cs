@@ -1,5 +1,7 @@
 using Pipeline.Functions.Hosting;
 
+using Pipeline.Functions.GhostMonitor;
+
 namespace Pipeline.Functions.Intercom;
 
 /// <summary>

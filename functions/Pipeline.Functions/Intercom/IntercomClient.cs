@@ -2,11 +2,13 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Pipeline.Functions.Delivery;
+
 
 namespace Pipeline.Functions.Intercom;
 
 /// <summary>What Intercom answered, classified the way delivery needs it (design §5).</summary>
-public sealed record IntercomResponse(int Status, string Body)
+public sealed record IntercomResponse(int Status, string Body, TimeSpan? RetryAfter = null)
 {
     public bool IsSuccess => Status is >= 200 and < 300;
 
@@ -42,18 +44,9 @@ public sealed record IntercomResponse(int Status, string Body)
     public IntercomResponse EnsureSuccess(string call)
     {
         if (IsSuccess) return this;
-        if (IsTransient) throw new IntercomTransientException($"{call}: Intercom answered {Describe()}; will retry");
-        throw new IntercomRefusedException(Status, $"{call}: {Describe()}");
+        if (IsTransient) throw new TransientDeliveryException($"{call}: Intercom answered {Describe()}; will retry", Status, RetryAfter);
+        throw new RefusedDeliveryException(Status, $"{call}: {Describe()}");
     }
-}
-
-/// <summary>Worth retrying: no answer (timeout, refused connection), a 5xx, 408 or 429.</summary>
-public sealed class IntercomTransientException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>Intercom refused the call for good (a 4xx other than 408/429): recorded, never retried.</summary>
-public sealed class IntercomRefusedException(int status, string message) : Exception(message)
-{
-    public int Status { get; } = status;
 }
 
 /// <summary>
@@ -76,7 +69,7 @@ public sealed class IntercomClient(IHttpClientFactory httpClients, IntercomRateL
 
     public bool IsConfigured => options.Value.IsConfigured;
 
-    /// <exception cref="IntercomTransientException">No answer came (timeout, connection refused).</exception>
+    /// <exception cref="TransientDeliveryException">No answer came (timeout, connection refused).</exception>
     public async Task<IntercomResponse> SendAsync(HttpMethod method, string path, string? jsonBody, CancellationToken cancellationToken)
     {
         await limiter.AcquireAsync(cancellationToken);
@@ -94,11 +87,11 @@ public sealed class IntercomClient(IHttpClientFactory httpClients, IntercomRateL
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
             limiter.Observe(response);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            return new IntercomResponse((int)response.StatusCode, body);
+            return new IntercomResponse((int)response.StatusCode, body, response.Headers.RetryAfter?.Delta);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new IntercomTransientException($"{method} {path}: no answer from Intercom ({ex.Message})", ex);
+            throw new TransientDeliveryException($"{method} {path}: no answer from Intercom ({ex.Message})", inner: ex);
         }
     }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Pipeline.Functions.Envelope;
 
+using Pipeline.Functions.GhostMonitor;
+
 namespace Pipeline.Functions.Intercom;
 
 /// <summary>An update of one Intercom company: its <c>company_id</c> and custom attributes (name → JSON value).</summary>
@@ -33,9 +35,8 @@ public static class IntercomMapping
     /// <summary>The segment an Intercom-bound envelope carries: <c>push.&lt;segment&gt;</c>, or a statistics sync.</summary>
     public static PushSegment? SegmentOf(EventEnvelope envelope) => envelope.Type switch
     {
-        StatisticsSync.EventType => PushSegments.Find("statistics"),
-        _ when envelope.Type.StartsWith("push.", StringComparison.Ordinal) => PushSegments.Find(envelope.Type["push.".Length..]),
-        _ => null,
+        GhostMonitorEvents.StatisticsSync => PushSegments.Find("statistics"),
+        _ => GhostMonitorEvents.SegmentOf(envelope.Type) is { } segment ? PushSegments.Find(segment) : null,
     };
 
     public static Dictionary<string, JsonElement> CompanyAttributes(PushSegment segment, JsonElement data)

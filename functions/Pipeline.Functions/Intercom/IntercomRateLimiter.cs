@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 
+
 namespace Pipeline.Functions.Intercom;
 
 /// <summary>

@@ -3,14 +3,16 @@ using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Storage;
 
+using Pipeline.Functions.GhostMonitor;
+
 namespace Pipeline.Functions.Intercom;
 
 /// <summary>
 /// Everything one envelope does in Intercom (the README's mapping table): the company's attributes, the owner
 /// contact for sign-up segments, a data event on the owner contact, and the statistics sync mark.
 /// </summary>
-/// <exception cref="IntercomTransientException">Retry later.</exception>
-/// <exception cref="IntercomRefusedException">Intercom refused for good.</exception>
+/// <exception cref="Delivery.TransientDeliveryException">Retry later.</exception>
+/// <exception cref="Delivery.RefusedDeliveryException">Intercom refused for good.</exception>
 public sealed class IntercomSync(CompanyUpdateCoalescer companies, OwnerContacts owners, IntercomClient intercom, SiteDirectory sites)
 {
     /// <returns>A one-line summary of what was sent, or null when the envelope has nothing for Intercom.</returns>

@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Storage;
+
 
 namespace Pipeline.Functions.Intercom;
 
@@ -31,7 +33,7 @@ public sealed class OwnerContacts(IntercomClient intercom, SiteDirectory sites)
             // Intercom's search lags behind creation: a 409 means the contact exists but was not yet found.
             // Retrying later (through redelivery) finds it.
             if (created.Status == 409)
-                throw new IntercomTransientException($"POST /contacts: {created.Describe()} (search index not caught up; will retry)");
+                throw new TransientDeliveryException($"POST /contacts: {created.Describe()} (search index not caught up; will retry)", 409);
             contactId = created.EnsureSuccess("POST /contacts").Json().GetProperty("id").GetString()!;
         }
         else if (name is not null)

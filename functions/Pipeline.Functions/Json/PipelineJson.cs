@@ -10,7 +10,7 @@ namespace Pipeline.Functions;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(EventEnvelope))]
-[JsonSerializable(typeof(Intercom.SweepPage))]
+[JsonSerializable(typeof(GhostMonitor.SweepPage))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(string))]

@@ -39,7 +39,7 @@ public sealed class MobileGeoFunction(TrackingIds ids, IOptions<TrackingOptions>
             if (accuracy is { } value) w.WriteNumber("accuracy", value);
             w.WriteEndObject();
         });
-        return TrackingRequest.Accept(TrackingRequest.Json("""{"success":true}"""), "tracking.mobile.geo",
+        return TrackingRequest.Accept(TrackingRequest.Json("""{"success":true}"""), TrackingEvents.MobileGeo,
             TrackingRequest.VisitorSubject(mid!), JsonDocument.Parse(data).RootElement, clock);
     }
 

@@ -28,7 +28,7 @@ public sealed class MobileInitFunction(TrackingIds ids, IOptions<TrackingOptions
                 w.WriteString("mobileId", id);
                 w.WriteEndObject();
             })),
-            "tracking.mobile.init", TrackingRequest.VisitorSubject(id),
+            TrackingEvents.MobileInit, TrackingRequest.VisitorSubject(id),
             WebInitFunction.Session("mobileId", id, identified, email, phone, body), clock);
     }
 }

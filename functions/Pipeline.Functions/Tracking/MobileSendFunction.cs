@@ -18,7 +18,7 @@ public sealed class MobileSendFunction(TrackingIds ids, IOptions<TrackingOptions
         var (mid, unknown) = await MobileSession.CheckAsync(ids, body, errors, cancellationToken);
         if (MobileSession.Refusal(errors, unknown) is { } refusal) return InvocationResult.Http(refusal);
 
-        return TrackingRequest.Accept(TrackingRequest.Json("{}"), "tracking.mobile.send", TrackingRequest.VisitorSubject(mid!),
+        return TrackingRequest.Accept(TrackingRequest.Json("{}"), TrackingEvents.MobileSend, TrackingRequest.VisitorSubject(mid!),
             SendData.With(data!.Value, ("mid", mid!)), clock);
     }
 }

@@ -43,7 +43,7 @@ public sealed class MobileSensorsFunction(TrackingIds ids, IOptions<TrackingOpti
             w.WriteEndArray();
             w.WriteEndObject();
         });
-        return TrackingRequest.Accept(TrackingRequest.Json("""{"success":true}"""), "tracking.mobile.sensors",
+        return TrackingRequest.Accept(TrackingRequest.Json("""{"success":true}"""), TrackingEvents.MobileSensors,
             TrackingRequest.VisitorSubject(mid!), JsonDocument.Parse(data).RootElement, clock);
     }
 

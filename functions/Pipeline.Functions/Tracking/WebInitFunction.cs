@@ -33,7 +33,7 @@ public sealed class WebInitFunction(TrackingIds ids, IOptions<TrackingOptions> o
                 w.WriteString(key, id);
                 w.WriteEndObject();
             })),
-            "tracking.web.init", TrackingRequest.VisitorSubject(id), Session(key, id, identified, email, phone, body), clock);
+            TrackingEvents.WebInit, TrackingRequest.VisitorSubject(id), Session(key, id, identified, email, phone, body), clock);
     }
 
     /// <summary>The init event's data, shared by web and mobile init.</summary>

@@ -32,7 +32,7 @@ public sealed class WebSendFunction(TrackingIds ids, IOptions<TrackingOptions> o
         if (uType is not null && uType != issuedAs)
             return InvocationResult.Http(TrackingRequest.Invalid(new() { ["uType"] = $"must be '{issuedAs}' for this uid" }));
 
-        return TrackingRequest.Accept(TrackingRequest.Json("{}"), "tracking.web.send", TrackingRequest.VisitorSubject(uid!),
+        return TrackingRequest.Accept(TrackingRequest.Json("{}"), TrackingEvents.WebSend, TrackingRequest.VisitorSubject(uid!),
             SendData.With(data!.Value, ("uid", uid!), ("uType", issuedAs)), clock);
     }
 }

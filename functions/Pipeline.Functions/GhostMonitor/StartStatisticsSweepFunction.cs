@@ -1,6 +1,8 @@
 using Pipeline.Functions.Hosting;
 
-namespace Pipeline.Functions.Intercom;
+using Pipeline.Functions.Intercom;
+
+namespace Pipeline.Functions.GhostMonitor;
 
 /// <summary>
 /// <c>GET /api/all</c>: starts the statistics sweep (or reports the one running) and answers at once, as the seed's

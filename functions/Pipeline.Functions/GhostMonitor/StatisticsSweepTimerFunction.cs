@@ -1,6 +1,8 @@
 using Pipeline.Functions.Hosting;
 
-namespace Pipeline.Functions.Intercom;
+using Pipeline.Functions.Intercom;
+
+namespace Pipeline.Functions.GhostMonitor;
 
 /// <summary>Starts the statistics sweep on a schedule (hourly unless <c>Intercom__StatisticsSweepSchedule</c> says otherwise).</summary>
 public sealed class StatisticsSweepTimerFunction(StatisticsSweep sweep) : IFunction

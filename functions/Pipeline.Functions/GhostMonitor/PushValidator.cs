@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Net.Mail;
 using System.Text.Json;
 
-namespace Pipeline.Functions.Intercom;
+using Pipeline.Functions.Intercom;
+
+namespace Pipeline.Functions.GhostMonitor;
 
 /// <summary>
 /// Checks a push body against its segment's fields and writes the typed event data: numbers as numbers,

@@ -4,7 +4,9 @@ using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Storage;
 
-namespace Pipeline.Functions.Intercom;
+using Pipeline.Functions.Intercom;
+
+namespace Pipeline.Functions.GhostMonitor;
 
 /// <summary>
 /// The statistics the sweep re-sends: the Recorder keeps each site's latest statistics on its row, the forwarder
@@ -12,7 +14,7 @@ namespace Pipeline.Functions.Intercom;
 /// </summary>
 public static class StatisticsSync
 {
-    public const string EventType = "sync.statistics";
+    public const string EventType = GhostMonitorEvents.StatisticsSync;
     public const string Source = "statistics-sweep";
     public const string StatisticsProperty = "Statistics";
     public const string StatisticsEventIdProperty = "StatisticsEventId";

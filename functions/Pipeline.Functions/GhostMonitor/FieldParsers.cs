@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Pipeline.Functions.Intercom;
+using Pipeline.Functions.Intercom;
+
+namespace Pipeline.Functions.GhostMonitor;
 
 /// <summary>Parsers for the loosely typed strings of the Intercom service seed. Each returns false on bad input.</summary>
 public static partial class FieldParsers

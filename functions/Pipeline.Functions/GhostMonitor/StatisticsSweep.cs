@@ -3,7 +3,9 @@ using Azure.Data.Tables;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Storage;
 
-namespace Pipeline.Functions.Intercom;
+using Pipeline.Functions.Intercom;
+
+namespace Pipeline.Functions.GhostMonitor;
 
 /// <summary>The state of the statistics sweep: one row, so that two sweeps never run at once.</summary>
 public sealed record SweepState(Guid SweepId, string Status, bool Force, string? Continuation, int Pages, int Enqueued,

@@ -1,6 +1,8 @@
 using Pipeline.Functions.Hosting;
 
-namespace Pipeline.Functions.Intercom;
+using Pipeline.Functions.Intercom;
+
+namespace Pipeline.Functions.GhostMonitor;
 
 /// <summary>Runs one page of the statistics sweep and asks for the next.</summary>
 public sealed class RunStatisticsSweepPageFunction(StatisticsSweep sweep) : IFunction

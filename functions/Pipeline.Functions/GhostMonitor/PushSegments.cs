@@ -1,4 +1,6 @@
-namespace Pipeline.Functions.Intercom;
+using Pipeline.Functions.Intercom;
+
+namespace Pipeline.Functions.GhostMonitor;
 
 /// <summary>How a field's value is read. Every kind accepts the value as a string (as the seed sends it) or as JSON.</summary>
 public enum FieldKind
@@ -28,7 +30,7 @@ public sealed record FieldSpec(string Name, FieldKind Kind, params string[] Alia
 
 public sealed record PushSegment(string Name, IReadOnlyList<FieldSpec> Fields)
 {
-    public string EventType => "push." + Name;
+    public string EventType => GhostMonitorEvents.Push(Name);
 }
 
 /// <summary>

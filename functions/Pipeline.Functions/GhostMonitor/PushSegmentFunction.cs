@@ -2,7 +2,9 @@ using System.Text.Json;
 using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
 
-namespace Pipeline.Functions.Intercom;
+using Pipeline.Functions.Intercom;
+
+namespace Pipeline.Functions.GhostMonitor;
 
 /// <summary>
 /// <c>POST /api/push/{segment}</c>: the Intercom service's 18 push endpoints. Validates the body against the

@@ -1,0 +1,20 @@
+using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Pipeline;
+
+namespace Pipeline.Functions.Analytics;
+
+public static class AnalyticsModule
+{
+    /// <summary>The Data Analytics Service (seed 002): create and search endpoints and the search index.</summary>
+    public static IServiceCollection AddAnalytics(this IServiceCollection services)
+    {
+        services.AddSingleton<AnalyticsIndex>();
+        services.AddEventProjection<AnalyticsSearchProjection>();
+        services.AddFunction<CreateAnalyticsEventsFunction>();
+        services.AddFunction<CreateLeadAnalyticsFunction>();
+        services.AddFunction<CreateContactAnalyticsFunction>();
+        services.AddFunction<SearchLeadAnalyticsFunction>();
+        services.AddFunction<SearchContactAnalyticsFunction>();
+        return services;
+    }
+}

@@ -1,0 +1,74 @@
+using Pipeline.Functions.Envelope;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.Delivery;
+
+/// <summary>
+/// Delivers one event to one destination, at most once per (event, destination) whatever redelivers the message:
+/// claim the delivery record with a lease, call the destination with the lease as its deadline, finish the record
+/// with a write conditional on the claim. Transient outcomes fail the invocation, so the queue redelivers the
+/// message and, after its max delivery count, dead-letters it with the reason; other outcomes are recorded.
+/// </summary>
+public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
+{
+    public async Task<InvocationResult> DeliverAsync(IDestination destination, EventEnvelope envelope,
+        CancellationToken cancellationToken)
+    {
+        var claim = await deliveries.ClaimAsync(envelope, destination.Name, destination.Lease, cancellationToken);
+        switch (claim)
+        {
+            case DeliveryClaim.AlreadyDone done:
+                return InvocationResult.Done().Log($"{envelope.Id} already {done.Record.Status} for {destination.Name}; nothing sent");
+            case DeliveryClaim.HeldElsewhere held:
+                throw new DeliveryRetryException($"{envelope.Id} is being delivered to {destination.Name} by another invocation" +
+                                                 (held.Until is { } until ? $" until {until:O}" : ""));
+        }
+        var lease = ((DeliveryClaim.Claimed)claim).Lease;
+
+        var outcome = await CallAsync(destination, envelope, lease, cancellationToken);
+        var (status, httpStatus, detail) = outcome switch
+        {
+            DeliveryOutcome.Delivered d => (DeliveryStatus.Delivered, d.HttpStatus, d.Summary),
+            DeliveryOutcome.Refused r => (DeliveryStatus.Failed, r.HttpStatus, r.Error),
+            DeliveryOutcome.Transient t => (DeliveryStatus.Retrying, t.HttpStatus, t.Error),
+            DeliveryOutcome.Skipped s => (DeliveryStatus.Skipped, (int?)null, s.Reason),
+            _ => throw new InvalidOperationException($"unknown outcome {outcome}"),
+        };
+        var error = status is DeliveryStatus.Delivered ? null : detail;
+        var kept = await deliveries.FinishAsync(lease, status, httpStatus, error, cancellationToken);
+        var line = $"{envelope.Type} {envelope.Id}: {status} for {destination.Name}" + (detail is null ? "" : $" ({detail})");
+        if (!kept) line += "; the delivery was taken over meanwhile, so its record was left to the invocation that took it";
+
+        if (outcome is DeliveryOutcome.Transient transient)
+            throw new DeliveryRetryException(line, transient.RetryAfter);
+        return InvocationResult.Done().Log(line);
+    }
+
+    private async Task<DeliveryOutcome> CallAsync(IDestination destination, EventEnvelope envelope, DeliveryLease lease,
+        CancellationToken cancellationToken)
+    {
+        // The call may not outlive the lease: past it another invocation may hold the delivery, and a late call
+        // would make the effect twice.
+        using var leaseTimeout = new CancellationTokenSource(Max(lease.Until - clock.GetUtcNow(), TimeSpan.Zero), clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, leaseTimeout.Token);
+        try
+        {
+            return await destination.DeliverAsync(envelope, linked.Token);
+        }
+        catch (TransientDeliveryException ex)
+        {
+            return new DeliveryOutcome.Transient(ex.Message, ex.HttpStatus, ex.RetryAfter);
+        }
+        catch (RefusedDeliveryException ex)
+        {
+            return new DeliveryOutcome.Refused(ex.HttpStatus, ex.Message);
+        }
+        catch (OperationCanceledException) when (leaseTimeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return new DeliveryOutcome.Transient($"the lease of {destination.Lease.TotalSeconds:0.#} s ran out before " +
+                                                 $"{destination.Name} answered; the call was cancelled");
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

@@ -1,0 +1,22 @@
+using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Pipeline;
+
+namespace Pipeline.Functions.GhostMonitor;
+
+public static class GhostMonitorModule
+{
+    public static readonly QueueOutput ToIntercom = new("intercom", QueueNames.Intercom);
+
+    /// <summary>The GhostMonitor push API (seed 000): the push endpoints, the statistics sweep, and where pushes go.</summary>
+    public static IServiceCollection AddGhostMonitor(this IServiceCollection services)
+    {
+        services.AddFunction<PushSegmentFunction>();
+        services.AddFunction<StartStatisticsSweepFunction>();
+        services.AddFunction<StatisticsSweepTimerFunction>();
+        services.AddFunction<RunStatisticsSweepPageFunction>();
+        services.AddSingleton<StatisticsSweep>();
+        services.AddEventProjection<SiteStatisticsProjection>();
+        services.AddEventRoute(ToIntercom, e => GhostMonitorEvents.IsPush(e.Type));
+        return services;
+    }
+}

@@ -1,0 +1,16 @@
+using Pipeline.Functions.Envelope;
+using Pipeline.Functions.Pipeline;
+using Pipeline.Functions.Storage;
+
+namespace Pipeline.Functions.GhostMonitor;
+
+/// <summary>Keeps each site's latest statistics on its row, for the sweep to re-send.</summary>
+public sealed class SiteStatisticsProjection(SiteDirectory sites) : IEventProjection
+{
+    public bool Applies(EventEnvelope envelope) => envelope.Type == GhostMonitorEvents.Statistics;
+
+    public Task ProjectAsync(EventEnvelope envelope, CancellationToken cancellationToken) =>
+        Subjects.SiteId(envelope.Subject) is { } siteId
+            ? StatisticsSync.RememberAsync(sites, envelope, siteId, cancellationToken)
+            : Task.CompletedTask;
+}

@@ -1,0 +1,24 @@
+using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Pipeline;
+
+namespace Pipeline.Functions.Tracking;
+
+public static class TrackingModule
+{
+    public static readonly QueueOutput ToIAdvize = new("iadvize", QueueNames.IAdvize);
+
+    /// <summary>Footprints tracking (seed 001): web and mobile endpoints; identified visitors go on to iAdvize.</summary>
+    public static IServiceCollection AddTracking(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<TrackingOptions>(configuration.GetSection(TrackingOptions.Section));
+        services.AddSingleton<TrackingIds>();
+        services.AddFunction<WebInitFunction>();
+        services.AddFunction<WebSendFunction>();
+        services.AddFunction<MobileInitFunction>();
+        services.AddFunction<MobileSendFunction>();
+        services.AddFunction<MobileSensorsFunction>();
+        services.AddFunction<MobileGeoFunction>();
+        services.AddEventRoute(ToIAdvize, TrackingEvents.IsIdentifiedInit);
+        return services;
+    }
+}
