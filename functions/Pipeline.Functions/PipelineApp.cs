@@ -31,6 +31,7 @@ public static class PipelineApp
         services.AddSingleton<EventLog>();
         services.AddSingleton<SiteDirectory>();
         services.AddSingleton<StorageReadiness>();
+        services.AddSingleton<AdminApiKey>();
         services.AddHostedService<StorageInitializer>();
         services.AddDeliveryEngine();
         services.AddFunction<HealthFunction>();

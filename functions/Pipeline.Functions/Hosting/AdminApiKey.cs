@@ -1,0 +1,31 @@
+namespace Pipeline.Functions.Hosting;
+
+/// <summary>
+/// The operator's key (<c>Admin__ApiKey</c>), sent as the <c>X-Api-Key</c> header on admin routes. With no key
+/// configured every admin call is refused: an admin API must never be open by omission.
+/// </summary>
+public sealed class AdminApiKey(IConfiguration configuration)
+{
+    public const string Setting = "Admin:ApiKey";
+    public const string Header = "X-Api-Key";
+
+    /// <returns>null when the caller may go on; otherwise the 401 to answer.</returns>
+    public HttpResponseData? Check(HttpRequestData request)
+    {
+        var configured = configuration[Setting];
+        if (string.IsNullOrEmpty(configured))
+            return Unauthorized("admin routes are disabled: Admin__ApiKey is not set");
+        return SharedSecrets.Matches(request.Header(Header), configured)
+            ? null
+            : Unauthorized($"the {Header} header is missing or wrong");
+    }
+
+    private static HttpResponseData Unauthorized(string message) =>
+        new(401, RequestBodies.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("error", "unauthorized");
+            w.WriteString("message", message);
+            w.WriteEndObject();
+        }));
+}
