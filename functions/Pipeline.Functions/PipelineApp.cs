@@ -6,6 +6,7 @@ using Pipeline.Functions.Intercom;
 using Pipeline.Functions.LocalHost;
 using Pipeline.Functions.Pipeline;
 using Pipeline.Functions.Storage;
+using Pipeline.Functions.Telemetry;
 using Pipeline.Functions.Tracking;
 
 namespace Pipeline.Functions;
@@ -64,6 +65,7 @@ public static class PipelineApp
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.AddPipelineTelemetry();
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);

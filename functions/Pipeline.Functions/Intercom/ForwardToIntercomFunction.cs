@@ -44,6 +44,7 @@ public sealed class ForwardToIntercomFunction(IntercomSync sync, IntercomClient 
         catch (IntercomTransientException ex)
         {
             await deliveries.SaveAsync(envelope.Id, Destination, DeliveryStatus.Retrying, attempt, null, ex.Message, cancellationToken);
+            Telemetry.PipelineTelemetry.RecordDeliveryOutcome(Destination, DeliveryStatus.Retrying.ToString());
             throw;
         }
         catch (IntercomRefusedException ex)
@@ -60,6 +61,7 @@ public sealed class ForwardToIntercomFunction(IntercomSync sync, IntercomClient 
         string? error, CancellationToken cancellationToken, string? summary = null)
     {
         await deliveries.SaveAsync(envelope.Id, Destination, status, attempt, httpStatus, error, cancellationToken);
+        Telemetry.PipelineTelemetry.RecordDeliveryOutcome(Destination, status.ToString());
         var detail = error ?? summary;
         return InvocationResult.Done().Log($"{envelope.Type} {envelope.Id}: {status} for {Destination}" +
                                            (detail is null ? "" : $" ({detail})"));

@@ -30,8 +30,9 @@ public sealed class RecordEventFunction(EventLog eventLog, SiteDirectory sites, 
 
         var result = InvocationResult.Done()
             .Log(isNew ? $"recorded {envelope.Type} {envelope.Id}" : $"{envelope.Id} was already recorded");
+        Telemetry.PipelineTelemetry.RecordRecorded(envelope.Type, isNew);
         foreach (var destination in Routes(envelope))
-            result.Send(destination, envelope.ToJson());
+            result.Send(destination, envelope.InCurrentTrace().ToJson());
         return result;
     }
 
