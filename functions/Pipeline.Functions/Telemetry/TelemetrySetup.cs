@@ -45,7 +45,7 @@ public static class TelemetrySetup
                 {
                     o.RecordException = false;
                     // Calls made inside an invocation (the destination's, storage's); not the local host's idle queue polling.
-                    o.FilterHttpRequestMessage = _ => Activity.Current is not null;
+                    o.FilterHttpRequestMessage = _ => Activity.Current is { } call && call.ParentSpanId != default;
                 });
                 extra?.Tracing?.Invoke(tracing);
             })
