@@ -29,7 +29,9 @@ public static class TelemetrySetup
         // logs after the redaction processors, exactly where the production exporters sit.
         var extra = services.LastOrDefault(d => d.ServiceType == typeof(TelemetryExporters))?.ImplementationInstance as TelemetryExporters;
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, OutboundTimingFilter>());
+        var toAzureMonitor = configuration[AzureMonitorSetting] is { Length: > 0 };
+        var toOtlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointSetting]);
+        var exporting = toAzureMonitor || toOtlp || extra is not null;
 
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(resource =>
@@ -48,8 +50,13 @@ public static class TelemetrySetup
                     o.FilterHttpRequestMessage = _ => Activity.Current is { } call && call.ParentSpanId != default;
                 });
                 extra?.Tracing?.Invoke(tracing);
-            })
-            .WithMetrics(metrics =>
+                // Exporting nothing, spans are not recorded; they still carry the trace context from hop to hop.
+                if (!exporting) tracing.SetSampler(new AlwaysOffSampler());
+            });
+        if (!exporting) return builder;
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, OutboundTimingFilter>());
+        otel.WithMetrics(metrics =>
             {
                 metrics.AddMeter(PipelineTelemetry.Name);
                 metrics.AddAspNetCoreInstrumentation();
@@ -66,10 +73,8 @@ public static class TelemetrySetup
                 options.IncludeFormattedMessage = true;
             });
 
-        if (configuration[AzureMonitorSetting] is { Length: > 0 } connectionString)
-            otel.UseAzureMonitorExporter(o => o.ConnectionString = connectionString);
-        if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointSetting]))
-            otel.UseOtlpExporter();
+        if (toAzureMonitor) otel.UseAzureMonitorExporter(o => o.ConnectionString = configuration[AzureMonitorSetting]);
+        if (toOtlp) otel.UseOtlpExporter();
         return builder;
     }
 }
