@@ -1,6 +1,11 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Moq;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Pipeline.Functions;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Storage;
 using Pipeline.Functions.Telemetry;
@@ -74,6 +79,33 @@ public sealed class PipelineTelemetryTests
         Assert.Equal("01938a5e-0000-7000-8000-0000000000aa", span.GetTagItem("pipeline.event.id"));
         Assert.Equal("intercom", span.GetTagItem("messaging.destination.name"));
         Assert.Contains(logger.Scopes, s => s.Contains(new KeyValuePair<string, object?>("pipeline.event.id", "01938a5e-0000-7000-8000-0000000000aa")));
+    }
+
+    [Fact]
+    public async Task Azure_Monitor_and_OTLP_are_set_up_together_from_their_settings()
+    {
+        // Every endpoint on a closed local port: nothing can leave the machine.
+        await using var app = PipelineApp.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            [TelemetrySetup.AzureMonitorSetting] =
+                "InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint=http://127.0.0.1:9/;LiveEndpoint=http://127.0.0.1:9/",
+            [TelemetrySetup.OtlpEndpointSetting] = "http://127.0.0.1:9",
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        }));
+
+        Assert.NotNull(app.Services.GetService<TracerProvider>());
+        Assert.NotNull(app.Services.GetService<MeterProvider>());
+    }
+
+    [Fact]
+    public async Task With_no_exporter_configured_no_metrics_are_collected()
+    {
+        await using var app = PipelineApp.Build([], builder => builder.Configuration.AddInMemoryCollection(
+            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" }));
+
+        Assert.Null(app.Services.GetService<MeterProvider>());
+        Assert.NotNull(app.Services.GetService<TracerProvider>()); // spans still carry the trace context
     }
 
     private sealed class ScopeRecordingLogger : ILogger<FunctionDispatcher>
