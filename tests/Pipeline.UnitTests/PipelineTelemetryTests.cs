@@ -33,6 +33,27 @@ public sealed class PipelineTelemetryTests
     public void Urls_lose_their_query(string url, string expected) => Assert.Equal(expected, Redaction.WithoutQuery(url));
 
     [Fact]
+    public void A_finished_span_loses_queries_and_addresses_before_any_exporter()
+    {
+        using var span = new Activity("POST");
+        span.SetTag("url.full", "http://h/api/jsapi/init?email=a%40b.com&appkey=k");
+        span.SetTag("url.query", "?email=a%40b.com");
+        span.SetTag("url.path", "/api/jsapi/init");
+        span.SetTag("pipeline.note", "owner jane@example.com");
+        span.SetTag("http.response.status_code", 200);
+        span.SetStatus(ActivityStatusCode.Error, "refused: jane@example.com is invalid");
+
+        new Redaction.SpanProcessor().OnEnd(span);
+
+        Assert.Equal("http://h/api/jsapi/init", span.GetTagItem("url.full"));
+        Assert.Null(span.GetTagItem("url.query"));
+        Assert.Equal("/api/jsapi/init", span.GetTagItem("url.path"));
+        Assert.Equal("owner [email]", span.GetTagItem("pipeline.note"));
+        Assert.Equal(200, span.GetTagItem("http.response.status_code"));
+        Assert.Equal("refused: [email] is invalid", span.StatusDescription);
+    }
+
+    [Fact]
     public void The_envelope_fields_are_read_from_the_top_level_only()
     {
         var fields = EnvelopeFields.Read("""

@@ -29,7 +29,7 @@ public static partial class Redaction
 
     internal static readonly HashSet<string> UrlTags = new(StringComparer.Ordinal) { "url.full", "http.url", "http.target" };
 
-    /// <summary>Scrubs every string tag of a finished span before the exporters that follow see it.</summary>
+    /// <summary>Scrubs every string tag and the status description of a finished span before the exporters that follow see it.</summary>
     internal sealed class SpanProcessor : BaseProcessor<Activity>
     {
         public override void OnEnd(Activity activity)
@@ -41,6 +41,8 @@ public static partial class Redaction
                 var scrubbed = key == "url.query" ? null : Scrub(UrlTags.Contains(key) ? WithoutQuery(text) : text);
                 if (!ReferenceEquals(scrubbed, text)) (changes ??= []).Add(new(key, scrubbed));
             }
+            if (activity.StatusDescription is { } description && !ReferenceEquals(Scrub(description), description))
+                activity.SetStatus(activity.Status, Scrub(description));
             if (changes is null) return;
             foreach (var (key, value) in changes) activity.SetTag(key, value);
         }
