@@ -7,6 +7,7 @@ using Pipeline.Functions.Intercom;
 using Pipeline.Functions.LocalHost;
 using Pipeline.Functions.Pipeline;
 using Pipeline.Functions.Storage;
+using Pipeline.Functions.Telemetry;
 using Pipeline.Functions.Tracking;
 
 namespace Pipeline.Functions;
@@ -65,6 +66,7 @@ public static class PipelineApp
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.AddPipelineTelemetry();
 
         var services = builder.Services;
         AddPipeline(services, configuration);

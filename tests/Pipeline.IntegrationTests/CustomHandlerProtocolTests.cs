@@ -107,6 +107,32 @@ public sealed class CustomHandlerProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_callers_traceparent_in_Data_req_and_the_envelopes_traceparent_are_continued()
+    {
+        const string trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        const string callerSpan = "00f067aa0ba902b7";
+        var http = """
+        { "Data": { "req": { "Url": "http://localhost:7071/api/push/cart_recovered", "Method": "POST", "Query": {},
+            "Headers": { "Content-Type": ["application/json"], "traceparent": ["00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"] },
+            "Params": { "segment": "cart_recovered" }, "Body": "{\"site_id\":\"43\",\"cart_recovered\":\"2\"}" } }, "Metadata": {} }
+        """;
+
+        var (_, _, pushed) = await Invoke("PushSegment", http);
+
+        var envelope = pushed.GetProperty("Outputs").GetProperty("events");
+        var sent = envelope.GetProperty("traceparent").GetString()!;
+        Assert.StartsWith($"00-{trace}-", sent);
+        Assert.DoesNotContain(callerSpan, sent); // a child of the caller's span: the push invocation's own
+
+        var queued = $$"""{ "Data": { "message": {{JsonSerializer.Serialize(envelope.GetRawText())}} }, "Metadata": { "DeliveryCount": 1 } }""";
+        var (_, _, recorded) = await Invoke("RecordEvent", queued);
+
+        var forwarded = recorded.GetProperty("Outputs").GetProperty("intercom").GetProperty("traceparent").GetString()!;
+        Assert.StartsWith($"00-{trace}-", forwarded);
+        Assert.NotEqual(sent, forwarded); // re-sent from the Recorder's span
+    }
+
+    [Fact]
     public async Task Unknown_functions_and_unreadable_payloads_are_rejected()
     {
         Assert.Equal(404, (await Invoke("NoSuchFunction", "{}")).Status);

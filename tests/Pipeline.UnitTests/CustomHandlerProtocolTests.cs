@@ -1,4 +1,6 @@
+using System.Text;
 using Pipeline.Functions.Hosting;
+using Pipeline.Testing;
 
 namespace Pipeline.UnitTests;
 
@@ -54,6 +56,47 @@ public sealed class CustomHandlerProtocolTests
     {
         Assert.Throws<FormatException>(() => CustomHandlerProtocol.ReadInvocation(Queue, Json("""{"Data":{}}""")));
         Assert.Throws<FormatException>(() => CustomHandlerProtocol.ReadInvocation(Http, Json("[]")));
+    }
+
+    public static TheoryData<string, byte[]> BodiesAsCallersSendThem() => new()
+    {
+        { "application/json", Encoding.UTF8.GetBytes("""{"name":"Zoë Ångström","city":"東京","note":"🚀 \"quoted\"\n","n":1.50}""") },
+        { "application/json; charset=utf-8", Encoding.UTF8.GetBytes("""  {"event":"conversation.closed","text":"ça va ?"}  """) },
+        { "application/x-www-form-urlencoded", Encoding.UTF8.GetBytes("appkey=k1&email=jos%C3%A9%40example.com&name=José+Müller&sig=a%2Bb%2Fc%3D") },
+        { "text/plain", Encoding.UTF8.GetBytes("dGVzdA==") }, // base64-looking text stays text
+        { "application/octet-stream", [0x00, 0xFF, 0xC3, 0x28, 0xE9, 0x80, 0x7F, 0x0A] }, // not UTF-8 at all
+        { "multipart/form-data; boundary=b", Encoding.Latin1.GetBytes("--b\r\nContent-Disposition: form-data; name=\"n\"\r\n\r\nJosé\r\n--b--\r\n") },
+    };
+
+    [Theory]
+    [MemberData(nameof(BodiesAsCallersSendThem))]
+    public void The_raw_body_is_the_bytes_the_caller_sent_through_the_hosts_encoding(string contentType, byte[] sent)
+    {
+        var payload = Json(FunctionsHostPayloads.HttpInvocation("http://h/api/x", contentType, sent));
+
+        var request = CustomHandlerProtocol.ReadInvocation(Http, payload).Request!;
+
+        Assert.Equal(sent, request.RawBody.ToArray());
+        Assert.Equal(Encoding.UTF8.GetString(sent), request.Body);
+    }
+
+    [Fact]
+    public void A_body_the_host_already_parsed_gives_its_json_text_as_raw_bytes()
+    {
+        var payload = Json("""{"Data":{"req":{"Url":"http://h/api/x","Method":"POST","Body":{"a":"é"}}}}""");
+
+        Assert.Equal(Encoding.UTF8.GetBytes("""{"a":"é"}"""), CustomHandlerProtocol.ReadInvocation(Http, payload).Request!.RawBody.ToArray());
+    }
+
+    [Fact]
+    public void A_request_without_a_body_has_empty_raw_bytes()
+    {
+        var payload = Json("""{"Data":{"req":{"Url":"http://h/api/x","Method":"GET","Headers":{"Content-Type":["application/octet-stream"]}}}}""");
+
+        var request = CustomHandlerProtocol.ReadInvocation(Http, payload).Request!;
+
+        Assert.True(request.RawBody.IsEmpty);
+        Assert.Equal("", request.Body);
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public static class AnalyticsIngest
             w.WriteEndObject();
         });
         var envelope = new EventEnvelope(id, kind.EventType, Source, "customer:" + body.GetProperty("customer_id").GetString(),
-            clock.GetUtcNow(), JsonDocument.Parse(data).RootElement);
+            clock.GetUtcNow(), JsonDocument.Parse(data).RootElement).InCurrentTrace();
         return InvocationResult.Http(new HttpResponseData(201, stored)).Send(Events, envelope.ToJson());
     }
 

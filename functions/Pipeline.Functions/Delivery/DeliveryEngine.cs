@@ -1,5 +1,6 @@
 using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Telemetry;
 
 namespace Pipeline.Functions.Delivery;
 
@@ -36,6 +37,7 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
         };
         var error = status is DeliveryStatus.Delivered ? null : detail;
         var kept = await deliveries.FinishAsync(lease, status, httpStatus, error, cancellationToken);
+        PipelineTelemetry.RecordDeliveryOutcome(destination.Name, status.ToString());
         var line = $"{envelope.Type} {envelope.Id}: {status} for {destination.Name}" + (detail is null ? "" : $" ({detail})");
         if (!kept) line += "; the delivery was taken over meanwhile, so its record was left to the invocation that took it";
 

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -80,15 +81,44 @@ public static class CustomHandlerProtocol
         if (req.ValueKind == JsonValueKind.String)
             req = JsonDocument.Parse(req.GetString()!).RootElement;
         var url = ReadString(req, "Url") ?? "";
+        var headers = ReadHeaders(Property(req, "Headers"));
         return new HttpRequestData
         {
             Method = (ReadString(req, "Method") ?? "GET").ToUpperInvariant(),
             Url = url,
             RouteParams = ReadStringMap(Property(req, "Params")),
             Query = ReadQuery(url, Property(req, "Query")),
-            Headers = ReadHeaders(Property(req, "Headers")),
-            Body = Property(req, "Body") is { } body ? BodyText(body) : "",
+            Headers = headers,
+            RawBody = Property(req, "Body") is { } body ? RawBody(body, headers) : ReadOnlyMemory<byte>.Empty,
         };
+    }
+
+    /// <summary>
+    /// The request's bytes, as far as the host's payload keeps them (README, raw bodies): the host sends
+    /// <c>application/octet-stream</c> and <c>multipart/*</c> bodies as base64 of the bytes it received, and every
+    /// other body as the text it decoded as UTF-8, which turns back into the same bytes when they were UTF-8.
+    /// </summary>
+    private static ReadOnlyMemory<byte> RawBody(JsonElement body, IReadOnlyDictionary<string, string[]> headers)
+    {
+        switch (body.ValueKind)
+        {
+            case JsonValueKind.Null or JsonValueKind.Undefined:
+                return ReadOnlyMemory<byte>.Empty;
+            case JsonValueKind.String:
+                if (IsSentAsBase64(headers) && body.TryGetBytesFromBase64(out var bytes)) return bytes;
+                return Encoding.UTF8.GetBytes(body.GetString()!);
+            default:
+                return Encoding.UTF8.GetBytes(body.GetRawText()); // a JSON body the host already parsed
+        }
+    }
+
+    private static bool IsSentAsBase64(IReadOnlyDictionary<string, string[]> headers)
+    {
+        if (!headers.TryGetValue("Content-Type", out var values) || values.Length == 0) return false;
+        if (!System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(values[0], out var contentType)) return false;
+        var mediaType = contentType.MediaType ?? "";
+        return mediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase)
+               || mediaType.Contains("multipart/", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>
@@ -127,13 +157,6 @@ public static class CustomHandlerProtocol
         foreach (var property in map.EnumerateObject()) result[property.Name] = property.Value.ToString();
         return result;
     }
-
-    private static string BodyText(JsonElement body) => body.ValueKind switch
-    {
-        JsonValueKind.String => body.GetString()!,
-        JsonValueKind.Null or JsonValueKind.Undefined => "",
-        _ => body.GetRawText(), // a JSON body the host already parsed
-    };
 
     /// <summary>A queue message may arrive as an object, as JSON text, or as JSON text encoded again as a string.</summary>
     internal static string ReadMessageText(JsonElement trigger)

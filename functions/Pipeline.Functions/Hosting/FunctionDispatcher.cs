@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Pipeline.Functions.Storage;
+using Pipeline.Functions.Telemetry;
 
 namespace Pipeline.Functions.Hosting;
 
@@ -14,24 +15,58 @@ public sealed class FunctionDispatcher(FunctionCatalog catalog, StorageReadiness
 
     public FunctionCatalog Catalog => catalog;
 
-    public async Task<InvocationResult> RunAsync(IFunction function, Invocation invocation, CancellationToken cancellationToken)
+    /// <param name="complete">
+    /// What the host does with the result before the invocation counts as done (the local host writes the queue
+    /// outputs), run inside the invocation's span and log scope.
+    /// </param>
+    public async Task<InvocationResult> RunAsync(IFunction function, Invocation invocation, CancellationToken cancellationToken,
+        Func<InvocationResult, Task>? complete = null)
     {
         var started = Stopwatch.GetTimestamp();
+        var envelope = EnvelopeFields.Read(invocation.Message);
+        using var activity = PipelineTelemetry.StartInvocation(function.Definition, invocation, envelope);
+        using var scope = envelope.Id is null ? null : logger.BeginScope(new KeyValuePair<string, object?>[]
+        {
+            new("pipeline.event.id", envelope.Id),
+            new("pipeline.event.type", envelope.Type),
+            new("faas.name", function.Definition.Name),
+        });
         try
         {
             if (function.Definition.WaitsForStorage) await storage.Ready.WaitAsync(StorageWait, cancellationToken);
             var result = await function.InvokeAsync(invocation, cancellationToken);
+            if (complete is not null) await complete(result);
+            CountAccepted(function.Definition, result);
             logger.LogDebug("{Function} done in {Elapsed} ms", function.Definition.Name,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return result;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // The type only: an exception's message may quote what a destination answered.
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            activity?.SetTag("error.type", ex.GetType().FullName);
             // Failures are expected (a destination is down) and retried, so one line each; the stack only at Debug.
             logger.LogWarning("{Function} failed (delivery {DeliveryCount}, message {MessageId}): {Error}",
                 function.Definition.Name, invocation.DeliveryCount, invocation.MessageId, $"{ex.GetType().Name}: {ex.Message}");
             logger.LogDebug(ex, "{Function} failure detail", function.Definition.Name);
             throw;
+        }
+    }
+
+    /// <summary>Events an HTTP function put on the <c>events</c> queue are the accepted ones, whichever function took them.</summary>
+    private static void CountAccepted(FunctionDefinition definition, InvocationResult result)
+    {
+        if (definition.Trigger is not HttpTrigger) return;
+        foreach (var output in definition.QueueOutputs)
+        {
+            if (output.QueueName != QueueNames.Events || !result.Messages.TryGetValue(output.BindingName, out var messages)) continue;
+            foreach (var message in messages)
+            {
+                if (message.ValueKind == System.Text.Json.JsonValueKind.Object && message.TryGetProperty("type", out var type)
+                    && type.ValueKind == System.Text.Json.JsonValueKind.String)
+                    PipelineTelemetry.RecordAccepted(type.GetString()!);
+            }
         }
     }
 }

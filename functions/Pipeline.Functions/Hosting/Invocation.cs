@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace Pipeline.Functions.Hosting;
@@ -31,7 +32,25 @@ public sealed class HttpRequestData
     public IReadOnlyDictionary<string, string[]> Headers { get; init; } =
         new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
 
-    public string Body { get; init; } = "";
+    private string? _body;
+    private ReadOnlyMemory<byte>? _rawBody;
+
+    /// <summary>The body as text (UTF-8). Given only <see cref="RawBody"/>, it is decoded from those bytes.</summary>
+    public string Body
+    {
+        get => _body ??= _rawBody is { } raw ? Encoding.UTF8.GetString(raw.Span) : "";
+        init => _body = value;
+    }
+
+    /// <summary>
+    /// The body exactly as the caller sent it, for signatures over the raw bytes. Given only <see cref="Body"/>,
+    /// it is that text in UTF-8 (what the Functions host's decoding of a UTF-8 body gives back; README, raw bodies).
+    /// </summary>
+    public ReadOnlyMemory<byte> RawBody
+    {
+        get => _rawBody ??= Encoding.UTF8.GetBytes(_body ?? "");
+        init => _rawBody = value;
+    }
 
     public string? Header(string name) => Headers.TryGetValue(name, out var values) && values.Length > 0 ? values[0] : null;
 }

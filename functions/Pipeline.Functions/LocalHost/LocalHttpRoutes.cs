@@ -1,4 +1,3 @@
-using System.Text;
 using Azure;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.Options;
@@ -58,7 +57,7 @@ public static class LocalHttpRoutes
                     StringComparer.Ordinal),
                 Headers = context.Request.Headers.ToDictionary(kv => kv.Key, kv => kv.Value.Select(v => v ?? "").ToArray(),
                     StringComparer.OrdinalIgnoreCase),
-                Body = body,
+                RawBody = body, // Body is decoded from these bytes when a function asks for text
             },
         };
 
@@ -66,8 +65,11 @@ public static class LocalHttpRoutes
         InvocationResult result;
         try
         {
-            result = await dispatcher.RunAsync(function, invocation, cancellationToken);
-            await services.GetRequiredService<QueueOutputSender>().SendAsync(function.Definition, result, cancellationToken);
+            result = await dispatcher.RunAsync(function, invocation, cancellationToken, async done =>
+            {
+                await services.GetRequiredService<QueueOutputSender>().SendAsync(function.Definition, done, cancellationToken);
+                foreach (var line in done.Logs) logger.LogInformation("{Function}: {Line}", function.Definition.Name, line);
+            });
         }
         catch (Exception ex) when (ex is RequestFailedException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
@@ -86,12 +88,11 @@ public static class LocalHttpRoutes
             await WriteAsync(context, new HttpResponseData(500, """{"code":"500","message":"internal error; nothing was accepted"}"""));
             return;
         }
-        foreach (var line in result.Logs) logger.LogInformation("{Function}: {Line}", function.Definition.Name, line);
         await WriteAsync(context, result.Response ?? new HttpResponseData(204, ""));
     }
 
-    /// <returns>null when the body is larger than <paramref name="maxBytes"/>.</returns>
-    private static async Task<string?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    /// <returns>The bytes as received; null when the body is larger than <paramref name="maxBytes"/>.</returns>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes) return null;
         using var buffer = new MemoryStream();
@@ -102,7 +103,7 @@ public static class LocalHttpRoutes
             if (buffer.Length + read > maxBytes) return null;
             buffer.Write(chunk, 0, read);
         }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return buffer.ToArray();
     }
 
     private static async Task WriteAsync(HttpContext context, HttpResponseData response)

@@ -86,9 +86,11 @@ public sealed class QueueListener(
         };
         try
         {
-            var result = await dispatcher.RunAsync(function, invocation, CancellationToken.None);
-            await outputs.SendAsync(function.Definition, result, CancellationToken.None);
-            foreach (var line in result.Logs) logger.LogInformation("{Function}: {Line}", function.Definition.Name, line);
+            await dispatcher.RunAsync(function, invocation, CancellationToken.None, async result =>
+            {
+                await outputs.SendAsync(function.Definition, result, CancellationToken.None);
+                foreach (var line in result.Logs) logger.LogInformation("{Function}: {Line}", function.Definition.Name, line);
+            });
         }
         catch (Exception ex)
         {
@@ -132,6 +134,7 @@ public sealed class QueueListener(
             logger.LogError(ex, "Could not move message {MessageId} to {Queue}", message.MessageId, poisonQueue);
             return;
         }
+        Telemetry.PipelineTelemetry.RecordDeadLettered(_trigger.QueueName, function.Definition.Name);
         logger.LogWarning("Message {MessageId} moved to {Queue} after {Count} deliveries: {Reason}",
             message.MessageId, poisonQueue, message.DequeueCount, reason);
         await IgnoreGoneAsync(() => queue.DeleteMessageAsync(message.MessageId, message.PopReceipt));

@@ -30,9 +30,11 @@ public sealed class RecordEventFunction(EventLog eventLog, IEnumerable<IEventPro
 
         var result = InvocationResult.Done()
             .Log(isNew ? $"recorded {envelope.Type} {envelope.Id}" : $"{envelope.Id} was already recorded");
+        Telemetry.PipelineTelemetry.RecordRecorded(envelope.Type, isNew);
+        var forwarded = envelope.InCurrentTrace().ToJson();
         foreach (var route in _routes)
         {
-            if (route.Applies(envelope)) result.Send(route.Output, envelope.ToJson());
+            if (route.Applies(envelope)) result.Send(route.Output, forwarded);
         }
         return result;
     }
