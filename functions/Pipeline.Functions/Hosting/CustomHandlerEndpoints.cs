@@ -32,6 +32,10 @@ public static class CustomHandlerEndpoints
         {
             return Failure(StatusCodes.Status400BadRequest, $"invocation payload is not understood: {ex.Message}");
         }
+        catch (BadHttpRequestException ex)
+        {
+            return Failure(ex.StatusCode is >= 400 and < 500 ? ex.StatusCode : 400, CallerErrors.BadRequestMessage(ex));
+        }
 
         try
         {

@@ -101,6 +101,8 @@ public static class PushValidator
             case FieldKind.Duration:
                 if (!FieldParsers.TryParseDuration(text, out var seconds))
                     return Describe(field, $"must be a duration like '5m35s', got '{Clip(text)}'");
+                if (seconds > FieldParsers.MaxDurationSeconds)
+                    return Describe(field, $"must be at most {FieldParsers.MaxDurationSeconds:0} seconds (about 68 years), got '{Clip(text)}'");
                 writer.WriteNumber(field.Name, seconds);
                 return null;
             case FieldKind.DaysOrDate:

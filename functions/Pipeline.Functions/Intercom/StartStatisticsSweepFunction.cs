@@ -9,7 +9,7 @@ namespace Pipeline.Functions.Intercom;
 public sealed class StartStatisticsSweepFunction(StatisticsSweep sweep) : IFunction
 {
     public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("StartStatisticsSweep", "all", ["get"], AuthLevel.Anonymous, StatisticsSweep.Pages);
+        FunctionDefinition.Http("StartStatisticsSweep", "all", ["get"], AuthLevel.Function, StatisticsSweep.Pages);
 
     public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
     {

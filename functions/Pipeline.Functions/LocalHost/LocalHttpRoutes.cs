@@ -37,7 +37,23 @@ public static class LocalHttpRoutes
             return;
         }
 
-        var body = await ReadBodyAsync(context.Request, options.MaxRequestBodyBytes, cancellationToken);
+        if (trigger.AuthLevel != AuthLevel.Anonymous && !FunctionKeys.Allows(context.Request, options.FunctionKey))
+        {
+            await WriteAsync(context, new HttpResponseData(401, FunctionKeys.MissingKeyAnswer));
+            return;
+        }
+
+        string? body;
+        try
+        {
+            body = await ReadBodyAsync(context.Request, options.MaxRequestBodyBytes, cancellationToken);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel could not read the body (a malformed chunked encoding, say): the caller's error.
+            await CallerErrors.WriteAsync(context, ex.StatusCode is >= 400 and < 500 ? ex.StatusCode : 400, CallerErrors.BadRequestMessage(ex));
+            return;
+        }
         if (body is null)
         {
             await WriteAsync(context, new HttpResponseData(413,
