@@ -143,8 +143,10 @@ public sealed class BracketFormTests
     [Theory]
     [InlineData("a=1&a[b]=2", """{"a":"1","a[b]":"2"}""")]
     [InlineData("a[b]=2&a=1", """{"a":"1","a[b]":"2"}""")]
-    [InlineData("a[b]=1&a[b][c]=2", """{"a":{"b":"1"},"a[b][c]":"2"}""")]
-    [InlineData("a[b]=1&a.b.c=2", """{"a":{"b":"1"},"a.b.c":"2"}""")]
+    [InlineData("a[b]=1&a[b][c]=2", """{"a":{"b":"1","b[c]":"2"}}""")]
+    [InlineData("a[b]=1&a.b.c[]=2", """{"a":{"b":"1","b[c][]":"2"}}""")]
+    [InlineData("a[b][c]=1&a[b]=2", """{"a":{"b":{"c":"1"}},"a[b]":"2"}""")]
+    [InlineData("a[b][c]=1&a.b=2&a.b=3", """{"a":{"b":{"c":"1"}},"a.b":["2","3"]}""")]
     [InlineData("a[b=1&a]=2&[x]=3&a..b=4&a[b]c=5", """{"a[b":"1","a]":"2","[x]":"3","a..b":"4","a[b]c":"5"}""")]
     public void A_key_that_cannot_be_placed_is_kept_verbatim(string body, string expected)
     {

@@ -16,7 +16,7 @@ public static class CallerErrors
         catch (BadHttpRequestException ex)
         {
             if (context.Response.HasStarted) throw;
-            await WriteAsync(context, ex.StatusCode is >= 400 and < 500 ? ex.StatusCode : 400, BadRequestMessage(ex));
+            await WriteAsync(context, StatusOf(ex), BadRequestMessage(ex));
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {
@@ -27,8 +27,19 @@ public static class CallerErrors
         }
     });
 
+    /// <summary>
+    /// Whether reading the request body failed because of what the caller sent: Kestrel reports most framing errors
+    /// as <see cref="BadHttpRequestException"/>, but a chunk size that overflows as an <see cref="IOException"/>
+    /// ("Bad chunk size data"). A body read that is cancelled because the caller went away is not one of them.
+    /// </summary>
+    public static bool IsUnreadableBody(Exception ex, CancellationToken requestAborted) =>
+        !requestAborted.IsCancellationRequested && ex is BadHttpRequestException or IOException;
+
+    public static int StatusOf(Exception ex) =>
+        ex is BadHttpRequestException { StatusCode: >= 400 and < 500 } bad ? bad.StatusCode : 400;
+
     /// <summary>Kestrel's reason (it names the framing problem, never a path or a stack).</summary>
-    public static string BadRequestMessage(BadHttpRequestException ex) => ex.StatusCode == 413
+    public static string BadRequestMessage(Exception ex) => StatusOf(ex) == 413
         ? "body is too large"
         : "the request body could not be read: " + ex.Message;
 

@@ -32,9 +32,9 @@ public static class CustomHandlerEndpoints
         {
             return Failure(StatusCodes.Status400BadRequest, $"invocation payload is not understood: {ex.Message}");
         }
-        catch (BadHttpRequestException ex)
+        catch (Exception ex) when (CallerErrors.IsUnreadableBody(ex, cancellationToken))
         {
-            return Failure(ex.StatusCode is >= 400 and < 500 ? ex.StatusCode : 400, CallerErrors.BadRequestMessage(ex));
+            return Failure(CallerErrors.StatusOf(ex), CallerErrors.BadRequestMessage(ex));
         }
 
         try

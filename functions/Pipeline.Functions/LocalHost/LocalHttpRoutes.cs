@@ -48,10 +48,10 @@ public static class LocalHttpRoutes
         {
             body = await ReadBodyAsync(context.Request, options.MaxRequestBodyBytes, cancellationToken);
         }
-        catch (BadHttpRequestException ex)
+        catch (Exception ex) when (CallerErrors.IsUnreadableBody(ex, cancellationToken))
         {
             // Kestrel could not read the body (a malformed chunked encoding, say): the caller's error.
-            await CallerErrors.WriteAsync(context, ex.StatusCode is >= 400 and < 500 ? ex.StatusCode : 400, CallerErrors.BadRequestMessage(ex));
+            await CallerErrors.WriteAsync(context, CallerErrors.StatusOf(ex), CallerErrors.BadRequestMessage(ex));
             return;
         }
         if (body is null)

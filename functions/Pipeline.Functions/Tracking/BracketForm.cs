@@ -12,8 +12,9 @@ namespace Pipeline.Functions.Tracking;
 /// array, and <c>a[]=x</c> appends;</item>
 /// <item>a repeated key (<c>arrayFormat: 'repeat'</c>) collects its values: <c>a[b]=x&amp;a[b]=y</c> → <c>{"a":{"b":["x","y"]}}</c>;</item>
 /// <item>dot notation (<c>allowDots</c>) nests: <c>a.b=7</c> → <c>{"a":{"b":"7"}}</c>;</item>
-/// <item>a key that cannot be placed (it needs a value where an object already is, or the reverse, or it is not
-/// well-formed brackets) is kept verbatim as a top-level key, never dropped.</item>
+/// <item>a key that cannot be placed is kept verbatim, never dropped: one that needs an object where a value already
+/// is keeps its rest under the nearest object (<c>a[b]=1&amp;a[b][c]=2</c> → <c>{"a":{"b":"1","b[c]":"2"}}</c>); one
+/// that needs a value where an object is, or is not well-formed, is kept as a top-level key as sent.</item>
 /// </list>
 /// Keys are trimmed (the vendor's samples send <c>"comment "</c>); values stay strings.
 /// </summary>
@@ -38,7 +39,7 @@ public static class BracketForm
         foreach (var (key, path, value) in pairs)
         {
             if (path is not { Count: > 1 }) continue;
-            if (!TryInsert(root, path, value)) root.Child(key).Values.Add(value);
+            Insert(root, path, key, value);
         }
 
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
@@ -86,26 +87,39 @@ public static class BracketForm
         return parts;
     }
 
-    /// <returns>false when the path needs an object where a value is, or a value where an object is.</returns>
-    private static bool TryInsert(Node root, List<string> path, string value)
+    /// <summary>
+    /// Places a value at its path. Where the path runs into a value, the rest of the key (<c>b[c]</c>) is kept
+    /// verbatim in the object reached so far; a name ending in <c>]</c> is never a parsed segment, so it holds only
+    /// values. Where the path ends on an object, the key as sent is kept at the top level (it contains <c>[</c> or
+    /// <c>.</c>, which no parsed top-level name does).
+    /// </summary>
+    private static void Insert(Node root, List<string> path, string rawKey, string value)
     {
         var node = root;
         for (var i = 0; i < path.Count; i++)
         {
+            var last = i == path.Count - 1;
             var name = path[i].Length == 0 && i > 0 ? node.NextIndex.ToString(CultureInfo.InvariantCulture) : path[i];
             if (node.Children.TryGetValue(name, out var child))
             {
-                var last = i == path.Count - 1;
-                if (last ? child.Children.Count > 0 : child.Values.Count > 0) return false;
+                if (!last && child.Values.Count > 0)
+                {
+                    node.Child(path[i] + string.Concat(path.Skip(i + 1).Select(p => "[" + p + "]"))).Values.Add(value);
+                    return;
+                }
+                if (last && child.Children.Count > 0)
+                {
+                    root.Child(rawKey).Values.Add(value);
+                    return;
+                }
             }
-            if (i == path.Count - 1)
+            if (last)
             {
                 node.Child(name).Values.Add(value);
-                return true;
+                return;
             }
             node = node.Child(name);
         }
-        return true;
     }
 
     private static string Clip(string text) => text.Length > 60 ? text[..60] + "…" : text;
