@@ -100,6 +100,18 @@ public sealed class HostileInputTests(TrackingFixture fixture) : IClassFixture<T
     }
 
     [Fact]
+    public async Task An_error_quoting_text_never_cuts_a_surrogate_pair_in_half()
+    {
+        // The message quotes the first 40 characters: the 40th is the first half of an emoji.
+        var duration = "x" + string.Concat(Enumerable.Repeat("😀", 30));
+
+        var response = await Host.PostJsonAsync("api/push/signup_ended", SignupEnded(PipelineFixture.NewSiteId(), duration));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.EndsWith("😀…'", (await Json(response)).GetProperty("message").GetProperty("time_spent_on_registration").GetString());
+    }
+
+    [Fact]
     public async Task The_longest_duration_accepted_reaches_Intercom_exactly()
     {
         var site = PipelineFixture.NewSiteId();

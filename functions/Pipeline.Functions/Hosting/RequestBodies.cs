@@ -73,7 +73,18 @@ public static class RequestBodies
         }
     }
 
-    private static string Clip(string text) => text.Length > 80 ? text[..80] + "…" : text;
+    private static string Clip(string text) => Clip(text, 80);
+
+    /// <summary>
+    /// The start of a caller's text for an error message, never cutting a surrogate pair in half (a lone surrogate
+    /// cannot be written as JSON).
+    /// </summary>
+    public static string Clip(string text, int maxChars)
+    {
+        if (text.Length <= maxChars) return text;
+        var end = char.IsHighSurrogate(text[maxChars - 1]) ? maxChars - 1 : maxChars;
+        return text[..end] + "…";
+    }
 
     public static string Json(Action<Utf8JsonWriter> write)
     {

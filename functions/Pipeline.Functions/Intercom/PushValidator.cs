@@ -129,5 +129,5 @@ public static class PushValidator
     private static string Describe(FieldSpec field, string problem) =>
         field.Aliases.Length == 0 ? problem : $"{problem} (also accepted as {string.Join(", ", field.Aliases)})";
 
-    private static string Clip(string text) => text.Length > 40 ? text[..40] + "…" : text;
+    private static string Clip(string text) => Hosting.RequestBodies.Clip(text, 40);
 }

@@ -122,7 +122,7 @@ public static class BracketForm
         }
     }
 
-    private static string Clip(string text) => text.Length > 60 ? text[..60] + "…" : text;
+    private static string Clip(string text) => Hosting.RequestBodies.Clip(text, 60);
 
     private sealed class Node
     {
