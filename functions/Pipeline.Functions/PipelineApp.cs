@@ -86,6 +86,7 @@ public static class PipelineApp
         }
 
         var app = builder.Build();
+        app.UseCallerErrors();
         if (isCustomHandler) app.MapCustomHandler();
         else app.MapLocalHttpFunctions(app.Services.GetRequiredService<FunctionCatalog>());
         return app;

@@ -33,4 +33,44 @@ public sealed class DataAttributesCommandTests
         Assert.Equal("string", TypeOf("money_recovered_currency"));
         Assert.Contains("cart_recovered (integer): exists", output.ToString());
     }
+
+    [Fact]
+    public async Task A_second_run_against_a_workspace_that_has_every_attribute_exits_0()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        using var intercom = new IntercomStandIn();
+        // What Intercom answers for an attribute that exists (2.11).
+        intercom.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/data_attributes").UsingPost())
+            .AtPriority(0)
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(400).WithBody(
+                """{"type":"error.list","request_id":"r1","errors":[{"code":"parameter_invalid","message":"You already have 'x' in your company data. To save this as new company data, use a different name."}]}"""));
+        await using var host = await PipelineHost.StartCustomHandlerAsync(PipelineHost.DefaultSettings(azurite.ConnectionString, intercom.Url));
+        var output = new StringWriter();
+
+        var exitCode = await host.Services.GetRequiredService<DataAttributesCommand>().RunAsync(output, CancellationToken.None);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains($"{DataAttributesCommand.All.Count} of {DataAttributesCommand.All.Count} attributes ready", output.ToString());
+    }
+
+    [Fact]
+    public async Task Another_400_is_still_a_failure()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        using var intercom = new IntercomStandIn();
+        intercom.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/data_attributes").UsingPost()
+                .WithBody(b => b?.Contains("\"cart_recovered\"") == true))
+            .AtPriority(0)
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(400).WithBody(
+                """{"type":"error.list","errors":[{"code":"parameter_invalid","message":"Data type is invalid"}]}"""));
+        await using var host = await PipelineHost.StartCustomHandlerAsync(PipelineHost.DefaultSettings(azurite.ConnectionString, intercom.Url));
+
+        var exitCode = await host.Services.GetRequiredService<DataAttributesCommand>().RunAsync(new StringWriter(), CancellationToken.None);
+
+        Assert.Equal(1, exitCode);
+    }
+
+    [Fact]
+    public void The_standard_company_field_name_is_never_created_as_a_custom_attribute() =>
+        Assert.DoesNotContain(DataAttributesCommand.All, a => a.Name == "name");
 }

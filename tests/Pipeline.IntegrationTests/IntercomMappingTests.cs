@@ -69,7 +69,12 @@ public sealed class IntercomMappingTests(PipelineFixture fixture) : IClassFixtur
         Assert.Equal("John Doe", Intercom.Calls("PUT", $"/contacts/found-{site}")[0].Body.GetProperty("name").GetString());
         Assert.DoesNotContain(Intercom.Calls("POST", "/contacts"), c => c.Path == "/contacts" && c.Body.ToString().Contains(site));
         await Eventually.TrueAsync(() => Intercom.CompanyCalls(site).Count == 1, "the company is updated");
-        Assert.Equal(335, Intercom.CompanyCalls(site)[0].GetProperty("custom_attributes").GetProperty("time_spent_on_registration").GetDouble());
+        var company = Intercom.CompanyCalls(site)[0];
+        Assert.Equal(335, company.GetProperty("custom_attributes").GetProperty("time_spent_on_registration").GetDouble());
+        // The owner's name is the contact's; the company keeps its own name.
+        Assert.False(company.GetProperty("custom_attributes").TryGetProperty("name", out _));
+        Assert.False(company.TryGetProperty("name", out _));
+        Assert.Equal("WooCommerce", company.GetProperty("custom_attributes").GetProperty("platform").GetString());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Web;
+using FsCheck;
 using FsCheck.Xunit;
 using Pipeline.Functions.Tracking;
 
@@ -79,6 +80,103 @@ public sealed class BracketFormTests
         var tree = RandomTree(new Random(seed), depth: 4);
         var parsed = BracketForm.Parse(Encode(tree));
         return JsonElement.DeepEquals(tree, parsed);
+    }
+
+    /// <summary>As qs.stringify with <c>allowDots</c> writes it: object keys after dots, array indexes in brackets.</summary>
+    private static string EncodeWithDots(JsonElement tree)
+    {
+        var pairs = new List<string>();
+        void Walk(string key, JsonElement node)
+        {
+            switch (node.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var p in node.EnumerateObject()) Walk(key.Length == 0 ? p.Name : $"{key}.{p.Name}", p.Value);
+                    break;
+                case JsonValueKind.Array:
+                    var i = 0;
+                    foreach (var item in node.EnumerateArray()) Walk($"{key}[{i++}]", item);
+                    break;
+                default:
+                    pairs.Add($"{HttpUtility.UrlEncode(key)}={HttpUtility.UrlEncode(node.GetString())}");
+                    break;
+            }
+        }
+        Walk("", tree);
+        return string.Join('&', pairs);
+    }
+
+    [Property(MaxTest = 200)]
+    public bool Dot_notation_parses_back_to_the_structure_it_encodes(int seed)
+    {
+        var tree = RandomTree(new Random(seed), depth: 4);
+        return JsonElement.DeepEquals(tree, BracketForm.Parse(EncodeWithDots(tree)));
+    }
+
+    [Property(MaxTest = 200)]
+    public bool Repeated_keys_collect_every_value_in_order(NonEmptyArray<NonNull<string>> brands)
+    {
+        // qs.stringify(…, { arrayFormat: 'repeat' }): aditionalData[brands]=Zara&aditionalData[brands]=Adidas
+        var values = brands.Get.Select(b => Clean(b.Get)).ToArray();
+        var body = string.Join('&', values.Select(v => "aditionalData%5Bbrands%5D=" + Uri.EscapeDataString(v)));
+        var parsed = BracketForm.Parse(body).GetProperty("aditionalData").GetProperty("brands");
+        return values.Length == 1
+            ? parsed.GetString() == values[0]
+            : parsed.EnumerateArray().Select(v => v.GetString()).SequenceEqual(values);
+    }
+
+    /// <summary>Text a form can carry: lone surrogates have no UTF-8 encoding.</summary>
+    private static string Clean(string text) => new(text.Where(c => !char.IsSurrogate(c)).ToArray());
+
+    [Fact]
+    public void The_qs_forms_of_real_clients_are_kept()
+    {
+        var parsed = BracketForm.Parse(
+            "aditionalData[brands]=Zara&aditionalData[brands]=Adidas&aditionalData.rating=7&aditionalData.receipts[0].name=C%26A");
+
+        var data = parsed.GetProperty("aditionalData");
+        Assert.Equal(["Zara", "Adidas"], data.GetProperty("brands").EnumerateArray().Select(b => b.GetString()));
+        Assert.Equal("7", data.GetProperty("rating").GetString());
+        Assert.Equal("C&A", data.GetProperty("receipts")[0].GetProperty("name").GetString());
+    }
+
+    [Theory]
+    [InlineData("a=1&a[b]=2", """{"a":"1","a[b]":"2"}""")]
+    [InlineData("a[b]=2&a=1", """{"a":"1","a[b]":"2"}""")]
+    [InlineData("a[b]=1&a[b][c]=2", """{"a":{"b":"1","b[c]":"2"}}""")]
+    [InlineData("a[b]=1&a.b.c[]=2", """{"a":{"b":"1","b[c][]":"2"}}""")]
+    [InlineData("a[b][c]=1&a[b]=2", """{"a":{"b":{"c":"1"}},"a[b]":"2"}""")]
+    [InlineData("a[b][c]=1&a.b=2&a.b=3", """{"a":{"b":{"c":"1"}},"a.b":["2","3"]}""")]
+    [InlineData("a[b=1&a]=2&[x]=3&a..b=4&a[b]c=5", """{"a[b":"1","a]":"2","[x]":"3","a..b":"4","a[b]c":"5"}""")]
+    public void A_key_that_cannot_be_placed_is_kept_verbatim(string body, string expected)
+    {
+        var parsed = BracketForm.Parse(body);
+        Assert.True(JsonElement.DeepEquals(JsonDocument.Parse(expected).RootElement, parsed), parsed.ToString());
+    }
+
+    private static readonly string[] KeyParts = ["a", "b", "0", "1", "[", "]", ".", "[]", "[a]", "[0]", ".b", " "];
+
+    /// <summary>Whatever keys a client invents, every value it sends is somewhere in what is parsed.</summary>
+    [Property(MaxTest = 300)]
+    public bool No_value_is_ever_dropped(int seed)
+    {
+        var random = new Random(seed);
+        var pairs = Enumerable.Range(0, random.Next(1, 12)).Select(i =>
+            (Key: string.Concat(Enumerable.Range(0, random.Next(1, 7)).Select(_ => KeyParts[random.Next(KeyParts.Length)])),
+             Value: "v" + i)).ToList();
+        var body = string.Join('&', pairs.Select(p => Uri.EscapeDataString(p.Key) + "=" + p.Value));
+        var leaves = new List<string>();
+        void Collect(JsonElement node)
+        {
+            switch (node.ValueKind)
+            {
+                case JsonValueKind.Object: foreach (var p in node.EnumerateObject()) Collect(p.Value); break;
+                case JsonValueKind.Array: foreach (var item in node.EnumerateArray()) Collect(item); break;
+                default: leaves.Add(node.GetString()!); break;
+            }
+        }
+        Collect(BracketForm.Parse(body));
+        return leaves.Order().SequenceEqual(pairs.Select(p => p.Value).Order());
     }
 
     [Fact]

@@ -115,6 +115,25 @@ public sealed class FieldParsersTests
     [InlineData("5x")]
     public void Non_durations_are_rejected(string text) => Assert.False(FieldParsers.TryParseDuration(text, out _));
 
+    [Theory]
+    [InlineData("1000000:00:00", 3_600_000_000d)]
+    [InlineData("99999999999:00:00", 359_999_999_996_400d)]
+    [InlineData("4000000000s", 4_000_000_000d)]
+    public void Long_durations_are_read_exactly_without_wrapping_around(string text, double seconds)
+    {
+        // The caller bounds them (FieldParsers.MaxDurationSeconds); the parser never overflows into a negative.
+        Assert.True(FieldParsers.TryParseDuration(text, out var parsed));
+        Assert.Equal(seconds, parsed);
+    }
+
+    [Theory]
+    [InlineData(400, "s")]
+    [InlineData(400, "h")]
+    [InlineData(400, ":00:00")]
+    [InlineData(400, "")]
+    public void Durations_too_large_for_a_double_are_rejected(int digits, string unit) =>
+        Assert.False(FieldParsers.TryParseDuration(new string('9', digits) + unit, out _));
+
     [Property]
     public bool Integers_round_trip_through_their_text(long value) =>
         FieldParsers.TryParseInteger(value.ToString(CultureInfo.InvariantCulture), out var parsed) && parsed == value;

@@ -34,18 +34,42 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
-    public void Push_is_an_anonymous_post_route_with_a_service_bus_output()
+    public void Push_is_a_function_key_post_route_with_a_service_bus_output()
     {
         var bindings = Bindings("PushSegment");
 
         Assert.Equal("httpTrigger", bindings[0].GetProperty("type").GetString());
-        Assert.Equal("anonymous", bindings[0].GetProperty("authLevel").GetString());
+        Assert.Equal("function", bindings[0].GetProperty("authLevel").GetString());
         Assert.Equal(["post"], bindings[0].GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal("push/{segment}", bindings[0].GetProperty("route").GetString());
         Assert.Equal("res", bindings[1].GetProperty("name").GetString());
         Assert.Equal("serviceBus", bindings[2].GetProperty("type").GetString());
         Assert.Equal("events", bindings[2].GetProperty("queueName").GetString());
         Assert.Equal("ServiceBusConnection", bindings[2].GetProperty("connection").GetString());
+    }
+
+    /// <summary>Server-to-server routes need a function key in Azure; browser and app tracking (public appkey) and health do not.</summary>
+    [Theory]
+    [InlineData("PushSegment", "function")]
+    [InlineData("StartStatisticsSweep", "function")]
+    [InlineData("CreateAnalyticsEvent", "function")]
+    [InlineData("CreateLeadAnalyticsEvent", "function")]
+    [InlineData("CreateContactAnalyticsEvent", "function")]
+    [InlineData("SearchLeadAnalytics", "function")]
+    [InlineData("SearchContactAnalytics", "function")]
+    [InlineData("TrackingWebInit", "anonymous")]
+    [InlineData("TrackingWebSend", "anonymous")]
+    [InlineData("TrackingMobileInit", "anonymous")]
+    [InlineData("TrackingMobileSend", "anonymous")]
+    [InlineData("TrackingMobileSensors", "anonymous")]
+    [InlineData("TrackingMobileGeo", "anonymous")]
+    [InlineData("Health", "anonymous")]
+    public void Http_routes_declare_the_auth_level_of_their_callers(string name, string authLevel)
+    {
+        var trigger = Bindings(name)[0];
+
+        Assert.Equal("httpTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal(authLevel, trigger.GetProperty("authLevel").GetString());
     }
 
     [Theory]

@@ -17,11 +17,13 @@ public static class AnalyticsIngest
 
     public static InvocationResult Handle(AnalyticsKind kind, HttpRequestData request, TimeProvider clock)
     {
-        switch (RequestBodies.TryReadJsonObject(request, MaxBodyBytes, out var body))
+        switch (RequestBodies.TryReadJsonObject(request, MaxBodyBytes, out var body, out var reason))
         {
             case RequestBodies.Problem.TooLarge:
                 return Error(413, $"body is larger than {MaxBodyBytes / 1024} KiB");
-            case RequestBodies.Problem.Empty or RequestBodies.Problem.Malformed or RequestBodies.Problem.NotAnObject:
+            case RequestBodies.Problem.Malformed:
+                return Error(400, $"body must be a JSON object; it is not valid JSON: {reason}");
+            case RequestBodies.Problem.Empty or RequestBodies.Problem.NotAnObject:
                 return Error(400, "body must be a JSON object");
         }
 

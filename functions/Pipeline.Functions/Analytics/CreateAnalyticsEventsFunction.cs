@@ -6,7 +6,7 @@ namespace Pipeline.Functions.Analytics;
 public sealed class CreateAnalyticsEventsFunction(TimeProvider clock) : IFunction
 {
     public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("CreateAnalyticsEvent", AnalyticsKind.Generic.Route, ["post"], AuthLevel.Anonymous, AnalyticsIngest.Events);
+        FunctionDefinition.Http("CreateAnalyticsEvent", AnalyticsKind.Generic.Route, ["post"], AuthLevel.Function, AnalyticsIngest.Events);
 
     public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
         Task.FromResult(AnalyticsIngest.Handle(AnalyticsKind.Generic, invocation.Request!, clock));

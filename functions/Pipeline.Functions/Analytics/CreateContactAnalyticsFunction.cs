@@ -6,7 +6,7 @@ namespace Pipeline.Functions.Analytics;
 public sealed class CreateContactAnalyticsFunction(TimeProvider clock) : IFunction
 {
     public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("CreateContactAnalyticsEvent", AnalyticsKind.Contact.Route, ["post"], AuthLevel.Anonymous, AnalyticsIngest.Events);
+        FunctionDefinition.Http("CreateContactAnalyticsEvent", AnalyticsKind.Contact.Route, ["post"], AuthLevel.Function, AnalyticsIngest.Events);
 
     public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
         Task.FromResult(AnalyticsIngest.Handle(AnalyticsKind.Contact, invocation.Request!, clock));

@@ -6,7 +6,7 @@ namespace Pipeline.Functions.Analytics;
 public sealed class CreateLeadAnalyticsFunction(TimeProvider clock) : IFunction
 {
     public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("CreateLeadAnalyticsEvent", AnalyticsKind.Lead.Route, ["post"], AuthLevel.Anonymous, AnalyticsIngest.Events);
+        FunctionDefinition.Http("CreateLeadAnalyticsEvent", AnalyticsKind.Lead.Route, ["post"], AuthLevel.Function, AnalyticsIngest.Events);
 
     public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
         Task.FromResult(AnalyticsIngest.Handle(AnalyticsKind.Lead, invocation.Request!, clock));

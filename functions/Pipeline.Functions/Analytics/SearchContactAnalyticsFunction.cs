@@ -6,7 +6,7 @@ namespace Pipeline.Functions.Analytics;
 public sealed class SearchContactAnalyticsFunction(AnalyticsIndex index) : IFunction
 {
     public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("SearchContactAnalytics", "v1/contact_analytics/search", ["get"]);
+        FunctionDefinition.Http("SearchContactAnalytics", "v1/contact_analytics/search", ["get"], AuthLevel.Function);
 
     public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
         AnalyticsSearch.HandleAsync(AnalyticsIndex.Contact, "contact_id", invocation.Request!, index, cancellationToken);

@@ -6,7 +6,7 @@ namespace Pipeline.Functions.Analytics;
 public sealed class SearchLeadAnalyticsFunction(AnalyticsIndex index) : IFunction
 {
     public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("SearchLeadAnalytics", "v1/lead_analytics/search", ["get"]);
+        FunctionDefinition.Http("SearchLeadAnalytics", "v1/lead_analytics/search", ["get"], AuthLevel.Function);
 
     public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
         AnalyticsSearch.HandleAsync(AnalyticsIndex.Lead, "lead_id", invocation.Request!, index, cancellationToken);

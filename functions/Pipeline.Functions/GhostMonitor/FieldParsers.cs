@@ -91,7 +91,17 @@ public static partial class FieldParsers
             CultureInfo.InvariantCulture, out amount);
     }
 
-    /// <summary>Durations such as <c>5m35s</c>, <c>1h 2m</c>, <c>35s</c>, <c>01:05:35</c> or plain seconds; seconds out.</summary>
+    /// <summary>
+    /// The longest duration accepted: 2^31-1 seconds (about 68 years), so that any consumer, Intercom's numbers
+    /// included, holds it exactly. Anything longer is a client's mistake and is refused, never wrapped around.
+    /// </summary>
+    public const double MaxDurationSeconds = int.MaxValue;
+
+    /// <summary>
+    /// Durations such as <c>5m35s</c>, <c>1h 2m</c>, <c>35s</c>, <c>01:05:35</c> or plain seconds; seconds out.
+    /// Every part is read as a double, so no size of number overflows; a result that is not finite is refused.
+    /// Callers bound the result (<see cref="MaxDurationSeconds"/>).
+    /// </summary>
     public static bool TryParseDuration(string text, out double seconds)
     {
         seconds = 0;
@@ -100,17 +110,17 @@ public static partial class FieldParsers
         var clock = ClockDuration().Match(text);
         if (clock.Success)
         {
-            var hours = clock.Groups["h"].Success ? int.Parse(clock.Groups["h"].Value, CultureInfo.InvariantCulture) : 0;
-            seconds = hours * 3600 + int.Parse(clock.Groups["m"].Value, CultureInfo.InvariantCulture) * 60
+            var hours = clock.Groups["h"].Success ? double.Parse(clock.Groups["h"].Value, CultureInfo.InvariantCulture) : 0;
+            seconds = hours * 3600 + double.Parse(clock.Groups["m"].Value, CultureInfo.InvariantCulture) * 60
                       + double.Parse(clock.Groups["s"].Value, CultureInfo.InvariantCulture);
-            return true;
+            return double.IsFinite(seconds);
         }
         var units = UnitDuration().Match(text);
         if (!units.Success || text.Length == 0) return false;
         double Part(string name, double factor) =>
             units.Groups[name].Success ? double.Parse(units.Groups[name].Value, CultureInfo.InvariantCulture) * factor : 0;
         seconds = Part("d", 86400) + Part("h", 3600) + Part("m", 60) + Part("s", 1);
-        return true;
+        return double.IsFinite(seconds);
     }
 
     public static bool TryParseInteger(string text, out long value) =>

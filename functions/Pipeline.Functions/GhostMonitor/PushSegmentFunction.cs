@@ -18,21 +18,21 @@ public sealed class PushSegmentFunction(TimeProvider clock) : IFunction
     public static readonly QueueOutput Events = new("events", QueueNames.Events);
 
     public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("PushSegment", "push/{segment}", ["post"], AuthLevel.Anonymous, Events);
+        FunctionDefinition.Http("PushSegment", "push/{segment}", ["post"], AuthLevel.Function, Events);
 
     public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
     {
         var request = invocation.Request!;
         var path = request.RouteParams.GetValueOrDefault("segment") ?? "";
 
-        switch (RequestBodies.TryReadJsonObject(request, MaxBodyBytes, out var body))
+        switch (RequestBodies.TryReadJsonObject(request, MaxBodyBytes, out var body, out var reason))
         {
             case RequestBodies.Problem.TooLarge:
                 return Answer(413, w => w.WriteString("message", $"body is larger than {MaxBodyBytes / 1024} KiB"));
             case RequestBodies.Problem.Empty:
                 return Answer(400, w => w.WriteString("message", "body is empty; send a JSON object"));
             case RequestBodies.Problem.Malformed:
-                return Answer(400, w => w.WriteString("message", "body is not valid JSON"));
+                return Answer(400, w => w.WriteString("message", $"body is not valid JSON: {reason}"));
             case RequestBodies.Problem.NotAnObject:
                 return Answer(400, w => w.WriteString("message", "body must be a JSON object"));
         }

@@ -103,6 +103,8 @@ public static class PushValidator
             case FieldKind.Duration:
                 if (!FieldParsers.TryParseDuration(text, out var seconds))
                     return Describe(field, $"must be a duration like '5m35s', got '{Clip(text)}'");
+                if (seconds > FieldParsers.MaxDurationSeconds)
+                    return Describe(field, $"must be at most {FieldParsers.MaxDurationSeconds:0} seconds (about 68 years), got '{Clip(text)}'");
                 writer.WriteNumber(field.Name, seconds);
                 return null;
             case FieldKind.DaysOrDate:
@@ -129,5 +131,5 @@ public static class PushValidator
     private static string Describe(FieldSpec field, string problem) =>
         field.Aliases.Length == 0 ? problem : $"{problem} (also accepted as {string.Join(", ", field.Aliases)})";
 
-    private static string Clip(string text) => text.Length > 40 ? text[..40] + "…" : text;
+    private static string Clip(string text) => Hosting.RequestBodies.Clip(text, 40);
 }

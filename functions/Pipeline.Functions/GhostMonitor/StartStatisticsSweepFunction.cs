@@ -11,7 +11,7 @@ namespace Pipeline.Functions.GhostMonitor;
 public sealed class StartStatisticsSweepFunction(StatisticsSweep sweep) : IFunction
 {
     public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("StartStatisticsSweep", "all", ["get"], AuthLevel.Anonymous, StatisticsSweep.Pages);
+        FunctionDefinition.Http("StartStatisticsSweep", "all", ["get"], AuthLevel.Function, StatisticsSweep.Pages);
 
     public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
     {

@@ -32,6 +32,10 @@ public static class CustomHandlerEndpoints
         {
             return Failure(StatusCodes.Status400BadRequest, $"invocation payload is not understood: {ex.Message}");
         }
+        catch (Exception ex) when (CallerErrors.IsUnreadableBody(ex, cancellationToken))
+        {
+            return Failure(CallerErrors.StatusOf(ex), CallerErrors.BadRequestMessage(ex));
+        }
 
         try
         {

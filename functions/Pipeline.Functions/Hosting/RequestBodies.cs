@@ -8,22 +8,82 @@ public static class RequestBodies
 {
     public enum Problem { None, TooLarge, Empty, Malformed, NotAnObject }
 
-    public static Problem TryReadJsonObject(HttpRequestData request, int maxBytes, out JsonElement body)
+    public static Problem TryReadJsonObject(HttpRequestData request, int maxBytes, out JsonElement body) =>
+        TryReadJsonObject(request, maxBytes, out body, out _);
+
+    /// <param name="reason">For <see cref="Problem.Malformed"/>: what is wrong with the JSON.</param>
+    public static Problem TryReadJsonObject(HttpRequestData request, int maxBytes, out JsonElement body, out string? reason)
     {
         body = default;
+        reason = null;
         if (Encoding.UTF8.GetByteCount(request.Body) > maxBytes) return Problem.TooLarge;
         if (string.IsNullOrWhiteSpace(request.Body)) return Problem.Empty;
         try
         {
-            using var document = JsonDocument.Parse(request.Body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object) return Problem.NotAnObject;
-            body = document.RootElement.Clone();
+            var parsed = ParseJson(request.Body);
+            if (parsed.ValueKind != JsonValueKind.Object) return Problem.NotAnObject;
+            body = parsed;
             return Problem.None;
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
+            reason = ex.Message;
             return Problem.Malformed;
         }
+    }
+
+    /// <summary>
+    /// Parses JSON that every later step can read back: besides the grammar, no string or property name may hold a
+    /// lone UTF-16 surrogate escape (<c>"\ud800"</c>), which JSON's grammar allows but no UTF-8 text can carry.
+    /// </summary>
+    /// <exception cref="JsonException">the text is not such JSON.</exception>
+    public static JsonElement ParseJson(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        // Only \u escapes can produce a lone surrogate (decoded UTF-8 has none), so most bodies skip the walk.
+        if (text.Contains("\\u", StringComparison.Ordinal)) CheckText(document.RootElement, "$");
+        return document.RootElement.Clone();
+    }
+
+    private static void CheckText(JsonElement element, string path)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        var name = property.Name;
+                        CheckText(property.Value, path + "." + name);
+                    }
+                    break;
+                case JsonValueKind.Array:
+                    var index = 0;
+                    foreach (var item in element.EnumerateArray()) CheckText(item, $"{path}[{index++}]");
+                    break;
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new JsonException($"a string under {Clip(path)} holds a lone UTF-16 surrogate escape", ex);
+        }
+    }
+
+    private static string Clip(string text) => Clip(text, 80);
+
+    /// <summary>
+    /// The start of a caller's text for an error message, never cutting a surrogate pair in half (a lone surrogate
+    /// cannot be written as JSON).
+    /// </summary>
+    public static string Clip(string text, int maxChars)
+    {
+        if (text.Length <= maxChars) return text;
+        var end = char.IsHighSurrogate(text[maxChars - 1]) ? maxChars - 1 : maxChars;
+        return text[..end] + "…";
     }
 
     public static string Json(Action<Utf8JsonWriter> write)

@@ -32,13 +32,20 @@ public sealed class DataAttributesCommand(IntercomClient intercom)
                 w.WriteString("data_type", dataType);
                 w.WriteEndObject();
             }), cancellationToken);
-            var outcome = response.IsSuccess ? "created"
-                : response.Status == 400 && response.Body.Contains("already exists", StringComparison.OrdinalIgnoreCase) ? "exists"
-                : null;
+            var outcome = response.IsSuccess ? "created" : AlreadyExists(response) ? "exists" : null;
             if (outcome is null) failures++;
             await output.WriteLineAsync($"{name} ({dataType}): {outcome ?? response.Describe()}");
         }
         await output.WriteLineAsync($"{All.Count - failures} of {All.Count} attributes ready");
         return failures == 0 ? 0 : 1;
     }
+
+    /// <summary>
+    /// Intercom answers an attribute that exists with <c>400 parameter_invalid</c> "You already have 'x' in your
+    /// company data…" (older answers said "already exists"); either way the attribute is there.
+    /// </summary>
+    private static bool AlreadyExists(IntercomResponse response) =>
+        response.Status == 400
+        && (response.Body.Contains("already exists", StringComparison.OrdinalIgnoreCase)
+            || response.Body.Contains("you already have", StringComparison.OrdinalIgnoreCase));
 }

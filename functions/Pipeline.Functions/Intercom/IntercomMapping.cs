@@ -51,8 +51,7 @@ public static class IntercomMapping
                 attributes["plugin_active"] = Bool(segment.Name == "plugin_activated");
                 break;
             default:
-                foreach (var field in segment.Fields)
-                    if (field.Name != PushSegments.SiteId) MapField(segment, field, data, attributes);
+                foreach (var field in CompanyFields(segment)) MapField(segment, field, data, attributes);
                 break;
         }
         return attributes;
@@ -99,7 +98,7 @@ public static class IntercomMapping
                 yield return ("plugin_active", "boolean");
                 yield break;
         }
-        foreach (var field in segment.Fields.Where(f => f.Name != PushSegments.SiteId))
+        foreach (var field in CompanyFields(segment))
         {
             var name = AttributeName(segment, field);
             switch (field.Kind)
@@ -119,6 +118,17 @@ public static class IntercomMapping
             }
         }
     }
+
+    /// <summary>
+    /// The fields a segment writes on the company. <c>signup_ended.name</c> is the owner's name: it goes on the owner
+    /// contact (<see cref="OwnerContacts"/>), and <c>name</c> is also a standard company field (the company's own
+    /// name), which a custom attribute must not shadow.
+    /// </summary>
+    private static IEnumerable<FieldSpec> CompanyFields(PushSegment segment) =>
+        segment.Fields.Where(f => f.Name != PushSegments.SiteId && !(segment.Name == "signup_ended" && f.Name == OwnerNameField));
+
+    /// <summary>The <c>signup_ended</c> field that names the site's owner.</summary>
+    public const string OwnerNameField = "name";
 
     private static void MapField(PushSegment segment, FieldSpec field, JsonElement data, Dictionary<string, JsonElement> attributes)
     {

@@ -24,6 +24,12 @@ public sealed class LocalHostOptions
     /// <summary>Largest HTTP body the host accepts before a function sees it (functions set tighter limits).</summary>
     public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// When set, routes that are not anonymous need this key as <c>?code=</c> or the <c>x-functions-key</c> header,
+    /// as they would in Azure. Unset (the default), the local host checks no keys, like Core Tools.
+    /// </summary>
+    public string? FunctionKey { get; set; }
+
     public TimeSpan RetryDelay(int deliveryCount) =>
         TimeSpan.FromSeconds(Math.Min(MaxRetryDelaySeconds, RetryDelaySeconds * Math.Pow(2, Math.Max(0, deliveryCount - 1))));
 }

@@ -36,7 +36,23 @@ public static class LocalHttpRoutes
             return;
         }
 
-        var body = await ReadBodyAsync(context.Request, options.MaxRequestBodyBytes, cancellationToken);
+        if (trigger.AuthLevel != AuthLevel.Anonymous && !FunctionKeys.Allows(context.Request, options.FunctionKey))
+        {
+            await WriteAsync(context, new HttpResponseData(401, FunctionKeys.MissingKeyAnswer));
+            return;
+        }
+
+        byte[]? body;
+        try
+        {
+            body = await ReadBodyAsync(context.Request, options.MaxRequestBodyBytes, cancellationToken);
+        }
+        catch (Exception ex) when (CallerErrors.IsUnreadableBody(ex, cancellationToken))
+        {
+            // Kestrel could not read the body (a malformed chunked encoding, say): the caller's error.
+            await CallerErrors.WriteAsync(context, CallerErrors.StatusOf(ex), CallerErrors.BadRequestMessage(ex));
+            return;
+        }
         if (body is null)
         {
             await WriteAsync(context, new HttpResponseData(413,

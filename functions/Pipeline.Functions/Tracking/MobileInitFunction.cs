@@ -15,7 +15,9 @@ public sealed class MobileInitFunction(TrackingIds ids, IOptions<TrackingOptions
         if (error is not null) return InvocationResult.Http(error);
 
         var appKey = TrackingRequest.Text(body, "appkey")!;
-        var email = TrackingRequest.Text(body, "userEmail");
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var email = TrackingRequest.Email(body, "userEmail", errors);
+        if (errors.Count > 0) return InvocationResult.Http(TrackingRequest.Invalid(errors));
         var phone = TrackingRequest.Text(body, "userPhone");
         var identified = !string.IsNullOrWhiteSpace(email) || !string.IsNullOrWhiteSpace(phone);
         var id = await ids.IssueAsync(appKey, TrackingIdKind.MobileId, email, phone, cancellationToken);

@@ -35,7 +35,8 @@ public sealed class MobileSensorsFunction(TrackingIds ids, IOptions<TrackingOpti
                 w.WriteStartObject();
                 foreach (var (name, value) in sensor)
                 {
-                    if (NumericFields.Contains(name)) w.WriteNumber(name, double.Parse(value, System.Globalization.CultureInfo.InvariantCulture));
+                    // Numeric fields were checked with the same grammar (surrounding spaces of any kind allowed).
+                    if (NumericFields.Contains(name) && TrackingAction.TryNumber(value, out var number)) w.WriteNumber(name, number);
                     else w.WriteString(name, value);
                 }
                 w.WriteEndObject();

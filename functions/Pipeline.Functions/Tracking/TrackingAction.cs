@@ -83,9 +83,10 @@ public static class TrackingAction
                 w.WriteEndArray();
                 return;
             case "rating":
-                if (!TryNumber(Scalar(field.Value), out var rating) || rating != Math.Floor(rating) || rating is < 1 or > 10)
-                    errors[key] = "must be a whole number from 1 to 10";
-                else w.WriteNumber(field.Name, (int)rating);
+                // "a number between 1-10" (the digest): 7.5 is such a number.
+                if (!TryNumber(Scalar(field.Value), out var rating) || rating is < 1 or > 10)
+                    errors[key] = "must be a number from 1 to 10";
+                else w.WriteNumber(field.Name, rating);
                 return;
             case "percentCompleted":
                 if (!TryNumber(Scalar(field.Value)?.TrimEnd('%'), out var percent) || percent is < 0 or > 100)

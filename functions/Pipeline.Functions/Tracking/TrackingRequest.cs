@@ -26,12 +26,12 @@ public static class TrackingRequest
         try
         {
             body = isJson
-                ? JsonDocument.Parse(request.Body).RootElement.Clone()
+                ? RequestBodies.ParseJson(request.Body)
                 : BracketForm.Parse(request.Body);
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidDataException)
         {
-            return (default, Error(400, isJson ? "body is not valid JSON" : $"body is not a valid form: {ex.Message}"));
+            return (default, Error(400, isJson ? $"body is not valid JSON: {ex.Message}" : $"body is not a valid form: {ex.Message}"));
         }
         if (body.ValueKind != JsonValueKind.Object) return (default, Error(400, "body must be a form or a JSON object"));
         if (!options.IsKnownApp(Text(body, "appkey")))
@@ -46,6 +46,22 @@ public static class TrackingRequest
             JsonValueKind.Number => value.GetRawText(),
             _ => null,
         } : null;
+
+    /// <summary>
+    /// An email field, if given. The seed's Node samples pre-encode <c>@</c> as <c>%40</c>, which the form encoder
+    /// then encodes again: an email that arrives without <c>@</c> but with <c>%40</c> is decoded once more. Any other
+    /// email without <c>@</c> is an error (the person is not identified by it).
+    /// </summary>
+    public static string? Email(JsonElement body, string name, Dictionary<string, string> errors)
+    {
+        var email = Text(body, name)?.Trim();
+        if (string.IsNullOrEmpty(email)) return null;
+        if (!email.Contains('@') && email.Contains("%40", StringComparison.OrdinalIgnoreCase))
+            email = Uri.UnescapeDataString(email).Trim();
+        if (email.Contains('@')) return email;
+        errors[name] = "must be an email address (with @)";
+        return null;
+    }
 
     public static InvocationResult Accept(HttpResponseData response, string type, string subject, JsonElement data, TimeProvider clock) =>
         InvocationResult.Http(response).Send(Events, EventEnvelope.Create(type, Source, subject, data, clock).ToJson());

@@ -19,7 +19,9 @@ public sealed class WebInitFunction(TrackingIds ids, IOptions<TrackingOptions> o
         if (error is not null) return InvocationResult.Http(error);
 
         var appKey = TrackingRequest.Text(body, "appkey")!;
-        var email = TrackingRequest.Text(body, "email");
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var email = TrackingRequest.Email(body, "email", errors);
+        if (errors.Count > 0) return InvocationResult.Http(TrackingRequest.Invalid(errors));
         var phone = TrackingRequest.Text(body, "phone");
         var identified = !string.IsNullOrWhiteSpace(email) || !string.IsNullOrWhiteSpace(phone);
         var id = await ids.IssueAsync(appKey, identified ? TrackingIdKind.Uid : TrackingIdKind.Pid, email, phone, cancellationToken);
