@@ -28,6 +28,9 @@ public sealed class PublishedHandler : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>CPU time the process has used so far (less sensitive to a busy machine than <see cref="ReadyAfter"/>).</summary>
+    public TimeSpan ProcessorTime => _process.TotalProcessorTime;
+
     public string Output
     {
         get { lock (_output) return _output.ToString(); }
