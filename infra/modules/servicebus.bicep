@@ -52,4 +52,5 @@ resource dataRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for r
 }]
 
 output name string = namespace.name
-output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'
+// serviceBusEndpoint is https://<name>.<cloud's Service Bus suffix>:443/
+output fullyQualifiedNamespace string = split(replace(namespace.properties.serviceBusEndpoint, 'https://', ''), ':')[0]

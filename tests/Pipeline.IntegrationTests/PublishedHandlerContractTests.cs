@@ -38,7 +38,7 @@ public sealed class PublishedHandlerContractTests(PublishedHandlerContractTests.
                 foreach (var method in http.Methods)
                 {
                     var (path, routeParams) = FillRoute(http.Route);
-                    var hasBody = method is not ("get" or "GET" or "head" or "HEAD" or "delete" or "DELETE");
+                    var hasBody = method.ToUpperInvariant() is not ("GET" or "HEAD" or "DELETE");
                     // An empty JSON object, then a body that is not JSON at all: either is the caller's problem, never a 5xx.
                     foreach (var body in hasBody ? new string?[] { "{}", "not json {" } : [null])
                     {
