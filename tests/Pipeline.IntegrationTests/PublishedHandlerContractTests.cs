@@ -242,7 +242,7 @@ public sealed class PublishedHandlerContractTests(PublishedHandlerContractTests.
                 ["AzureWebJobsStorage"] = Azurite.ConnectionString,
                 ["Intercom__BaseUrl"] = Intercom.Url,
                 ["Intercom__AccessToken"] = "contract-token",
-                ["Intercom__TimeoutSeconds"] = "2",
+                ["Intercom__TimeoutSeconds"] = "10", // generous: the machine may be busy; no test here waits for a timeout
                 ["Tracking__AppKeys__0"] = "contract-app",
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
             });
