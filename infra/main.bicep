@@ -1,6 +1,7 @@
-// The pipeline in Azure: a Flex Consumption function app running the custom handler, the Service Bus queues its
-// functions read and write, the storage account for its tables, and Application Insights for its logs.
-// Deploy: az deployment group create -g <group> -f infra/main.bicep -p namePrefix=<prefix> intercomAccessToken=<token>
+// The pipeline in Azure: a Flex Consumption function app running the custom handler as a user-assigned identity,
+// the Service Bus queues its functions read and write, the storage account for its tables, a Key Vault for its
+// secrets and Application Insights for its logs. No keys or secrets pass through the template.
+// Deploy (README: Deploy to Azure): az deployment group create -g <group> -p infra/main.bicepparam
 
 @description('Short prefix for every resource name (letters and digits).')
 @minLength(3)
@@ -9,20 +10,32 @@ param namePrefix string
 
 param location string = resourceGroup().location
 
-@secure()
-@description('Intercom access token; empty leaves Intercom deliveries recorded as skipped.')
-param intercomAccessToken string = ''
+@description('Memory of each instance, in MB.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+@description('Most instances the app scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Always-ready instances for the HTTP functions; 0 scales them from zero (cold starts).')
+@minValue(0)
+param alwaysReadyHttpInstances int = 0
 
 @description('Intercom REST API host of the workspace (EU and AU workspaces have their own).')
 param intercomBaseUrl string = 'https://api.intercom.io'
 
-@description('App keys accepted by the tracking endpoints.')
+@description('App keys accepted by the tracking endpoints (public keys, sent by browsers and apps).')
 param trackingAppKeys array = []
 
 @description('Six-field NCRONTAB schedule of the statistics sweep.')
 param statisticsSweepSchedule string = '0 0 * * * *'
 
-@description('The Service Bus queues of the function declarations (tests check this list against them).')
+@description('Object id of the user or group that sets the secrets in the Key Vault; empty grants nobody.')
+param keyVaultOfficerPrincipalId string = ''
+
+@description('The Service Bus queues of the function declarations (a unit test keeps this list equal to them).')
 var queueNames = [
   'events'
   'intercom'
@@ -30,133 +43,116 @@ var queueNames = [
   'statistics-sweep'
 ]
 
-var storageName = toLower('${namePrefix}store${uniqueString(resourceGroup().id)}')
+@description('Peek lock per delivery: host.json functionTimeout (00:05:00), the longest a function may run.')
+var queueLockDuration = 'PT5M'
+
+@description('App settings read from the Key Vault: setting name and secret name.')
+var secretSettings = [
+  { setting: 'Intercom__AccessToken', secret: 'intercom-access-token' }
+  { setting: 'IAdvize__ApiKey', secret: 'iadvize-api-key' }
+  { setting: 'IAdvize__WebhookSecret', secret: 'iadvize-webhook-secret' }
+  { setting: 'IAdvize__ConnectorToken', secret: 'iadvize-connector-token' }
+  { setting: 'Reportei__Tokens__0', secret: 'reportei-token-0' }
+  { setting: 'Reportei__WebhookSecret', secret: 'reportei-webhook-secret' }
+  { setting: 'Admin__ApiKey', secret: 'admin-api-key' }
+]
+
+var suffix = uniqueString(resourceGroup().id)
 var deploymentContainer = 'deployments'
+var vaultName = take(toLower('${namePrefix}kv${suffix}'), 24)
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
-  name: take(storageName, 24)
-  location: location
-  sku: { name: 'Standard_LRS' }
-  kind: 'StorageV2'
-  properties: {
-    minimumTlsVersion: 'TLS1_2'
-    allowBlobPublicAccess: false
-    supportsHttpsTrafficOnly: true
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: '${namePrefix}-identity'
+    location: location
   }
 }
 
-resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
-  parent: storage
-  name: 'default'
-}
-
-resource deployments 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
-  parent: blobs
-  name: deploymentContainer
-}
-
-resource serviceBus 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
-  name: '${namePrefix}-bus-${uniqueString(resourceGroup().id)}'
-  location: location
-  sku: { name: 'Standard', tier: 'Standard' }
-}
-
-// Duplicate detection and 10 deliveries before dead-lettering, as the delivery rules assume (README, design §5).
-resource queues 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = [for name in queueNames: {
-  parent: serviceBus
-  name: name
-  properties: {
-    maxDeliveryCount: 10
-    lockDuration: 'PT1M'
-    requiresDuplicateDetection: true
-    duplicateDetectionHistoryTimeWindow: 'PT10M'
-    deadLetteringOnMessageExpiration: true
-    defaultMessageTimeToLive: 'P14D'
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: take(toLower('${namePrefix}store${suffix}'), 24)
+    location: location
+    deploymentContainerName: deploymentContainer
+    appPrincipalId: identity.outputs.principalId
   }
+}
+
+module serviceBus 'modules/servicebus.bicep' = {
+  name: 'serviceBus'
+  params: {
+    name: '${namePrefix}-bus-${suffix}'
+    location: location
+    queueNames: queueNames
+    lockDuration: queueLockDuration
+    appPrincipalId: identity.outputs.principalId
+  }
+}
+
+module vault 'modules/keyvault.bicep' = {
+  name: 'keyVault'
+  params: {
+    name: vaultName
+    location: location
+    appPrincipalId: identity.outputs.principalId
+    officerPrincipalId: keyVaultOfficerPrincipalId
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    namePrefix: namePrefix
+    location: location
+  }
+}
+
+// Identity-based connections: the Functions host (bindings, timers) and the app's own table client read these.
+var connectionSettings = [
+  { name: 'AzureWebJobsStorage__accountName', value: storage.outputs.name }
+  { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+  { name: 'AzureWebJobsStorage__clientId', value: identity.outputs.clientId }
+  { name: 'ServiceBusConnection__fullyQualifiedNamespace', value: serviceBus.outputs.fullyQualifiedNamespace }
+  { name: 'ServiceBusConnection__credential', value: 'managedidentity' }
+  { name: 'ServiceBusConnection__clientId', value: identity.outputs.clientId }
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: monitoring.outputs.connectionString }
+]
+
+var plainSettings = [
+  { name: 'Intercom__BaseUrl', value: intercomBaseUrl }
+  { name: 'Intercom__ApiVersion', value: '2.11' }
+  { name: 'Intercom__StatisticsSweepSchedule', value: statisticsSweepSchedule }
+]
+
+// The vault's name, not its module's output: a for-body needs values known at the start. The app depends on the
+// vault module below, so the identity can read the secrets before the references are resolved.
+var keyVaultSettings = [for s in secretSettings: {
+  name: s.setting
+  value: '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=${s.secret})'
 }]
-
-resource busRule 'Microsoft.ServiceBus/namespaces/authorizationRules@2022-10-01-preview' existing = {
-  parent: serviceBus
-  name: 'RootManageSharedAccessKey'
-}
-
-resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
-  name: '${namePrefix}-logs'
-  location: location
-  properties: {
-    sku: { name: 'PerGB2018' }
-    retentionInDays: 30
-  }
-}
-
-resource insights 'Microsoft.Insights/components@2020-02-02' = {
-  name: '${namePrefix}-insights'
-  location: location
-  kind: 'web'
-  properties: {
-    Application_Type: 'web'
-    WorkspaceResourceId: logs.id
-  }
-}
-
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
-  name: '${namePrefix}-plan'
-  location: location
-  kind: 'functionapp'
-  sku: { tier: 'FlexConsumption', name: 'FC1' }
-  properties: { reserved: true }
-}
-
-var storageConnection = 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
 
 var appKeySettings = [for (key, i) in trackingAppKeys: { name: 'Tracking__AppKeys__${i}', value: key }]
 
-resource app 'Microsoft.Web/sites@2024-04-01' = {
-  name: '${namePrefix}-pipeline'
-  location: location
-  kind: 'functionapp,linux'
-  properties: {
-    serverFarmId: plan.id
-    httpsOnly: true
-    functionAppConfig: {
-      deployment: {
-        storage: {
-          type: 'blobContainer'
-          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainer}'
-          authentication: {
-            type: 'StorageAccountConnectionString'
-            storageAccountConnectionStringName: 'DEPLOYMENT_STORAGE_CONNECTION_STRING'
-          }
-        }
-      }
-      scaleAndConcurrency: {
-        maximumInstanceCount: 40
-        instanceMemoryMB: 2048
-      }
-      // The app is an Azure Functions custom handler (README: Hosting).
-      runtime: {
-        name: 'custom'
-        version: '1.0'
-      }
-    }
-    siteConfig: {
-      appSettings: concat([
-        { name: 'AzureWebJobsStorage', value: storageConnection }
-        { name: 'DEPLOYMENT_STORAGE_CONNECTION_STRING', value: storageConnection }
-        { name: 'ServiceBusConnection', value: busRule.listKeys().primaryConnectionString }
-        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
-        { name: 'Intercom__BaseUrl', value: intercomBaseUrl }
-        { name: 'Intercom__AccessToken', value: intercomAccessToken }
-        { name: 'Intercom__ApiVersion', value: '2.11' }
-        { name: 'Intercom__StatisticsSweepSchedule', value: statisticsSweepSchedule }
-      ], appKeySettings)
-    }
+module app 'modules/functionapp.bicep' = {
+  name: 'functionApp'
+  params: {
+    name: '${namePrefix}-pipeline'
+    location: location
+    identityId: identity.outputs.id
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    appSettings: concat(connectionSettings, plainSettings, keyVaultSettings, appKeySettings)
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    alwaysReadyHttpInstances: alwaysReadyHttpInstances
   }
   dependsOn: [
-    deployments
-    queues
+    vault
   ]
 }
 
-output functionAppName string = app.name
-output serviceBusNamespace string = serviceBus.name
+output functionAppName string = app.outputs.name
+output functionAppUrl string = 'https://${app.outputs.defaultHostName}'
+output keyVaultName string = vault.outputs.name
+output keyVaultSecretNames array = [for s in secretSettings: s.secret]
+output serviceBusNamespace string = serviceBus.outputs.name

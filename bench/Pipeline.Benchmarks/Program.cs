@@ -3,6 +3,8 @@ using Pipeline.Benchmarks;
 
 // dotnet run -c Release --project bench/Pipeline.Benchmarks -- e2e     (the speed targets, end to end)
 // dotnet run -c Release --project bench/Pipeline.Benchmarks -- micro   (the ingest hot path, BenchmarkDotNet)
+// dotnet run -c Release --project bench/Pipeline.Benchmarks -- coldstart [--runs N] [name=executable ...]
+//                                                    (process start to GET / for the JIT build and ./publish's package)
 switch (args.FirstOrDefault())
 {
     case "micro":
@@ -11,8 +13,10 @@ switch (args.FirstOrDefault())
     case "e2e":
         await EndToEndBenchmark.RunAsync(Console.Out);
         break;
+    case "coldstart":
+        return await ColdStartBenchmark.RunAsync(args[1..], Console.Out);
     default:
-        Console.Error.WriteLine("usage: Pipeline.Benchmarks e2e | micro [BenchmarkDotNet options]");
+        Console.Error.WriteLine("usage: Pipeline.Benchmarks e2e | micro [BenchmarkDotNet options] | coldstart [--runs N] [name=executable ...]");
         return 2;
 }
 return 0;

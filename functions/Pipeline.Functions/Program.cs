@@ -21,5 +21,5 @@ if (args is [("write-function-metadata" or "create-intercom-attributes") and var
     return 0;
 }
 
-await PipelineApp.Build(args).RunAsync();
+await PipelineApp.Build(args, KeyVaultReferences.IgnoreUnresolved).RunAsync();
 return 0;

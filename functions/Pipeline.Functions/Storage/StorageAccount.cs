@@ -5,7 +5,10 @@ using Azure.Storage.Queues;
 
 namespace Pipeline.Functions.Storage;
 
-/// <summary>The storage account named by <c>AzureWebJobsStorage</c>: Azurite locally, a real account in Azure.</summary>
+/// <summary>
+/// The storage account named by <c>AzureWebJobsStorage</c>: a connection string (Azurite locally), or in Azure its
+/// identity form (<c>AzureWebJobsStorage__accountName</c>, <c>__credential</c>, <c>__clientId</c>; see <see cref="StorageIdentity"/>).
+/// </summary>
 public sealed class StorageAccount
 {
     public const string ConnectionSetting = "AzureWebJobsStorage";
@@ -14,8 +17,10 @@ public sealed class StorageAccount
     public StorageAccount(IConfiguration configuration, IEnumerable<HttpPipelinePolicy> policies)
     {
         var connectionString = configuration[ConnectionSetting];
-        if (string.IsNullOrWhiteSpace(connectionString))
-            throw new InvalidOperationException($"{ConnectionSetting} is not set (use UseDevelopmentStorage=true for Azurite).");
+        var identity = string.IsNullOrWhiteSpace(connectionString) ? StorageIdentity.From(configuration, ConnectionSetting) : null;
+        if (string.IsNullOrWhiteSpace(connectionString) && identity is null)
+            throw new InvalidOperationException($"{ConnectionSetting} is not set (use UseDevelopmentStorage=true for Azurite, " +
+                $"or {ConnectionSetting}__accountName for a managed identity).");
         var tableOptions = new TableClientOptions();
         // Messages are JSON text; base64 would only matter to a Functions storage-queue trigger, which we do not use.
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
@@ -24,8 +29,17 @@ public sealed class StorageAccount
             tableOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
             queueOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
         }
-        Tables = new TableServiceClient(connectionString, tableOptions);
-        Queues = new QueueServiceClient(connectionString, queueOptions);
+        if (identity is not null)
+        {
+            var credential = identity.CreateCredential();
+            Tables = new TableServiceClient(identity.TableServiceUri, credential, tableOptions);
+            Queues = new QueueServiceClient(identity.QueueServiceUri, credential, queueOptions);
+        }
+        else
+        {
+            Tables = new TableServiceClient(connectionString, tableOptions);
+            Queues = new QueueServiceClient(connectionString, queueOptions);
+        }
     }
 
     public TableServiceClient Tables { get; }
