@@ -80,6 +80,7 @@ public static class CustomHandlerProtocol
         if (req.ValueKind == JsonValueKind.String)
             req = JsonDocument.Parse(req.GetString()!).RootElement;
         var url = ReadString(req, "Url") ?? "";
+        var body = Property(req, "Body") is { } b ? BodyText(b) : "";
         return new HttpRequestData
         {
             Method = (ReadString(req, "Method") ?? "GET").ToUpperInvariant(),
@@ -87,7 +88,8 @@ public static class CustomHandlerProtocol
             RouteParams = ReadStringMap(Property(req, "Params")),
             Query = ReadQuery(url, Property(req, "Query")),
             Headers = ReadHeaders(Property(req, "Headers")),
-            Body = Property(req, "Body") is { } body ? BodyText(body) : "",
+            Body = body,
+            RawBody = System.Text.Encoding.UTF8.GetBytes(body),
         };
     }
 

@@ -33,6 +33,9 @@ public sealed class HttpRequestData
 
     public string Body { get; init; } = "";
 
+    /// <summary>The body bytes exactly as received (signature checks hash these, never the decoded text).</summary>
+    public ReadOnlyMemory<byte> RawBody { get; init; }
+
     public string? Header(string name) => Headers.TryGetValue(name, out var values) && values.Length > 0 ? values[0] : null;
 }
 

@@ -38,7 +38,7 @@ public static class LocalHttpRoutes
         }
 
         var body = await ReadBodyAsync(context.Request, options.MaxRequestBodyBytes, cancellationToken);
-        if (body is null)
+        if (body is not { } bodyBytes)
         {
             await WriteAsync(context, new HttpResponseData(413,
                 $$"""{"code":"413","message":"body is larger than {{options.MaxRequestBodyBytes}} bytes"}"""));
@@ -58,7 +58,8 @@ public static class LocalHttpRoutes
                     StringComparer.Ordinal),
                 Headers = context.Request.Headers.ToDictionary(kv => kv.Key, kv => kv.Value.Select(v => v ?? "").ToArray(),
                     StringComparer.OrdinalIgnoreCase),
-                Body = body,
+                Body = Encoding.UTF8.GetString(bodyBytes.Span),
+                RawBody = bodyBytes,
             },
         };
 
@@ -91,7 +92,7 @@ public static class LocalHttpRoutes
     }
 
     /// <returns>null when the body is larger than <paramref name="maxBytes"/>.</returns>
-    private static async Task<string?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes) return null;
         using var buffer = new MemoryStream();
@@ -102,7 +103,7 @@ public static class LocalHttpRoutes
             if (buffer.Length + read > maxBytes) return null;
             buffer.Write(chunk, 0, read);
         }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return buffer.ToArray();
     }
 
     private static async Task WriteAsync(HttpContext context, HttpResponseData response)
