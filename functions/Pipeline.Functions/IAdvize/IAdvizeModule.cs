@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Pipeline;
 
 namespace Pipeline.Functions.IAdvize;
 
@@ -16,6 +18,18 @@ public static class IAdvizeModule
         services.AddSingleton<WebhookSignature>();
         services.AddSingleton<WebhookDeduplication>();
         services.AddFunction<IAdvizeWebhookFunction>();
+
+        // The one registration of the outbound client: a concurrency cap per instance, the call timeout.
+        services.AddSingleton<IAdvizeCallLimit>();
+        services.AddHttpClient(IAdvizeClient.HttpClientName,
+                (sp, http) => IAdvizeClient.Configure(http, sp.GetRequiredService<IOptions<IAdvizeOptions>>().Value))
+            .AddHttpMessageHandler(sp => new ConcurrencyLimitHandler(sp.GetRequiredService<IAdvizeCallLimit>()));
+        services.AddSingleton<IAdvizeClient>();
+        services.AddSingleton<IAdvizeVisitors>();
+        services.AddEventProjection<VisitorIndexProjection>();
+        services.AddSingleton<VisitorSync>();
+        services.AddSingleton<IAdvizeDestination>();
+        services.AddFunction<ForwardToIAdvizeFunction>();
         return services;
     }
 }
