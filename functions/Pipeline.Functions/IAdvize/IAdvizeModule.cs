@@ -1,11 +1,14 @@
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Intercom;
 using Pipeline.Functions.Pipeline;
 
 namespace Pipeline.Functions.IAdvize;
 
 public static class IAdvizeModule
 {
+    public static readonly QueueOutput ToIntercom = new("intercom", QueueNames.Intercom);
+
     /// <summary>
     /// iAdvize (seed 003) both ways: its signed webhooks in, identified visitors out to its REST API, its
     /// conversation and satisfaction events on to Intercom, and the connector's verification and visitor-profile URLs.
@@ -30,6 +33,10 @@ public static class IAdvizeModule
         services.AddSingleton<VisitorSync>();
         services.AddSingleton<IAdvizeDestination>();
         services.AddFunction<ForwardToIAdvizeFunction>();
+
+        // Conversations closed and satisfaction ratings of known visitors become data events on their Intercom contact.
+        services.AddSingleton<IIntercomContactEventSource, IAdvizeIntercomEvents>();
+        services.AddEventRoute(ToIntercom, e => IAdvizeEvents.GoesToIntercom(e.Type));
         return services;
     }
 }
