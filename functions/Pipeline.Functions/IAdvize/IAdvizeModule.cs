@@ -37,6 +37,13 @@ public static class IAdvizeModule
         // Conversations closed and satisfaction ratings of known visitors become data events on their Intercom contact.
         services.AddSingleton<IIntercomContactEventSource, IAdvizeIntercomEvents>();
         services.AddEventRoute(ToIntercom, e => IAdvizeEvents.GoesToIntercom(e.Type));
+
+        // The connector's URLs: the verification url and the agent's visitor-profile panel.
+        services.AddSingleton<ConnectorToken>();
+        services.AddSingleton<SubjectHistory>();
+        services.AddSingleton<VisitorProfile>();
+        services.AddFunction<VerifyConnectorFunction>();
+        services.AddFunction<VisitorProfileFunction>();
         return services;
     }
 }
