@@ -32,19 +32,17 @@ public sealed class WebhookDeduplication(StorageAccount storage)
         if (!string.IsNullOrEmpty(correlationId)) keys.Add((CorrelationKind, TableKeys.Escape(correlationId)));
         if (keys.Count == 0) return proposed; // nothing names the event: every copy is its own
 
-        // A copy seen before under either key keeps the first identity; the other key is then pointed at it too.
-        WebhookIdentity? known = null;
-        foreach (var (kind, key) in keys)
+        // Insert-if-absent under the first key (the event's own id when it has one): a new event costs one write per key.
+        var identity = await ClaimAsync(keys[0].Kind, keys[0].Key, proposed, cancellationToken) ?? proposed;
+        if (keys.Count == 2)
         {
-            if (await FindAsync(kind, key, cancellationToken) is { } found) { known = found; break; }
-        }
-        var identity = known ?? proposed;
-        foreach (var (kind, key) in keys)
-        {
-            var stored = await ClaimAsync(kind, key, identity, cancellationToken);
-            // Two first copies racing: the one whose row was written first wins, for both keys.
-            if (stored is not null && stored.EnvelopeId != identity.EnvelopeId && known is null && kind == keys[0].Kind)
-                identity = stored;
+            var byCorrelation = await ClaimAsync(keys[1].Kind, keys[1].Key, identity, cancellationToken);
+            if (byCorrelation is not null && byCorrelation.EnvelopeId != identity.EnvelopeId && identity.EnvelopeId == proposed.EnvelopeId)
+            {
+                // A retry of a known callback under a new eventId: it is the earlier event, under both keys.
+                identity = byCorrelation;
+                await Table.UpsertEntityAsync(Row(keys[0].Kind, keys[0].Key, identity), TableUpdateMode.Replace, cancellationToken);
+            }
         }
         return identity with { Duplicate = identity.EnvelopeId != proposed.EnvelopeId };
     }
@@ -60,12 +58,7 @@ public sealed class WebhookDeduplication(StorageAccount storage)
     {
         try
         {
-            await Table.AddEntityAsync(new TableEntity(kind, key)
-            {
-                ["EnvelopeId"] = identity.EnvelopeId.ToString(),
-                ["Subject"] = identity.Subject,
-                ["ReceivedAt"] = identity.ReceivedAt,
-            }, cancellationToken);
+            await Table.AddEntityAsync(Row(kind, key, identity), cancellationToken);
             return null;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
@@ -73,6 +66,13 @@ public sealed class WebhookDeduplication(StorageAccount storage)
             return await FindAsync(kind, key, cancellationToken);
         }
     }
+
+    private static TableEntity Row(string kind, string key, WebhookIdentity identity) => new(kind, key)
+    {
+        ["EnvelopeId"] = identity.EnvelopeId.ToString(),
+        ["Subject"] = identity.Subject,
+        ["ReceivedAt"] = identity.ReceivedAt,
+    };
 
     private static WebhookIdentity ToIdentity(TableEntity entity) => new(
         Guid.Parse(entity.GetString("EnvelopeId")),
