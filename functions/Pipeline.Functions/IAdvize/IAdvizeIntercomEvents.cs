@@ -64,7 +64,16 @@ public sealed class IAdvizeIntercomEvents(IAdvizeVisitors visitors, IAdvizeClien
             return linked;
         if (!options.Value.IsConfigured) return null;
 
-        if (await iadvize.FindVisitorAsync("unique_id", uniqueId, cancellationToken) is not { } found) return null;
+        JsonElement? lookup;
+        try
+        {
+            lookup = await iadvize.FindVisitorAsync("unique_id", uniqueId, cancellationToken);
+        }
+        catch (Delivery.RefusedDeliveryException)
+        {
+            return null; // iAdvize refuses the lookup for good (meta.status fail): as unknown as a visitor it does not find
+        }
+        if (lookup is not { } found) return null;
         if (VisitorSync.Text(found, "external_id") is { } externalId && (await visitors.FindAsync(externalId, cancellationToken))?.Email is { } known)
             return known;
         return VisitorSync.Text(found, "email") is { } email && (await visitors.VisitorsOfEmailAsync(email, cancellationToken)).Count > 0

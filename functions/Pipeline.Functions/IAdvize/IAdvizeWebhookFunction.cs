@@ -43,7 +43,8 @@ public sealed class IAdvizeWebhookFunction(WebhookSignature signature, WebhookDe
         });
         return InvocationResult.Http(new HttpResponseData(200, answer))
             .Send(Events, envelope.ToJson())
-            .Log(identity.Duplicate ? $"{type} {identity.EnvelopeId}: a copy of an event already accepted" : $"{type} {identity.EnvelopeId} accepted");
+            .Log((identity.Duplicate ? $"{type} {identity.EnvelopeId}: a copy of an event already accepted" : $"{type} {identity.EnvelopeId} accepted")
+                 + (IAdvizeEvents.Known.Contains(type) ? "" : " (an event type the iAdvize doc does not list; stored as it is)"));
     }
 
     public static HttpResponseData Error(int status, string error, string message) =>
