@@ -1,4 +1,6 @@
 using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Pipeline.Functions.IAdvize;
 using Pipeline.Functions.Storage;
 
@@ -79,5 +81,21 @@ public class IAdvizeFixture : PipelineFixture, IAsyncLifetime
 
 public sealed class NoWebhookSecretFixture : PipelineFixture
 {
+    /// <summary>Every line the app logged.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Logged { get; } = new();
+
     protected override void Configure(Dictionary<string, string?> settings) => settings["IAdvize:WebhookSecret"] = "";
+
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(Logged));
+
+    private sealed class CapturingLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{logLevel}: {formatter(state, exception)}");
+        public void Dispose() { }
+    }
 }

@@ -228,4 +228,9 @@ public sealed class IAdvizeWebhookWithoutSecretTests(NoWebhookSecretFixture fixt
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("IAdvize__WebhookSecret is not set", await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public void The_start_up_log_says_why_webhooks_are_refused() =>
+        Assert.Contains(fixture.Logged, line => line.StartsWith("Warning") && line.Contains("iAdvize webhooks are refused")
+                                                && line.Contains("IAdvize__WebhookSecret"));
 }
