@@ -3,6 +3,7 @@ using Pipeline.Functions.Delivery;
 using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Health;
 using Pipeline.Functions.Hosting;
+using Pipeline.Functions.IAdvize;
 using Pipeline.Functions.Intercom;
 using Pipeline.Functions.LocalHost;
 using Pipeline.Functions.Pipeline;
@@ -42,6 +43,7 @@ public static class PipelineApp
         services.AddTracking(configuration);
         services.AddAnalytics();
         services.AddIntercom(configuration);
+        services.AddIAdvize(configuration);
     }
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)

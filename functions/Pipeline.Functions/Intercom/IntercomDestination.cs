@@ -4,8 +4,12 @@ using Pipeline.Functions.Envelope;
 
 namespace Pipeline.Functions.Intercom;
 
-/// <summary>Intercom as a destination of the delivery engine: everything an envelope does there is <see cref="IntercomSync"/>.</summary>
-public sealed class IntercomDestination(IntercomSync sync, IOptions<IntercomOptions> options) : IDestination
+/// <summary>
+/// Intercom as a destination of the delivery engine: everything a push does there is <see cref="IntercomSync"/>; other
+/// modules' events that become data events on a person's contact go through their <see cref="IIntercomContactEventSource"/>.
+/// </summary>
+public sealed class IntercomDestination(IntercomSync sync, IntercomContactEvents contactEvents,
+    IEnumerable<IIntercomContactEventSource> contactEventSources, IOptions<IntercomOptions> options) : IDestination
 {
     public string Name => "intercom";
 
@@ -15,6 +19,13 @@ public sealed class IntercomDestination(IntercomSync sync, IOptions<IntercomOpti
     public async Task<DeliveryOutcome> DeliverAsync(EventEnvelope envelope, CancellationToken cancellationToken)
     {
         if (!options.Value.IsConfigured) return new DeliveryOutcome.Skipped("Intercom__AccessToken is not set");
+        if (contactEventSources.FirstOrDefault(s => s.Applies(envelope)) is { } source)
+        {
+            var plan = await source.PlanAsync(envelope, cancellationToken);
+            if (plan.Event is not { } contactEvent) return new DeliveryOutcome.Skipped(plan.SkipReason ?? $"nothing for Intercom in {envelope.Type}");
+            var contactId = await contactEvents.RecordAsync(contactEvent, cancellationToken);
+            return new DeliveryOutcome.Delivered(200, $"event {contactEvent.EventName} on contact {contactId}");
+        }
         var summary = await sync.ApplyAsync(envelope, cancellationToken);
         return summary is null
             ? new DeliveryOutcome.Skipped($"no Intercom mapping for {envelope.Type}")

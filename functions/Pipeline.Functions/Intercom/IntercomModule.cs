@@ -16,6 +16,7 @@ public static class IntercomModule
         services.AddSingleton<CompanyUpdateCoalescer>();
         services.AddSingleton<OwnerContacts>();
         services.AddSingleton<IntercomSync>();
+        services.AddSingleton<IntercomContactEvents>();
         services.AddSingleton<IntercomDestination>();
         services.AddSingleton<DataAttributesCommand>();
         services.AddFunction<ForwardToIntercomFunction>();

@@ -12,6 +12,7 @@ namespace Pipeline.Functions;
 [JsonSerializable(typeof(EventEnvelope))]
 [JsonSerializable(typeof(GhostMonitor.SweepPage))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonNode))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(bool))]

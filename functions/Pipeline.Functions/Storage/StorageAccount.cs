@@ -56,6 +56,8 @@ public static class TableNames
     public const string Sweeps = "Sweeps";
     public const string TrackingIds = "TrackingIds";
     public const string Analytics = "Analytics";
+    public const string IAdvizeWebhooks = "IAdvizeWebhooks";
+    public const string IAdvizeVisitors = "IAdvizeVisitors";
 
-    public static readonly string[] All = [Events, Deliveries, Sites, Sweeps, TrackingIds, Analytics];
+    public static readonly string[] All = [Events, Deliveries, Sites, Sweeps, TrackingIds, Analytics, IAdvizeWebhooks, IAdvizeVisitors];
 }

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Options;
+using Pipeline.Functions.Delivery;
+using Pipeline.Functions.Envelope;
+using Pipeline.Functions.Tracking;
+
+namespace Pipeline.Functions.IAdvize;
+
+/// <summary>iAdvize as a destination of the delivery engine: identified tracking visitors become iAdvize visitors.</summary>
+public sealed class IAdvizeDestination(VisitorSync sync, IOptions<IAdvizeOptions> options) : IDestination
+{
+    public string Name => "iadvize";
+
+    // A lookup and a write, each possibly timing out, plus waiting for a concurrency permit.
+    public TimeSpan Lease => TimeSpan.FromSeconds(options.Value.TimeoutSeconds * 4 + 5);
+
+    public async Task<DeliveryOutcome> DeliverAsync(EventEnvelope envelope, CancellationToken cancellationToken)
+    {
+        if (!TrackingEvents.IsIdentifiedInit(envelope)) return new DeliveryOutcome.Skipped($"no iAdvize mapping for {envelope.Type}");
+        if (!options.Value.IsConfigured) return new DeliveryOutcome.Skipped("IAdvize__ApiKey is not set");
+        return await sync.UpsertAsync(envelope, cancellationToken);
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Options;
+using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Intercom;
+using Pipeline.Functions.Pipeline;
+
+namespace Pipeline.Functions.IAdvize;
+
+public static class IAdvizeModule
+{
+    public static readonly QueueOutput ToIntercom = new("intercom", QueueNames.Intercom);
+
+    /// <summary>
+    /// iAdvize (seed 003) both ways: its signed webhooks in, identified visitors out to its REST API, its
+    /// conversation and satisfaction events on to Intercom, and the connector's verification and visitor-profile URLs.
+    /// </summary>
+    public static IServiceCollection AddIAdvize(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<IAdvizeOptions>(configuration.GetSection(IAdvizeOptions.Section));
+        services.AddHostedService<IAdvizeStartupLog>();
+
+        services.AddSingleton<WebhookSignature>();
+        services.AddSingleton<WebhookDeduplication>();
+        services.AddFunction<IAdvizeWebhookFunction>();
+
+        // The one registration of the outbound client: a concurrency cap per instance, the call timeout.
+        services.AddSingleton<IAdvizeCallLimit>();
+        services.AddHttpClient(IAdvizeClient.HttpClientName,
+                (sp, http) => IAdvizeClient.Configure(http, sp.GetRequiredService<IOptions<IAdvizeOptions>>().Value))
+            .AddHttpMessageHandler(sp => new ConcurrencyLimitHandler(sp.GetRequiredService<IAdvizeCallLimit>()));
+        services.AddSingleton<IAdvizeClient>();
+        services.AddSingleton<IAdvizeVisitors>();
+        services.AddEventProjection<VisitorIndexProjection>();
+        services.AddSingleton<VisitorSync>();
+        services.AddSingleton<IAdvizeDestination>();
+        services.AddFunction<ForwardToIAdvizeFunction>();
+
+        // Conversations closed and satisfaction ratings of known visitors become data events on their Intercom contact.
+        services.AddSingleton<IIntercomContactEventSource, IAdvizeIntercomEvents>();
+        services.AddEventRoute(ToIntercom, e => IAdvizeEvents.GoesToIntercom(e.Type));
+
+        // The connector's URLs: the verification url and the agent's visitor-profile panel.
+        services.AddSingleton<ConnectorToken>();
+        services.AddSingleton<SubjectHistory>();
+        services.AddSingleton<VisitorProfile>();
+        services.AddFunction<VerifyConnectorFunction>();
+        services.AddFunction<VisitorProfileFunction>();
+        return services;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text;
+using System.Text.Json;
+using Pipeline.Functions.Delivery;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.IAdvize;
+
+/// <summary>
+/// <c>POST /api/iadvize/verify?token=…</c>: the connector's verification url (digest §1.4). The body is the array of
+/// install fields (<c>{id, value, fieldType}</c>); our app has one, <c>api_key</c> (the customer's iAdvize REST key),
+/// checked for real with <c>GET {IAdvize__BaseUrl}/client</c>. Answers 200 with <c>{isValid, message, fields}</c>.
+/// </summary>
+public sealed class VerifyConnectorFunction(ConnectorToken token, IAdvizeClient iadvize) : IFunction
+{
+    public const string ApiKeyField = "api_key";
+    public static readonly string[] KnownFields = [ApiKeyField];
+    private const int MaxBodyBytes = 16 * 1024;
+
+    public FunctionDefinition Definition { get; } =
+        FunctionDefinition.Http("IAdvizeVerifyConnector", "iadvize/verify", ["post"], AuthLevel.Anonymous);
+
+    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        var request = invocation.Request!;
+        if (token.Check(request) is { } refused) return InvocationResult.Http(refused);
+        if (Encoding.UTF8.GetByteCount(request.Body) > MaxBodyBytes)
+            return InvocationResult.Http(IAdvizeWebhookFunction.Error(413, "bad_request", $"body is larger than {MaxBodyBytes / 1024} KiB"));
+
+        var (values, problem) = Read(request.Body);
+        if (problem is not null) return InvocationResult.Http(IAdvizeWebhookFunction.Error(400, "bad_request", problem));
+
+        var errors = new List<(string Id, string Message)>();
+        foreach (var id in values!.Keys.Where(id => !KnownFields.Contains(id)))
+            errors.Add((id, "unknown field; this app only asks for api_key"));
+        var apiKey = values.GetValueOrDefault(ApiKeyField);
+        if (string.IsNullOrWhiteSpace(apiKey)) errors.Add((ApiKeyField, "is required: your iAdvize REST API key"));
+        else if (await CheckKeyAsync(apiKey.Trim(), cancellationToken) is { } keyProblem) errors.Add((ApiKeyField, keyProblem));
+
+        return InvocationResult.Http(new HttpResponseData(200, RequestBodies.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("isValid", errors.Count == 0);
+            w.WriteString("message", errors.Count == 0 ? "" : string.Join("; ", errors.Select(e => $"{e.Id}: {e.Message}")));
+            w.WriteStartArray("fields");
+            foreach (var (id, message) in errors)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", id);
+                w.WriteString("message", message);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        })));
+    }
+
+    /// <returns>The fields by id, or what is wrong with the body.</returns>
+    public static (Dictionary<string, string?>? Values, string? Problem) Read(string body)
+    {
+        const string shape = "body must be a JSON array of {\"id\",\"value\",\"fieldType\"} objects";
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(body) ? "null" : body);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return (null, "body is not valid JSON; " + shape);
+        }
+        if (root.ValueKind != JsonValueKind.Array) return (null, shape);
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var index = 0;
+        foreach (var field in root.EnumerateArray())
+        {
+            if (field.ValueKind != JsonValueKind.Object || !field.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String
+                || string.IsNullOrEmpty(id.GetString()))
+                return (null, $"[{index}] must be an object with a string id; {shape}");
+            var value = field.TryGetProperty("value", out var v) ? v.ValueKind switch
+            {
+                JsonValueKind.String => v.GetString(),
+                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => v.GetRawText(),
+                JsonValueKind.Null => null,
+                _ => null,
+            } : null;
+            if (field.TryGetProperty("value", out var raw) && raw.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                return (null, $"[{index}].value must be text");
+            values[id.GetString()!] = value;
+            index++;
+        }
+        return (values, null);
+    }
+
+    /// <returns>null when iAdvize accepts the key; otherwise what to tell the installer.</returns>
+    private async Task<string?> CheckKeyAsync(string apiKey, CancellationToken cancellationToken)
+    {
+        IAdvizeAnswer answer;
+        try
+        {
+            answer = await iadvize.SendAsync(HttpMethod.Get, "client", null, cancellationToken, apiKey);
+        }
+        catch (TransientDeliveryException)
+        {
+            return "iAdvize could not be reached to check this key; try again in a moment";
+        }
+        if (answer.IsSuccess) return null;
+        if (answer.Status is 408 or 429 or >= 500) return $"iAdvize could not check this key now ({answer.Status}); try again in a moment";
+        return $"iAdvize refused this key ({answer.Message ?? answer.MetaStatus ?? answer.Status.ToString()})";
+    }
+}

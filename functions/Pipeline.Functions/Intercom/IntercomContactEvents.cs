@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Pipeline.Functions.Delivery;
+using Pipeline.Functions.Envelope;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.Intercom;
+
+/// <summary>A data event to record on the Intercom contact with this email (created as a <c>user</c> when absent).</summary>
+/// <param name="CreatedAt">The event's own time: Intercom deduplicates on (contact, name, created_at), so a resend is harmless.</param>
+public sealed record ContactEvent(string Email, string EventName, DateTimeOffset CreatedAt, IReadOnlyList<KeyValuePair<string, JsonElement>> Metadata);
+
+/// <summary>What a module makes of one of its envelopes for Intercom: a contact event, or why there is none.</summary>
+public sealed record ContactEventPlan(ContactEvent? Event, string? SkipReason)
+{
+    public static ContactEventPlan Skip(string reason) => new(null, reason);
+}
+
+/// <summary>
+/// A module whose events become data events on a person's Intercom contact (iAdvize conversations, say). The
+/// Intercom destination asks the first source that applies, so it knows no module by name.
+/// </summary>
+public interface IIntercomContactEventSource
+{
+    bool Applies(EventEnvelope envelope);
+
+    /// <exception cref="TransientDeliveryException">The person could not be resolved now; retry later.</exception>
+    Task<ContactEventPlan> PlanAsync(EventEnvelope envelope, CancellationToken cancellationToken);
+}
+
+/// <summary>Records a <see cref="ContactEvent"/>: the contact found by email (<c>POST /contacts/search</c>) or created, then <c>POST /events</c>.</summary>
+public sealed class IntercomContactEvents(IntercomClient intercom)
+{
+    /// <returns>The contact's id.</returns>
+    public async Task<string> RecordAsync(ContactEvent contactEvent, CancellationToken cancellationToken)
+    {
+        var contactId = await FindOrCreateAsync(contactEvent.Email, cancellationToken);
+        var body = RequestBodies.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("event_name", contactEvent.EventName);
+            w.WriteNumber("created_at", contactEvent.CreatedAt.ToUnixTimeSeconds());
+            w.WriteString("id", contactId);
+            w.WriteStartObject("metadata");
+            foreach (var (key, value) in contactEvent.Metadata.Take(10)) // Intercom keeps at most 10 metadata keys
+            {
+                w.WritePropertyName(key);
+                value.WriteTo(w);
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+        (await intercom.SendAsync(HttpMethod.Post, "events", body, cancellationToken)).EnsureSuccess("POST /events");
+        return contactId;
+    }
+
+    private async Task<string> FindOrCreateAsync(string email, CancellationToken cancellationToken)
+    {
+        var found = (await intercom.SendAsync(HttpMethod.Post, "contacts/search", RequestBodies.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("query");
+            w.WriteString("field", "email");
+            w.WriteString("operator", "=");
+            w.WriteString("value", email);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }), cancellationToken)).EnsureSuccess("POST /contacts/search").Json();
+        if (found.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array && data.GetArrayLength() > 0
+            && data[0].TryGetProperty("id", out var id) && id.GetString() is { } existing)
+            return existing;
+
+        var created = await intercom.SendAsync(HttpMethod.Post, "contacts", RequestBodies.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("role", "user");
+            w.WriteString("email", email);
+            w.WriteEndObject();
+        }), cancellationToken);
+        // Intercom's search lags behind creation: a 409 means the contact exists but was not found yet.
+        if (created.Status == 409)
+            throw new TransientDeliveryException($"POST /contacts: {created.Describe()} (search index not caught up; will retry)", 409);
+        return created.EnsureSuccess("POST /contacts").Json().GetProperty("id").GetString()!;
+    }
+}
