@@ -47,7 +47,7 @@ public sealed class StatisticsSweepTests : IAsyncLifetime
         Assert.Equal(7, stats.GetProperty("stats_abandoned_carts").GetInt32());
         Assert.Equal(0.5, stats.GetProperty("stats_open_rate").GetDouble());
         await Eventually.TrueAsync(async () => (await host.Table(TableNames.Sites).GetEntityAsync<TableEntity>("changed-7", ""))
-                .Value.GetString(StatisticsSync.SyncedEventIdProperty) == EventIdOf(7).ToString(),
+                .Value.GetString(SiteDirectory.Columns.SyncedStatisticsEventId) == EventIdOf(7).ToString(),
             "the site is marked synced");
 
         var second = await StartAsync(host, "api/all");
@@ -149,14 +149,14 @@ public sealed class StatisticsSweepTests : IAsyncLifetime
         var row = new TableEntity(site, "")
         {
             ["SiteId"] = site,
-            [StatisticsSync.StatisticsProperty] = statistics,
-            [StatisticsSync.StatisticsEventIdProperty] = EventIdOf(i).ToString(),
-            [StatisticsSync.StatisticsAtProperty] = at,
+            [SiteDirectory.Columns.Statistics] = statistics,
+            [SiteDirectory.Columns.StatisticsEventId] = EventIdOf(i).ToString(),
+            [SiteDirectory.Columns.StatisticsAt] = at,
         };
         if (!changed)
         {
-            row[StatisticsSync.SyncedEventIdProperty] = EventIdOf(i).ToString();
-            row[StatisticsSync.SyncedAtProperty] = at;
+            row[SiteDirectory.Columns.SyncedStatisticsEventId] = EventIdOf(i).ToString();
+            row[SiteDirectory.Columns.SyncedStatisticsAt] = at;
         }
         return row;
     }
