@@ -96,15 +96,3 @@ public sealed class Azurite : IAsyncDisposable
         _process.Dispose();
     }
 }
-
-public static class RepositoryRoot
-{
-    public static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Functions.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("Functions.sln not found above the test binaries");
-    }
-}

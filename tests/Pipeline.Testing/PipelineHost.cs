@@ -45,11 +45,12 @@ public sealed class PipelineHost : IAsyncDisposable
         return await StartAsync(settings, port, services);
     }
 
-    public static async Task<PipelineHost> StartCustomHandlerAsync(Dictionary<string, string?> settings)
+    public static async Task<PipelineHost> StartCustomHandlerAsync(Dictionary<string, string?> settings,
+        Action<IServiceCollection>? services = null)
     {
         var port = FreePorts.Next();
         settings["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString();
-        return await StartAsync(settings, port);
+        return await StartAsync(settings, port, services);
     }
 
     private static async Task<PipelineHost> StartAsync(Dictionary<string, string?> settings, int port,

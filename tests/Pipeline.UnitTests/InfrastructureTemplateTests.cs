@@ -22,7 +22,7 @@ public sealed class InfrastructureTemplateTests
             .Single(a => a.Key == "BicepPath").Value!.Replace('\\', '/');
         var start = new ProcessStartInfo(bicep)
         {
-            ArgumentList = { "build", Path.Combine(RepositoryRoot(), "infra", "main.bicep"), "--stdout" },
+            ArgumentList = { "build", Path.Combine(RepositoryRoot.Find(), "infra", "main.bicep"), "--stdout" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -64,12 +64,5 @@ public sealed class InfrastructureTemplateTests
         var needed = new[] { "AzureWebJobsStorage", FunctionMetadataWriter.ServiceBusConnection, "Intercom__AccessToken", "Intercom__BaseUrl" }
             .Concat(Catalog.WithTrigger<TimerTrigger>().Select(f => f.Trigger.ScheduleSetting)); // %Setting% must exist
         Assert.All(needed, name => Assert.Contains($"'{name}'", settings));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Functions.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Functions.sln not found");
     }
 }
