@@ -3,6 +3,7 @@ using Pipeline.Benchmarks;
 
 // dotnet run -c Release --project bench/Pipeline.Benchmarks -- e2e     (the speed targets, end to end)
 // dotnet run -c Release --project bench/Pipeline.Benchmarks -- micro   (the ingest hot path, BenchmarkDotNet)
+// dotnet run -c Release --project bench/Pipeline.Benchmarks -- drain   (the intercom queue drained against Intercom's rate limit)
 switch (args.FirstOrDefault())
 {
     case "micro":
@@ -11,8 +12,11 @@ switch (args.FirstOrDefault())
     case "e2e":
         await EndToEndBenchmark.RunAsync(Console.Out);
         break;
+    case "drain":
+        await DrainBenchmark.RunAsync(Console.Out);
+        break;
     default:
-        Console.Error.WriteLine("usage: Pipeline.Benchmarks e2e | micro [BenchmarkDotNet options]");
+        Console.Error.WriteLine("usage: Pipeline.Benchmarks e2e | drain | micro [BenchmarkDotNet options]");
         return 2;
 }
 return 0;

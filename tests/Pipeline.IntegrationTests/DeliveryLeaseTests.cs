@@ -68,17 +68,17 @@ public sealed class DeliveryLeaseTests(PipelineFixture fixture) : IClassFixture<
     }
 
     /// <summary>
-    /// Intercom with a short lease, whose first call hangs until its lease cancels it and the test lets it go on;
-    /// every later call goes straight through.
+    /// Intercom whose first call has a short lease and hangs until the lease cancels it and the test lets it go on;
+    /// every later call goes straight through, with a lease long enough for a slow machine.
     /// </summary>
-    private sealed class StuckOnFirstCall(IDestination inner, TimeSpan lease) : IDestination
+    private sealed class StuckOnFirstCall(IDestination inner, TimeSpan firstLease) : IDestination
     {
         private readonly TaskCompletionSource _leaseRanOut = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _calls;
 
         public string Name => inner.Name;
-        public TimeSpan Lease => lease;
+        public TimeSpan Lease => Volatile.Read(ref _calls) == 0 ? firstLease : TimeSpan.FromSeconds(30);
         public Task FirstLeaseRanOut => _leaseRanOut.Task;
         public void ReleaseFirst() => _release.TrySetResult();
 
