@@ -59,13 +59,17 @@ public static class DrainBenchmark
         var (calls0, delivered0, exceeded0) = (intercom.Succeeded.Count, Interlocked.Read(ref delivered), intercom.LimitExceeded);
         var redelivered0 = Interlocked.Read(ref redelivered);
         storageLog.Clear();
+        using var azuriteProcess = Process.GetProcessById(azurite.ProcessId);
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var azuriteCpu0 = azuriteProcess.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
 
         await Task.Delay(Window * windows);
 
         var elapsed = clock.Elapsed;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+        azuriteProcess.Refresh();
+        var azuriteCpu = azuriteProcess.TotalProcessorTime - azuriteCpu0;
         var tableOps = storageLog.Uris.Count(u => u.Contains($":{azurite.TablePort}/", StringComparison.Ordinal));
         var calls = intercom.Succeeded.Count - calls0;
         var events = Interlocked.Read(ref delivered) - delivered0;
@@ -81,6 +85,7 @@ public static class DrainBenchmark
         output.WriteLine($"| Intercom calls/s ({windows} windows of 10 s, {Concurrency} invocations at once) | {rate:F0}/s of {allowed:F0}/s allowed ({rate / allowed:P0}) |");
         output.WriteLine($"| events delivered / invocations failed and redelivered / 429s past the limit | {events} / {retried} / {exceeded} |");
         output.WriteLine($"| CPU of the app process (with the stand-in and the driver) per delivered event | {cpu.TotalMilliseconds / Math.Max(1, events):F1} ms |");
+        output.WriteLine($"| CPU of Azurite per delivered event | {azuriteCpu.TotalMilliseconds / Math.Max(1, events):F1} ms |");
         output.WriteLine($"| Table Storage operations per delivered event | {(double)tableOps / Math.Max(1, events):F2} |");
     }
 

@@ -24,6 +24,9 @@ public sealed class Azurite : IAsyncDisposable
         TablePort = tablePort;
     }
 
+    /// <summary>Azurite's node process, for a benchmark that counts its CPU.</summary>
+    public int ProcessId => _process.Id;
+
     public int QueuePort { get; }
     public int TablePort { get; }
 
