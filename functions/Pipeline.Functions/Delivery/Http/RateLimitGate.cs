@@ -116,12 +116,14 @@ public sealed class RateLimitGate : IDisposable
     }
 
     /// <summary>
-    /// A token bucket holding one tick's worth of calls, refilled every tick: <c>limit</c> calls per window, evenly
-    /// spread, never more than one tick's worth at once.
+    /// A token bucket refilled every tick by what the elapsed time allows: <c>limit</c> calls per window, evenly
+    /// spread, at most two ticks' worth at once. It is refilled by elapsed time rather than per timer firing, so a
+    /// busy machine whose timer fires late loses no calls.
     /// </summary>
     private sealed class Pacer : IDisposable
     {
         private readonly TokenBucketRateLimiter _bucket;
+        private readonly Timer _refill;
 
         public Pacer(int limit, TimeSpan window)
         {
@@ -131,13 +133,14 @@ public sealed class RateLimitGate : IDisposable
             var tick = perCall * perTick;
             _bucket = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
             {
-                TokenLimit = perTick,
+                TokenLimit = 2 * perTick,
                 TokensPerPeriod = perTick,
                 ReplenishmentPeriod = tick,
-                AutoReplenishment = true,
+                AutoReplenishment = false, // TryReplenish below adds what the time since the last refill allows
                 QueueLimit = int.MaxValue, // every caller waits its turn; the delivery lease bounds the wait
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             });
+            _refill = new Timer(_ => _bucket.TryReplenish(), null, tick, tick);
         }
 
         public int Limit { get; }
@@ -156,6 +159,10 @@ public sealed class RateLimitGate : IDisposable
             }
         }
 
-        public void Dispose() => _bucket.Dispose();
+        public void Dispose()
+        {
+            _refill.Dispose();
+            _bucket.Dispose();
+        }
     }
 }
