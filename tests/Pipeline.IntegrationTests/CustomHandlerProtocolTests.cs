@@ -97,7 +97,8 @@ public sealed class CustomHandlerProtocolTests : IAsyncLifetime
 
         Assert.Equal(500, status);
         Assert.StartsWith("application/json", contentType);
-        Assert.Contains("503", body.GetProperty("error").GetString());
+        var error = body.GetProperty("error").GetString()!;
+        Assert.True(error.Contains("503"), error);
     }
 
     [Fact]

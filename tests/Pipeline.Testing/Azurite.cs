@@ -62,7 +62,7 @@ public sealed class Azurite : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60); // a machine busy with other builds can take this long
         while (!(await Accepts(queuePort) && await Accepts(tablePort)))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
