@@ -5,6 +5,7 @@ using Pipeline.Benchmarks;
 // dotnet run -c Release --project bench/Pipeline.Benchmarks -- micro   (the ingest hot path, BenchmarkDotNet)
 // dotnet run -c Release --project bench/Pipeline.Benchmarks -- coldstart [--runs N] [name=executable ...]
 //                                                    (process start to GET / for the JIT build and ./publish's package)
+// dotnet run -c Release --project bench/Pipeline.Benchmarks -- drain   (the intercom queue drained against Intercom's rate limit)
 switch (args.FirstOrDefault())
 {
     case "micro":
@@ -13,10 +14,13 @@ switch (args.FirstOrDefault())
     case "e2e":
         await EndToEndBenchmark.RunAsync(Console.Out);
         break;
+    case "drain":
+        await DrainBenchmark.RunAsync(Console.Out);
+        break;
     case "coldstart":
         return await ColdStartBenchmark.RunAsync(args[1..], Console.Out);
     default:
-        Console.Error.WriteLine("usage: Pipeline.Benchmarks e2e | micro [BenchmarkDotNet options] | coldstart [--runs N] [name=executable ...]");
+        Console.Error.WriteLine("usage: Pipeline.Benchmarks e2e | drain | micro [BenchmarkDotNet options] | coldstart [--runs N] [name=executable ...]");
         return 2;
 }
 return 0;

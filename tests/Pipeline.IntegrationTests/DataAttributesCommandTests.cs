@@ -9,14 +9,14 @@ public sealed class DataAttributesCommandTests
     [Fact]
     public async Task Creates_every_mapped_company_attribute_with_its_type_and_tolerates_existing_ones()
     {
-        await using var azurite = await Azurite.StartAsync();
-        using var intercom = new IntercomStandIn();
+        var intercom = new IntercomStandIn();
         intercom.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/data_attributes").UsingPost()
                 .WithBody(b => b?.Contains("\"cart_recovered\"") == true))
             .AtPriority(0)
             .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(400)
                 .WithBody("""{"type":"error.list","errors":[{"code":"parameter_invalid","message":"Attribute already exists"}]}"""));
-        await using var host = await PipelineHost.StartCustomHandlerAsync(PipelineHost.DefaultSettings(azurite.ConnectionString, intercom.Url));
+        await using var pipeline = await TestPipeline.Create().WithIntercom(intercom).AsCustomHandler().StartAsync();
+        var host = pipeline.Host;
         var output = new StringWriter();
 
         var exitCode = await host.Services.GetRequiredService<DataAttributesCommand>().RunAsync(output, CancellationToken.None);

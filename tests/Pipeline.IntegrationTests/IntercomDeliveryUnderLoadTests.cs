@@ -12,12 +12,10 @@ public sealed class IntercomDeliveryUnderLoadTests
     [Fact]
     public async Task Nothing_is_lost_or_duplicated_under_rate_limits_and_injected_failures()
     {
-        await using var azurite = await Azurite.StartAsync();
-        using var intercom = new RateLimitedIntercom(limitPerWindow: 250, injected429: 0.05, injected503: 0.05,
+        var intercom = new RateLimitedIntercom(limitPerWindow: 250, injected429: 0.05, injected503: 0.05,
             injectedTimeouts: 0.02, slowAnswer: TimeSpan.FromSeconds(3));
-        var settings = PipelineHost.DefaultSettings(azurite.ConnectionString, intercom.Url);
-        settings["LocalHost:MaxDeliveryCount"] = "6";
-        await using var host = await PipelineHost.StartLocalAsync(settings);
+        await using var pipeline = await TestPipeline.Create().WithIntercom(intercom).With("LocalHost:MaxDeliveryCount", "6").StartAsync();
+        var host = pipeline.Host;
         var sites = Enumerable.Range(0, 200).Select(i => $"load-{i:D3}").ToList();
 
         var accepted = new List<string>();

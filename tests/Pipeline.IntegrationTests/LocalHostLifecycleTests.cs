@@ -8,10 +8,8 @@ public sealed class LocalHostLifecycleTests
     [Fact]
     public async Task Health_is_503_until_storage_is_reachable()
     {
-        var closedPort = FreePorts.Next();
-        var unreachable = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;" +
-                          $"QueueEndpoint=http://127.0.0.1:{closedPort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{closedPort}/devstoreaccount1;";
-        await using var host = await PipelineHost.StartLocalAsync(PipelineHost.DefaultSettings(unreachable, null));
+        await using var pipeline = await TestPipeline.Create().WithUnreachableStorage().StartAsync();
+        var host = pipeline.Host;
 
         var response = await host.Client.GetAsync("api/health");
 
@@ -22,23 +20,22 @@ public sealed class LocalHostLifecycleTests
     [Fact]
     public async Task Health_is_200_with_storage()
     {
-        await using var azurite = await Azurite.StartAsync();
-        await using var host = await PipelineHost.StartLocalAsync(PipelineHost.DefaultSettings(azurite.ConnectionString, null));
+        await using var pipeline = await TestPipeline.Create().StartAsync(); // returns once health answered 2xx
+        var host = pipeline.Host;
 
-        await Eventually.TrueAsync(async () => (await host.Client.GetAsync("api/health")).StatusCode == HttpStatusCode.OK,
-            "health reports 200");
-        var body = JsonDocument.Parse(await (await host.Client.GetAsync("api/health")).Content.ReadAsStringAsync()).RootElement;
+        var response = await host.Client.GetAsync("api/health");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("healthy", body.GetProperty("status").GetString());
     }
 
     [Fact]
     public async Task Without_an_Intercom_token_deliveries_are_skipped_and_events_still_recorded()
     {
-        await using var azurite = await Azurite.StartAsync();
-        using var intercom = new IntercomStandIn();
-        var settings = PipelineHost.DefaultSettings(azurite.ConnectionString, null);
-        settings["Intercom:BaseUrl"] = intercom.Url; // reachable, but no token: it must not be called
-        await using var host = await PipelineHost.StartLocalAsync(settings);
+        var intercom = new IntercomStandIn();
+        // Reachable, but no token: it must not be called.
+        await using var pipeline = await TestPipeline.Create().WithIntercom(intercom, withToken: false).StartAsync();
+        var host = pipeline.Host;
 
         var response = await host.PostJsonAsync("api/push/cart_recovered", """{"site_id":"5","cart_recovered":"1"}""");
 
@@ -54,23 +51,20 @@ public sealed class LocalHostLifecycleTests
     [Fact]
     public async Task Stopping_mid_flow_loses_nothing_and_a_restart_finishes_the_work()
     {
-        await using var azurite = await Azurite.StartAsync();
-        using var intercom = new IntercomStandIn();
+        var intercom = new IntercomStandIn();
         intercom.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/companies").UsingPost())
             .AtPriority(50)
             .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromMilliseconds(300)));
-        var settings = PipelineHost.DefaultSettings(azurite.ConnectionString, intercom.Url);
         var sites = Enumerable.Range(0, 30).Select(i => $"shutdown-{i}").ToList();
 
-        var first = await PipelineHost.StartLocalAsync(new Dictionary<string, string?>(settings));
+        await using var pipeline = await TestPipeline.Create().WithIntercom(intercom).StartAsync();
+        var first = pipeline.Host;
         foreach (var site in sites)
         {
             var response = await first.PostJsonAsync("api/push/cart_recovered", $$"""{"site_id":"{{site}}","cart_recovered":"1"}""");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
-        await first.DisposeAsync(); // graceful stop while messages are queued and calls are in flight
-
-        await using var second = await PipelineHost.StartLocalAsync(new Dictionary<string, string?>(settings));
+        await pipeline.RestartAsync(); // a graceful stop while messages are queued and calls are in flight, then a new start
         await Eventually.TrueAsync(() => sites.All(s => intercom.CompanyCalls(s).Count >= 1),
             "every accepted push reaches Intercom after the restart", TimeSpan.FromSeconds(20));
         Assert.All(sites, s => Assert.Single(intercom.CompanyCalls(s)));

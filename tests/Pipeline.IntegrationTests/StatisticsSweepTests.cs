@@ -11,25 +11,24 @@ public sealed class StatisticsSweepTests : IAsyncLifetime
 {
     private const int Changed = 400, Synced = 1000, WithoutStatistics = 600;
 
-    private Azurite _azurite = null!;
-    private IntercomStandIn _intercom = null!;
+    private readonly IntercomStandIn _intercom = new();
+    private TestPipeline _pipeline = null!;
 
-    public async Task InitializeAsync()
-    {
-        _azurite = await Azurite.StartAsync();
-        _intercom = new IntercomStandIn();
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async Task DisposeAsync() => await _pipeline.DisposeAsync();
+
+    private async Task<PipelineHost> StartAsync(Func<TestPipeline.Builder, TestPipeline.Builder>? configure = null)
     {
-        _intercom.Dispose();
-        await _azurite.DisposeAsync();
+        var builder = TestPipeline.Create().WithIntercom(_intercom);
+        _pipeline = await (configure?.Invoke(builder) ?? builder).StartAsync();
+        return _pipeline.Host;
     }
 
     [Fact]
     public async Task A_sweep_syncs_exactly_the_sites_whose_statistics_changed_and_a_second_finds_nothing()
     {
-        await using var host = await PipelineHost.StartLocalAsync(PipelineHost.DefaultSettings(_azurite.ConnectionString, _intercom.Url));
+        var host = await StartAsync();
         await SeedSitesAsync(host);
 
         var first = await StartAsync(host, "api/all");
@@ -47,7 +46,7 @@ public sealed class StatisticsSweepTests : IAsyncLifetime
         Assert.Equal(7, stats.GetProperty("stats_abandoned_carts").GetInt32());
         Assert.Equal(0.5, stats.GetProperty("stats_open_rate").GetDouble());
         await Eventually.TrueAsync(async () => (await host.Table(TableNames.Sites).GetEntityAsync<TableEntity>("changed-7", ""))
-                .Value.GetString(StatisticsSync.SyncedEventIdProperty) == EventIdOf(7).ToString(),
+                .Value.GetString(SiteDirectory.Columns.SyncedStatisticsEventId) == EventIdOf(7).ToString(),
             "the site is marked synced");
 
         var second = await StartAsync(host, "api/all");
@@ -64,9 +63,8 @@ public sealed class StatisticsSweepTests : IAsyncLifetime
     [Fact]
     public async Task Two_sweeps_never_run_at_once_and_a_stalled_one_is_resumed()
     {
-        await using var host = await PipelineHost.StartCustomHandlerAsync(PipelineHost.DefaultSettings(_azurite.ConnectionString, _intercom.Url));
+        var host = await StartAsync(p => p.AsCustomHandler());
         var sweep = host.Services.GetRequiredService<StatisticsSweep>();
-        await Eventually.TrueAsync(async () => await TablesExist(host), "tables exist");
 
         var starts = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => sweep.StartAsync(false, CancellationToken.None)));
 
@@ -89,28 +87,11 @@ public sealed class StatisticsSweepTests : IAsyncLifetime
     [Fact]
     public async Task The_timer_runs_the_sweep_on_its_schedule()
     {
-        var settings = PipelineHost.DefaultSettings(_azurite.ConnectionString, _intercom.Url);
-        settings["Intercom:StatisticsSweepSchedule"] = "*/2 * * * * *";
-        await using var host = await PipelineHost.StartLocalAsync(settings);
-        await Eventually.TrueAsync(async () => await TablesExist(host), "tables exist");
+        var host = await StartAsync(p => p.With("Intercom:StatisticsSweepSchedule", "*/2 * * * * *"));
         await host.Table(TableNames.Sites).AddEntityAsync(SiteRow("timer-site", 3, changed: true));
 
         await Eventually.TrueAsync(() => _intercom.CompanyCalls("timer-site").Count == 1, "the timer's sweep syncs the site",
             TimeSpan.FromSeconds(20));
-    }
-
-    private static async Task<bool> TablesExist(PipelineHost host)
-    {
-        try
-        {
-            await host.Table(TableNames.Sweeps).QueryAsync<TableEntity>(maxPerPage: 1).AsPages().FirstAsync();
-            await host.Table(TableNames.Sites).QueryAsync<TableEntity>(maxPerPage: 1).AsPages().FirstAsync();
-            return true;
-        }
-        catch (Azure.RequestFailedException)
-        {
-            return false;
-        }
     }
 
     private static async Task<JsonElement> StartAsync(PipelineHost host, string path)
@@ -131,7 +112,6 @@ public sealed class StatisticsSweepTests : IAsyncLifetime
 
     private static async Task SeedSitesAsync(PipelineHost host)
     {
-        await Eventually.TrueAsync(async () => await TablesExist(host), "tables exist");
         var table = host.Table(TableNames.Sites);
         var rows = Enumerable.Range(0, Changed).Select(i => SiteRow($"changed-{i}", i, changed: true))
             .Concat(Enumerable.Range(0, Synced).Select(i => SiteRow($"synced-{i}", i, changed: false)))
@@ -149,14 +129,14 @@ public sealed class StatisticsSweepTests : IAsyncLifetime
         var row = new TableEntity(site, "")
         {
             ["SiteId"] = site,
-            [StatisticsSync.StatisticsProperty] = statistics,
-            [StatisticsSync.StatisticsEventIdProperty] = EventIdOf(i).ToString(),
-            [StatisticsSync.StatisticsAtProperty] = at,
+            [SiteDirectory.Columns.Statistics] = statistics,
+            [SiteDirectory.Columns.StatisticsEventId] = EventIdOf(i).ToString(),
+            [SiteDirectory.Columns.StatisticsAt] = at,
         };
         if (!changed)
         {
-            row[StatisticsSync.SyncedEventIdProperty] = EventIdOf(i).ToString();
-            row[StatisticsSync.SyncedAtProperty] = at;
+            row[SiteDirectory.Columns.SyncedStatisticsEventId] = EventIdOf(i).ToString();
+            row[SiteDirectory.Columns.SyncedStatisticsAt] = at;
         }
         return row;
     }

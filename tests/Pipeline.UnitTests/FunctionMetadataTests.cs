@@ -108,19 +108,12 @@ public sealed class FunctionMetadataTests
     [Fact]
     public void Host_json_runs_the_published_handler_as_a_custom_handler_with_bundle_4()
     {
-        var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "host.json"))).RootElement;
+        var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "host.json"))).RootElement;
 
         Assert.Equal("2.0", hostJson.GetProperty("version").GetString());
         var description = hostJson.GetProperty("customHandler").GetProperty("description");
         Assert.Equal("Pipeline.Functions", Path.GetFileName(description.GetProperty("defaultExecutablePath").GetString()));
         Assert.False(hostJson.GetProperty("customHandler").GetProperty("enableForwardingHttpRequest").GetBoolean());
         Assert.Equal("[4.*, 5.0.0)", hostJson.GetProperty("extensionBundle").GetProperty("version").GetString());
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Functions.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Functions.sln not found");
     }
 }

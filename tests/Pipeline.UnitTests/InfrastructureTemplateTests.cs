@@ -35,7 +35,7 @@ public sealed class InfrastructureTemplateTests
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = RepositoryRoot(),
+            WorkingDirectory = RepositoryRoot.Find(),
         };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;
@@ -107,7 +107,7 @@ public sealed class InfrastructureTemplateTests
     [Fact]
     public void A_queue_lock_lasts_as_long_as_the_slowest_function_may_run()
     {
-        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "host.json")));
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "host.json")));
         var functionTimeout = TimeSpan.Parse(host.RootElement.GetProperty("functionTimeout").GetString()!);
         var lockDuration = XmlConvert.ToTimeSpan(Variable("queueLockDuration").GetString()!);
 
@@ -207,12 +207,5 @@ public sealed class InfrastructureTemplateTests
                 Assert.DoesNotMatch("(?i)^secure", output.Value.GetProperty("type").GetString()!));
         }
         Assert.DoesNotContain("Microsoft.KeyVault/vaults/secrets", Template.Value.GetRawText()); // no secret value in a deployment
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Functions.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Functions.sln not found");
     }
 }

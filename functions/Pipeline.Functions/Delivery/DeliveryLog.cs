@@ -59,29 +59,45 @@ public sealed class DeliveryLog(StorageAccount storage, TimeProvider clock)
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        // Most claims are a first attempt: create the record at once (one round trip), read it only if it exists.
+        try
+        {
+            var first = NewEntity(envelope.Id, envelope.Type, envelope.Subject, destination, DeliveryStatus.InFlight, 1, null, null, now);
+            first["LeaseUntil"] = now + lease;
+            var created = await Table.AddEntityAsync(first, cancellationToken);
+            return Claimed(envelope, destination, 1, now + lease, created);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // A redelivery, or a copy of the message running now: decide on the record as it stands.
+        }
+
         var entity = await GetAsync(envelope.Id, destination, cancellationToken);
-        var previous = entity is null ? null : ToRecord(envelope.Id, destination, entity);
-        if (previous is { IsFinal: true }) return new DeliveryClaim.AlreadyDone(previous);
+        if (entity is null) return new DeliveryClaim.HeldElsewhere(null); // removed meanwhile: let the redelivery decide
+        var previous = ToRecord(envelope.Id, destination, entity);
+        if (previous.IsFinal) return new DeliveryClaim.AlreadyDone(previous);
         if (previous is { Status: DeliveryStatus.InFlight, LeaseUntil: { } until } && until > now)
             return new DeliveryClaim.HeldElsewhere(until);
 
-        var attempt = (previous?.Attempts ?? 0) + 1;
+        var attempt = previous.Attempts + 1;
         var claim = NewEntity(envelope.Id, envelope.Type, envelope.Subject, destination, DeliveryStatus.InFlight, attempt,
-            previous?.HttpStatus, previous?.Error, now);
+            previous.HttpStatus, previous.Error, now);
         claim["LeaseUntil"] = now + lease;
         try
         {
-            var response = entity is null
-                ? await Table.AddEntityAsync(claim, cancellationToken)
-                : await Table.UpdateEntityAsync(claim, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-            return new DeliveryClaim.Claimed(new DeliveryLease(envelope.Id, envelope.Type, envelope.Subject, destination, attempt, now + lease,
-                response.Headers.ETag ?? throw new InvalidOperationException("Table Storage returned no ETag")));
+            var response = await Table.UpdateEntityAsync(claim, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+            return Claimed(envelope, destination, attempt, now + lease, response);
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
             return new DeliveryClaim.HeldElsewhere(null); // another invocation claimed it between our read and write
         }
     }
+
+    private static DeliveryClaim.Claimed Claimed(EventEnvelope envelope, string destination, int attempt, DateTimeOffset until,
+        Response response) =>
+        new(new DeliveryLease(envelope.Id, envelope.Type, envelope.Subject, destination, attempt, until,
+            response.Headers.ETag ?? throw new InvalidOperationException("Table Storage returned no ETag")));
 
     /// <summary>Writes the outcome of a claimed delivery, only if the claim still holds.</summary>
     /// <returns>false when another invocation took the delivery over: its record stands, ours is dropped.</returns>

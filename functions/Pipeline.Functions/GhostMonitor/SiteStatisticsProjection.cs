@@ -9,8 +9,9 @@ public sealed class SiteStatisticsProjection(SiteDirectory sites) : IEventProjec
 {
     public bool Applies(EventEnvelope envelope) => envelope.Type == GhostMonitorEvents.Statistics;
 
-    public Task ProjectAsync(EventEnvelope envelope, CancellationToken cancellationToken) =>
-        Subjects.SiteId(envelope.Subject) is { } siteId
-            ? StatisticsSync.RememberAsync(sites, envelope, siteId, cancellationToken)
-            : Task.CompletedTask;
+    public async Task ProjectAsync(EventEnvelope envelope, CancellationToken cancellationToken)
+    {
+        if (Subjects.SiteId(envelope.Subject) is { } siteId)
+            await sites.UpdateAsync(siteId, site => StatisticsSync.Remember(site, envelope), cancellationToken);
+    }
 }

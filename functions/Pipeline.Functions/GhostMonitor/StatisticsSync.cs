@@ -4,8 +4,6 @@ using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Storage;
 
-using Pipeline.Functions.Intercom;
-
 namespace Pipeline.Functions.GhostMonitor;
 
 /// <summary>
@@ -16,42 +14,30 @@ public static class StatisticsSync
 {
     public const string EventType = GhostMonitorEvents.StatisticsSync;
     public const string Source = "statistics-sweep";
-    public const string StatisticsProperty = "Statistics";
-    public const string StatisticsEventIdProperty = "StatisticsEventId";
-    public const string StatisticsAtProperty = "StatisticsAt";
-    public const string SyncedEventIdProperty = "SyncedStatisticsEventId";
-    public const string SyncedAtProperty = "SyncedStatisticsAt";
 
-    /// <summary>Called by the Recorder for each recorded statistics push: keeps the site's latest statistics, only ever newer.</summary>
-    public static Task RememberAsync(SiteDirectory sites, EventEnvelope envelope, string siteId, CancellationToken cancellationToken) =>
-        sites.UpdateAsync(siteId, entity =>
-        {
-            if (entity.GetDateTimeOffset(StatisticsAtProperty) is { } at && at >= envelope.ReceivedAt) return false;
-            entity[StatisticsProperty] = envelope.Data.GetRawText();
-            entity[StatisticsEventIdProperty] = envelope.Id.ToString();
-            entity[StatisticsAtProperty] = envelope.ReceivedAt;
-            return true;
-        }, cancellationToken);
+    /// <summary>The site's record keeping the statistics of this push, unless it already has newer ones (null: nothing to write).</summary>
+    public static SiteRecord? Remember(SiteRecord site, EventEnvelope envelope) =>
+        site.StatisticsAt is { } at && at >= envelope.ReceivedAt
+            ? null
+            : site with { Statistics = envelope.Data.GetRawText(), StatisticsEventId = envelope.Id, StatisticsAt = envelope.ReceivedAt };
 
-    public static bool NeedsSync(Azure.Data.Tables.TableEntity site, bool force) =>
-        site.GetString(StatisticsProperty) is not null
-        && (force || site.GetString(StatisticsEventIdProperty) != site.GetString(SyncedEventIdProperty));
+    public static bool NeedsSync(SiteRecord site, bool force) =>
+        site.Statistics is not null && (force || site.StatisticsEventId != site.SyncedStatisticsEventId);
 
     /// <summary>The envelope the sweep puts on <c>intercom</c> for one site; its data carries where it came from.</summary>
-    public static EventEnvelope CreateEnvelope(Azure.Data.Tables.TableEntity site, bool force, TimeProvider clock)
+    public static EventEnvelope CreateEnvelope(SiteRecord site, bool force, TimeProvider clock)
     {
-        var siteId = site.GetString(SiteDirectory.SiteIdProperty);
-        using var statistics = JsonDocument.Parse(site.GetString(StatisticsProperty));
+        using var statistics = JsonDocument.Parse(site.Statistics!);
         var data = JsonDocument.Parse(RequestBodies.Json(w =>
         {
             w.WriteStartObject();
             foreach (var property in statistics.RootElement.EnumerateObject()) property.WriteTo(w);
-            w.WriteString("statistics_event_id", site.GetString(StatisticsEventIdProperty));
-            w.WriteString("statistics_at", site.GetDateTimeOffset(StatisticsAtProperty)!.Value.ToString("O", CultureInfo.InvariantCulture));
+            w.WriteString("statistics_event_id", site.StatisticsEventId?.ToString());
+            w.WriteString("statistics_at", site.StatisticsAt!.Value.ToString("O", CultureInfo.InvariantCulture));
             if (force) w.WriteBoolean("force", true);
             w.WriteEndObject();
         })).RootElement;
-        return EventEnvelope.Create(EventType, Source, Subjects.Site(siteId), data, clock);
+        return EventEnvelope.Create(EventType, Source, Subjects.Site(site.SiteId), data, clock);
     }
 
     /// <summary>A forced sync (<c>GET /api/all?force=true</c>) resends even what Intercom already has.</summary>
@@ -62,20 +48,12 @@ public static class StatisticsSync
     public static DateTimeOffset StatisticsTime(EventEnvelope sync) =>
         DateTimeOffset.Parse(sync.Data.GetProperty("statistics_at").GetString()!, CultureInfo.InvariantCulture);
 
-    public static async Task<bool> IsAlreadySyncedAsync(SiteDirectory sites, string siteId, EventEnvelope sync,
-        CancellationToken cancellationToken)
-    {
-        var site = await sites.FindAsync(siteId, cancellationToken);
-        return site?.GetDateTimeOffset(SyncedAtProperty) is { } syncedAt && syncedAt >= StatisticsTime(sync);
-    }
+    public static bool IsAlreadySynced(SiteRecord site, EventEnvelope sync) =>
+        site.SyncedStatisticsAt is { } syncedAt && syncedAt >= StatisticsTime(sync);
 
-    public static Task MarkSyncedAsync(SiteDirectory sites, string siteId, Guid statisticsEventId, DateTimeOffset statisticsAt,
-        CancellationToken cancellationToken) =>
-        sites.UpdateAsync(siteId, entity =>
-        {
-            if (entity.GetDateTimeOffset(SyncedAtProperty) is { } syncedAt && syncedAt >= statisticsAt) return false;
-            entity[SyncedEventIdProperty] = statisticsEventId.ToString();
-            entity[SyncedAtProperty] = statisticsAt;
-            return true;
-        }, cancellationToken);
+    /// <summary>The record marking these statistics as what Intercom has, unless it has newer ones (null: nothing to write).</summary>
+    public static SiteRecord? MarkSynced(SiteRecord site, Guid statisticsEventId, DateTimeOffset statisticsAt) =>
+        site.SyncedStatisticsAt is { } syncedAt && syncedAt >= statisticsAt
+            ? null
+            : site with { SyncedStatisticsEventId = statisticsEventId, SyncedStatisticsAt = statisticsAt };
 }

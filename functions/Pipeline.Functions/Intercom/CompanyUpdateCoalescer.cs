@@ -1,38 +1,36 @@
 using System.Text.Json;
 using Pipeline.Functions.Storage;
 
-
 namespace Pipeline.Functions.Intercom;
 
 /// <summary>
-/// What a company upsert did: the Intercom company id, whether a call was needed at all, and the site's owner
-/// contact as its row showed it (read anyway for the attribute times, so callers need not read it again).
+/// What a company upsert did: the Intercom company id, whether a call was needed at all, and the site's record as
+/// stored afterwards (read once for the attribute times, so callers need not read it again).
 /// </summary>
-public sealed record CompanyUpsert(string? IntercomCompanyId, bool Sent, int AttributesSent, string? OwnerContactId);
+public sealed record CompanyUpsert(string? IntercomCompanyId, bool Sent, int AttributesSent, SiteRecord Site);
 
 /// <summary>
 /// Sends company attribute updates so that the newest value of every attribute wins by the event's time:
 /// <list type="bullet">
-/// <item>updates for one company waiting at the same time (for the company or for the rate limiter) merge into one
+/// <item>updates for one company that wait at the same time (while a call for it is on the wire) merge into one
 /// call, keeping per attribute the value with the latest event time;</item>
-/// <item>each attribute's last sent event time is kept on the site's row, and an older value is never sent over
+/// <item>each attribute's last sent event time is kept on the site's record, and an older value is never sent over
 /// a newer one, so a late redelivery cannot overwrite newer data;</item>
 /// <item>one company's sends run one at a time within this instance (striped locks), so two calls for it never
 /// cross on the wire.</item>
 /// </list>
+/// Pacing is not its business: the Intercom client's handlers pace every call.
 /// </summary>
-public sealed class CompanyUpdateCoalescer(IntercomClient intercom, IntercomRateLimiter limiter, SiteDirectory sites)
+public sealed class CompanyUpdateCoalescer(IntercomClient intercom, SiteDirectory sites)
 {
-    public const string AttributeTimePrefix = "At_";
-    public const string IntercomCompanyIdProperty = "IntercomCompanyId";
-
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Batch> _open = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     /// <param name="resendCurrent">Send values whose event time equals the last sent one too (a forced resync); never older ones.</param>
+    /// <param name="alsoRecord">A change to the site's record to write with the attribute times, once the call succeeded.</param>
     public async Task<CompanyUpsert> UpsertAsync(string siteId, IReadOnlyDictionary<string, JsonElement> attributes,
-        DateTimeOffset eventTime, bool resendCurrent, CancellationToken cancellationToken)
+        DateTimeOffset eventTime, bool resendCurrent, Func<SiteRecord, SiteRecord?>? alsoRecord, CancellationToken cancellationToken)
     {
         Batch batch;
         bool leads;
@@ -46,6 +44,7 @@ public sealed class CompanyUpdateCoalescer(IntercomClient intercom, IntercomRate
             }
             batch.Merge(attributes, eventTime);
             batch.ResendCurrent |= resendCurrent;
+            if (alsoRecord is not null) batch.AlsoRecord.Add(alsoRecord);
         }
         return leads
             ? await LeadAsync(siteId, batch, cancellationToken)
@@ -60,7 +59,6 @@ public sealed class CompanyUpdateCoalescer(IntercomClient intercom, IntercomRate
             await stripe.WaitAsync(cancellationToken);
             try
             {
-                await limiter.AcquireAsync(cancellationToken);
                 lock (_gate) _open.Remove(siteId); // later updates start the next batch
                 var result = await SendAsync(siteId, batch, cancellationToken);
                 batch.Result.TrySetResult(result);
@@ -84,38 +82,43 @@ public sealed class CompanyUpdateCoalescer(IntercomClient intercom, IntercomRate
 
     private async Task<CompanyUpsert> SendAsync(string siteId, Batch batch, CancellationToken cancellationToken)
     {
-        var site = await sites.FindAsync(siteId, cancellationToken);
+        // Read inside the company's stripe: the times are those the previous call for it wrote.
+        var site = await sites.GetAsync(siteId, cancellationToken);
         var fresh = batch.Values
-            .Where(kv => site?.GetInt64(AttributeTimePrefix + kv.Key) is not { } sentAt
+            .Where(kv => !site.AttributeTimes.TryGetValue(kv.Key, out var sentAt)
                          || sentAt < kv.Value.Time.ToUnixTimeMilliseconds()
                          || (batch.ResendCurrent && sentAt == kv.Value.Time.ToUnixTimeMilliseconds()))
             .ToDictionary(kv => kv.Key, kv => kv.Value);
-        var knownCompanyId = site?.GetString(IntercomCompanyIdProperty);
-        var ownerContactId = site?.GetString(OwnerContacts.OwnerContactIdProperty);
-        if (fresh.Count == 0 && knownCompanyId is not null) return new CompanyUpsert(knownCompanyId, Sent: false, 0, ownerContactId);
+        var knownCompanyId = site.IntercomCompanyId;
+        if (fresh.Count == 0 && knownCompanyId is not null)
+        {
+            site = await sites.UpdateAsync(siteId, batch.ApplyAlsoRecord, cancellationToken, current: site);
+            return new CompanyUpsert(knownCompanyId, Sent: false, 0, site);
+        }
 
         var update = new CompanyUpdate(siteId, fresh.ToDictionary(kv => kv.Key, kv => kv.Value.Value));
-        var response = (await intercom.SendAcquiredAsync(HttpMethod.Post, "companies", update.ToJson(), cancellationToken))
+        var response = (await intercom.SendAsync(HttpMethod.Post, "companies", update.ToJson(), cancellationToken))
             .EnsureSuccess("POST /companies");
         var companyId = response.Json().TryGetProperty("id", out var id) ? id.GetString() : knownCompanyId;
 
-        await sites.UpdateAsync(siteId, entity =>
+        site = await sites.UpdateAsync(siteId, current =>
         {
-            if (companyId is not null) entity[IntercomCompanyIdProperty] = companyId;
+            var times = current.AttributeTimes.ToBuilder();
             foreach (var (name, (_, time)) in fresh)
             {
-                var key = AttributeTimePrefix + name;
                 var sentAt = time.ToUnixTimeMilliseconds();
-                if (entity.GetInt64(key) is not { } recorded || recorded < sentAt) entity[key] = sentAt;
+                if (!times.TryGetValue(name, out var recorded) || recorded < sentAt) times[name] = sentAt;
             }
-            return true;
-        }, cancellationToken);
-        return new CompanyUpsert(companyId, Sent: true, fresh.Count, ownerContactId);
+            var sent = current with { IntercomCompanyId = companyId ?? current.IntercomCompanyId, AttributeTimes = times.ToImmutable() };
+            return batch.ApplyAlsoRecord(sent) ?? sent;
+        }, cancellationToken, current: site);
+        return new CompanyUpsert(companyId, Sent: true, fresh.Count, site);
     }
 
     private sealed class Batch
     {
         public Dictionary<string, (JsonElement Value, DateTimeOffset Time)> Values { get; } = new(StringComparer.Ordinal);
+        public List<Func<SiteRecord, SiteRecord?>> AlsoRecord { get; } = [];
         public TaskCompletionSource<CompanyUpsert> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public bool ResendCurrent { get; set; }
 
@@ -126,6 +129,15 @@ public sealed class CompanyUpdateCoalescer(IntercomClient intercom, IntercomRate
                 if (!Values.TryGetValue(name, out var current) || current.Time <= eventTime)
                     Values[name] = (value.Clone(), eventTime);
             }
+        }
+
+        /// <returns>The record with every merged update's own change, or null when none changes anything.</returns>
+        public SiteRecord? ApplyAlsoRecord(SiteRecord site)
+        {
+            SiteRecord? changed = null;
+            foreach (var change in AlsoRecord)
+                if (change(changed ?? site) is { } next) changed = next;
+            return changed;
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Delivery;
+using Pipeline.Functions.Delivery.Http;
 
 
 namespace Pipeline.Functions.Intercom;
@@ -50,48 +51,39 @@ public sealed record IntercomResponse(int Status, string Body, TimeSpan? RetryAf
 }
 
 /// <summary>
-/// The Intercom REST API, through one pooled HttpClient from IHttpClientFactory. Every call waits for the
-/// workspace's rate limiter and reports the rate-limit headers back to it.
+/// The Intercom REST API, through the named HttpClient registered by <see cref="IntercomModule"/>: the client's
+/// handlers pace the calls to the workspace's rate limit, pause on its headers, time out and break the circuit.
 /// </summary>
-public sealed class IntercomClient(IHttpClientFactory httpClients, IntercomRateLimiter limiter, IOptions<IntercomOptions> options)
+public sealed class IntercomClient(IHttpClientFactory httpClients, IOptions<IntercomOptions> options)
 {
     public const string HttpClientName = "intercom";
 
     public static void Configure(HttpClient http, IntercomOptions options)
     {
         http.BaseAddress = new Uri(options.BaseUrl.TrimEnd('/') + "/");
-        http.Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
         http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         http.DefaultRequestHeaders.Add("Intercom-Version", options.ApiVersion);
         if (options.IsConfigured)
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.AccessToken);
     }
 
+    /// <summary>Intercom spreads its per-minute limit over 10-second windows and says so in X-RateLimit-* headers.</summary>
+    public static DestinationHttpOptions HttpOptions(IntercomOptions options) => new()
+    {
+        RequestsPerWindow = Math.Max(1, options.RequestsPerMinute / 6),
+        Window = TimeSpan.FromSeconds(10),
+        AttemptTimeout = TimeSpan.FromSeconds(options.TimeoutSeconds),
+    };
+
     public bool IsConfigured => options.Value.IsConfigured;
 
-    /// <exception cref="TransientDeliveryException">No answer came (timeout, connection refused).</exception>
+    /// <exception cref="TransientDeliveryException">No answer came (timeout, open circuit, connection refused).</exception>
     public async Task<IntercomResponse> SendAsync(HttpMethod method, string path, string? jsonBody, CancellationToken cancellationToken)
-    {
-        await limiter.AcquireAsync(cancellationToken);
-        return await SendAcquiredAsync(method, path, jsonBody, cancellationToken);
-    }
-
-    /// <summary>For a caller that already took a slot from the limiter (and merged work while it waited).</summary>
-    public async Task<IntercomResponse> SendAcquiredAsync(HttpMethod method, string path, string? jsonBody,
-        CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/'));
         if (jsonBody is not null) request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
-        try
-        {
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
-            limiter.Observe(response);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            return new IntercomResponse((int)response.StatusCode, body, response.Headers.RetryAfter?.Delta);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TransientDeliveryException($"{method} {path}: no answer from Intercom ({ex.Message})", inner: ex);
-        }
+        using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        return new IntercomResponse((int)response.StatusCode, body, response.Headers.RetryAfter?.Delta);
     }
 }

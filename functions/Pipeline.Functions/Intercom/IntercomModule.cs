@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Pipeline.Functions.Delivery.Http;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Intercom;
@@ -9,9 +10,9 @@ public static class IntercomModule
     public static IServiceCollection AddIntercom(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<IntercomOptions>(configuration.GetSection(IntercomOptions.Section));
-        services.AddHttpClient(IntercomClient.HttpClientName,
-            (sp, http) => IntercomClient.Configure(http, sp.GetRequiredService<IOptions<IntercomOptions>>().Value));
-        services.AddSingleton<IntercomRateLimiter>();
+        services.AddDestinationHttpClient(IntercomClient.HttpClientName,
+            (sp, http) => IntercomClient.Configure(http, Options(sp)),
+            sp => IntercomClient.HttpOptions(Options(sp)));
         services.AddSingleton<IntercomClient>();
         services.AddSingleton<CompanyUpdateCoalescer>();
         services.AddSingleton<OwnerContacts>();
@@ -22,4 +23,6 @@ public static class IntercomModule
         services.AddFunction<ForwardToIntercomFunction>();
         return services;
     }
+
+    private static IntercomOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<IntercomOptions>>().Value;
 }

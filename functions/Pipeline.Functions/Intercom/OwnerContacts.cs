@@ -8,16 +8,15 @@ namespace Pipeline.Functions.Intercom;
 
 /// <summary>
 /// The site owner's Intercom contact, from signup_started (email) and signup_ended (sender_email, name): found by
-/// email, updated or created, and attached to the site's company. Its id is kept on the site's row so that every
+/// email, updated or created, and attached to the site's company. Its id is kept on the site's record so that every
 /// later push can record a data event on it.
 /// </summary>
 public sealed class OwnerContacts(IntercomClient intercom, SiteDirectory sites)
 {
-    public const string OwnerContactIdProperty = "OwnerContactId";
-    public const string OwnerEmailProperty = "OwnerEmail";
-
-    public async Task<string> UpsertAsync(string siteId, string email, string? name, string? intercomCompanyId,
-        CancellationToken cancellationToken)
+    /// <param name="site">The site's record as the caller just read or wrote it.</param>
+    /// <returns>The contact's id, and the site's record as stored with it.</returns>
+    public async Task<(string ContactId, SiteRecord Site)> UpsertAsync(SiteRecord site, string email, string? name,
+        string? intercomCompanyId, CancellationToken cancellationToken)
     {
         var contactId = await FindByEmailAsync(email, cancellationToken);
         if (contactId is null)
@@ -48,13 +47,12 @@ public sealed class OwnerContacts(IntercomClient intercom, SiteDirectory sites)
                 OneField("id", intercomCompanyId), cancellationToken)).EnsureSuccess("POST /contacts/{id}/companies");
         }
 
-        await sites.UpdateAsync(siteId, entity =>
-        {
-            entity[OwnerContactIdProperty] = contactId;
-            entity[OwnerEmailProperty] = email;
-            return true;
-        }, cancellationToken);
-        return contactId;
+        site = await sites.UpdateAsync(site.SiteId,
+            current => current.OwnerContactId == contactId && current.OwnerEmail == email
+                ? null
+                : current with { OwnerContactId = contactId, OwnerEmail = email },
+            cancellationToken, current: site);
+        return (contactId, site);
     }
 
     private static string OneField(string name, string value) => RequestBodies.Json(w =>

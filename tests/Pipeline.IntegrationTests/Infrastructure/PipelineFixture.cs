@@ -4,12 +4,17 @@ using Pipeline.Functions.Storage;
 
 namespace Pipeline.IntegrationTests.Infrastructure;
 
-/// <summary>One fresh Azurite, one Intercom stand-in and the local host wired to both, shared by a test class.</summary>
+/// <summary>
+/// One fresh Azurite, one Intercom stand-in and the local host wired to both, shared by a test class: a
+/// <see cref="TestPipeline"/> started once. Derived fixtures add settings, services and stand-ins of their own.
+/// </summary>
 public class PipelineFixture : IAsyncLifetime
 {
-    public Azurite Azurite { get; private set; } = null!;
+    private TestPipeline _pipeline = null!;
+
+    public Azurite Azurite => _pipeline.Azurite!;
     public IntercomStandIn Intercom { get; } = new();
-    public PipelineHost Host { get; private set; } = null!;
+    public PipelineHost Host => _pipeline.Host;
 
     protected virtual bool IntercomConfigured => true;
 
@@ -23,22 +28,19 @@ public class PipelineFixture : IAsyncLifetime
     {
     }
 
+    /// <summary>The pipeline a derived fixture may extend further (its own stand-ins, say) before it starts.</summary>
+    protected virtual TestPipeline.Builder Build(TestPipeline.Builder pipeline) => pipeline;
+
     public async Task InitializeAsync()
     {
-        Azurite = await Azurite.StartAsync();
-        var settings = PipelineHost.DefaultSettings(Azurite.ConnectionString, IntercomConfigured ? Intercom.Url : null);
-        Configure(settings);
-        Host = await PipelineHost.StartLocalAsync(settings, ConfigureServices);
-        await Eventually.TrueAsync(async () => (await Host.Client.GetAsync("api/health")).IsSuccessStatusCode,
-            "the local host reports healthy");
+        var builder = TestPipeline.Create()
+            .WithIntercom(Intercom, withToken: IntercomConfigured)
+            .WithSettings(Configure)
+            .WithServices(ConfigureServices);
+        _pipeline = await Build(builder).StartAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await Host.DisposeAsync();
-        Intercom.Dispose();
-        await Azurite.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _pipeline.DisposeAsync();
 
     public async Task<List<TableEntity>> EventsOf(string siteId) =>
         await Host.Table(TableNames.Events).QueryAsync<TableEntity>(e => e.PartitionKey == "site:" + siteId).ToListAsync();

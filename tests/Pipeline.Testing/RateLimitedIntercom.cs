@@ -1,14 +1,17 @@
+using System.Text;
+using System.Text.Json;
 using WireMock;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Types;
 using WireMock.Util;
 
-namespace Pipeline.IntegrationTests.Infrastructure;
+namespace Pipeline.Testing;
 
 /// <summary>
 /// An Intercom stand-in that behaves like the real one under load: a per-window rate limit reported in
 /// X-RateLimit-* headers (429 past it), plus injected 429s, 503s and answers slower than the client's timeout.
+/// Used by the delivery-under-load test and by the drain benchmark.
 /// </summary>
 public sealed class RateLimitedIntercom : IDisposable
 {
@@ -29,6 +32,8 @@ public sealed class RateLimitedIntercom : IDisposable
 
     public WireMock.Server.WireMockServer Server { get; } = WireMock.Server.WireMockServer.Start();
     public string Url => Server.Url!;
+
+    public int LimitPerWindow => _limitPerWindow;
 
     public int LimitExceeded { get; private set; }
     public int Injected { get; private set; }

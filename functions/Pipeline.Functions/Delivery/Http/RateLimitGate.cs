@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+
+namespace Pipeline.Functions.Delivery.Http;
+
+/// <summary>
+/// The rate state of one destination (one workspace, one API key): a token bucket
+/// (System.Threading.RateLimiting) that spreads the calls of a window evenly across it, and a pause that the
+/// destination's answers set: <c>X-RateLimit-Remaining</c> at zero (or no more than the calls already on the wire)
+/// holds every caller until <c>X-RateLimit-Reset</c>; a 429 holds them for its <c>Retry-After</c>, and only that
+/// long. The pause keeps time by <see cref="TimeProvider"/> (tests run it on a fake clock); the bucket refills
+/// itself on its own timer, in real time.
+/// </summary>
+public sealed class RateLimitGate : IDisposable
+{
+    /// <summary>The bucket is refilled at most this often: a few calls at a time rather than a timer per call.</summary>
+    private static readonly TimeSpan MinimumTick = TimeSpan.FromMilliseconds(50);
+
+    private readonly DestinationHttpOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly Lock _lock = new();
+    private Pacer? _pacer;
+    private DateTimeOffset _pausedUntil;
+    private int _inFlight;
+
+    public RateLimitGate(DestinationHttpOptions options, TimeProvider clock)
+    {
+        _options = options;
+        _clock = clock;
+        if (options.RequestsPerWindow is { } limit) _pacer = new Pacer(limit, options.Window);
+    }
+
+    /// <summary>Calls per window the gate paces to now (null: unpaced).</summary>
+    public int? LimitPerWindow
+    {
+        get { lock (_lock) return _pacer?.Limit; }
+    }
+
+    /// <summary>Until when every caller is held (past: not paused).</summary>
+    public DateTimeOffset PausedUntil
+    {
+        get { lock (_lock) return _pausedUntil; }
+    }
+
+    /// <summary>Waits until a call may go out: past any pause, then its turn in the window. Counts it as in flight.</summary>
+    public async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var pause = PausedUntil - _clock.GetUtcNow();
+            if (pause > TimeSpan.Zero) await Task.Delay(pause, _clock, cancellationToken);
+
+            Pacer? pacer;
+            lock (_lock) pacer = _pacer;
+            if (pacer is not null && !await pacer.TakeTurnAsync(cancellationToken)) continue; // the limit changed meanwhile
+
+            // A pause set while this call waited for its turn applies to it too.
+            if (PausedUntil > _clock.GetUtcNow()) continue;
+            Interlocked.Increment(ref _inFlight);
+            return;
+        }
+    }
+
+    /// <summary>A call that went out came back with no answer (timeout, connection refused, cancelled).</summary>
+    public void Abandoned() => Interlocked.Decrement(ref _inFlight);
+
+    /// <summary>Learns from an answer: the window's budget and when it resets, or a 429's <c>Retry-After</c>.</summary>
+    public void Observe(HttpResponseMessage response)
+    {
+        var stillInFlight = Interlocked.Decrement(ref _inFlight);
+        if (!_options.HonourRateLimitHeaders) return;
+        var now = _clock.GetUtcNow();
+        lock (_lock)
+        {
+            if (Header(response, "X-RateLimit-Limit") is { } l && int.TryParse(l, CultureInfo.InvariantCulture, out var limit)
+                && limit > 0 && limit != _pacer?.Limit)
+            {
+                _pacer?.Dispose();
+                _pacer = new Pacer(limit, _options.Window);
+            }
+
+            if ((int)response.StatusCode == 429)
+            {
+                // The server's own word on this call: its Retry-After, not the window reset the same answer may carry.
+                var retryAfter = response.Headers.RetryAfter;
+                var until = retryAfter?.Delta is { } delta ? now + delta
+                    : retryAfter?.Date is { } date ? date
+                    : ResetOf(response, now) ?? now + _options.Window;
+                _pausedUntil = until;
+                return;
+            }
+
+            // Spent, or about to be by the calls already on the wire: hold everyone until the window resets.
+            if (Header(response, "X-RateLimit-Remaining") is { } r && int.TryParse(r, CultureInfo.InvariantCulture, out var remaining)
+                && remaining <= Math.Max(0, stillInFlight) && ResetOf(response, now) is { } reset && reset > _pausedUntil)
+                _pausedUntil = reset;
+        }
+    }
+
+    /// <summary>X-RateLimit-Reset (Unix seconds) when it lies ahead and within one window (a clock apart is not trusted further).</summary>
+    private DateTimeOffset? ResetOf(HttpResponseMessage response, DateTimeOffset now)
+    {
+        if (Header(response, "X-RateLimit-Reset") is not { } text
+            || !long.TryParse(text, CultureInfo.InvariantCulture, out var unix)) return null;
+        var reset = DateTimeOffset.FromUnixTimeSeconds(unix);
+        if (reset <= now) return null; // stale: that window is over
+        return reset - now > _options.Window ? now + _options.Window : reset;
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    public void Dispose()
+    {
+        lock (_lock) _pacer?.Dispose();
+    }
+
+    /// <summary>
+    /// A token bucket refilled every tick by what the elapsed time allows: <c>limit</c> calls per window, evenly
+    /// spread, at most two ticks' worth at once. It is refilled by elapsed time rather than per timer firing, so a
+    /// busy machine whose timer fires late loses no calls.
+    /// </summary>
+    private sealed class Pacer : IDisposable
+    {
+        private readonly TokenBucketRateLimiter _bucket;
+        private readonly Timer _refill;
+
+        public Pacer(int limit, TimeSpan window)
+        {
+            Limit = limit;
+            var perCall = window / limit;
+            var perTick = Math.Max(1, (int)Math.Ceiling(MinimumTick / perCall));
+            var tick = perCall * perTick;
+            _bucket = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = 2 * perTick,
+                TokensPerPeriod = perTick,
+                ReplenishmentPeriod = tick,
+                AutoReplenishment = false, // TryReplenish below adds what the time since the last refill allows
+                QueueLimit = int.MaxValue, // every caller waits its turn; the delivery lease bounds the wait
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            });
+            _refill = new Timer(_ => _bucket.TryReplenish(), null, tick, tick);
+        }
+
+        public int Limit { get; }
+
+        /// <returns>false when this pacer was replaced (a new limit) while the caller waited.</returns>
+        public async Task<bool> TakeTurnAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                using var lease = await _bucket.AcquireAsync(1, cancellationToken);
+                return lease.IsAcquired;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+
+        public void Dispose()
+        {
+            _refill.Dispose();
+            _bucket.Dispose();
+        }
+    }
+}

@@ -1,0 +1,249 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Pipeline.Functions.Delivery;
+using Pipeline.Functions.Delivery.Http;
+
+namespace Pipeline.UnitTests;
+
+/// <summary>The outbound pacing and header-driven pause of a destination's HttpClient, on a fake clock.</summary>
+public sealed class RateLimitHandlerTests : IDisposable
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero));
+    private readonly Queue<Func<HttpResponseMessage>> _answers = new();
+    private RateLimitGate? _gate;
+
+    private HttpMessageInvoker Client(int? requestsPerWindow, TimeSpan? window = null)
+    {
+        _gate = new RateLimitGate(new DestinationHttpOptions { RequestsPerWindow = requestsPerWindow, Window = window ?? TimeSpan.FromSeconds(10) }, _clock);
+        return new HttpMessageInvoker(new RateLimitHandler(_gate) { InnerHandler = new Answering(this) });
+    }
+
+    private Task<HttpResponseMessage> Call(HttpMessageInvoker client, CancellationToken cancellationToken = default) =>
+        client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1/companies"), cancellationToken);
+
+    private void Then(HttpStatusCode status, int? limit = null, int? remaining = null, TimeSpan? resetIn = null, TimeSpan? retryAfter = null) =>
+        _answers.Enqueue(() =>
+        {
+            var response = new HttpResponseMessage(status);
+            if (limit is { } l) response.Headers.Add("X-RateLimit-Limit", l.ToString());
+            if (remaining is { } r) response.Headers.Add("X-RateLimit-Remaining", r.ToString());
+            if (resetIn is { } reset) response.Headers.Add("X-RateLimit-Reset", (_clock.GetUtcNow() + reset).ToUnixTimeSeconds().ToString());
+            if (retryAfter is { } delay) response.Headers.RetryAfter = new RetryConditionHeaderValue(delay);
+            return response;
+        });
+
+    /// <summary>The call is still held when the fake clock reaches <paramref name="notYet"/>, and has gone out by <paramref name="by"/>.</summary>
+    private async Task AssertReleasedBetween(Task waiting, TimeSpan notYet, TimeSpan by)
+    {
+        _clock.Advance(notYet);
+        await Task.WhenAny(waiting, Task.Delay(100)); // real time for a wrongly released call to show
+        Assert.False(waiting.IsCompleted, $"released before {notYet.TotalMilliseconds} ms");
+        _clock.Advance(by - notYet);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    private static async Task AssertReleasedAtOnce(Task call) => await call.WaitAsync(TimeSpan.FromSeconds(5));
+
+    // Pacing is System.Threading.RateLimiting's token bucket, which refills on its own timer in real time: these
+    // two tests measure real time, with lower bounds that cannot pass by luck and generous upper ones.
+    [Fact]
+    public async Task Calls_are_paced_evenly_across_the_window()
+    {
+        using var client = Client(requestsPerWindow: 20, window: TimeSpan.FromSeconds(1)); // one every 50 ms
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var sentAt = await Task.WhenAll(Enumerable.Range(0, 11).Select(async _ =>
+        {
+            await Call(client);
+            return started.Elapsed;
+        }));
+
+        Assert.True(sentAt.Min() < TimeSpan.FromMilliseconds(200), $"the first call went out at once ({sentAt.Min().TotalMilliseconds} ms)");
+        // Two go out at once (the bucket holds two ticks' worth), then one every 50 ms: the last at ≥ 450 ms.
+        Assert.True(sentAt.Max() >= TimeSpan.FromMilliseconds(350), $"11 calls at 20/s took {sentAt.Max().TotalMilliseconds} ms, not ≥ 450");
+        Assert.True(sentAt.Max() < TimeSpan.FromSeconds(3), $"11 calls at 20/s took {sentAt.Max().TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task The_destinations_limit_header_replaces_the_configured_rate()
+    {
+        using var client = Client(requestsPerWindow: 1000, window: TimeSpan.FromSeconds(1)); // fast until the destination says otherwise
+        Then(HttpStatusCode.OK, limit: 5, remaining: 4, resetIn: TimeSpan.FromSeconds(10));
+        await Call(client);
+        Assert.Equal(5, _gate!.LimitPerWindow);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Call(client)));
+
+        // At the configured 1,000/s these take a few ms; at 5/s two go at once and the others wait their turns
+        // (about 400 ms; a timer that fires late on a busy machine is made up for, so allow some slack).
+        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(250), $"4 calls at 5/s took {started.Elapsed.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task When_the_window_is_spent_every_caller_waits_for_its_reset()
+    {
+        using var client = Client(requestsPerWindow: null);
+        Then(HttpStatusCode.OK, remaining: 0, resetIn: TimeSpan.FromSeconds(7));
+        await AssertReleasedAtOnce(Call(client));
+
+        var waiting = new[] { Call(client), Call(client), Call(client) };
+
+        await AssertReleasedBetween(Task.WhenAll(waiting), TimeSpan.FromSeconds(6.9), TimeSpan.FromSeconds(7.1));
+    }
+
+    [Fact]
+    public async Task A_429_with_Retry_After_2_pauses_about_2_s_not_until_the_window_reset_it_also_reports()
+    {
+        using var client = Client(requestsPerWindow: null);
+        Then(HttpStatusCode.TooManyRequests, remaining: 0, resetIn: TimeSpan.FromSeconds(8), retryAfter: TimeSpan.FromSeconds(2));
+
+        var throttled = await Call(client).WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode); // the caller decides what a 429 means to it
+        await AssertReleasedBetween(Call(client), TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(2.1));
+    }
+
+    [Fact]
+    public async Task A_429_without_Retry_After_pauses_until_the_window_resets()
+    {
+        using var client = Client(requestsPerWindow: null);
+        Then(HttpStatusCode.TooManyRequests, remaining: 0, resetIn: TimeSpan.FromSeconds(4));
+        await AssertReleasedAtOnce(Call(client));
+
+        await AssertReleasedBetween(Call(client), TimeSpan.FromSeconds(3.9), TimeSpan.FromSeconds(4.1));
+    }
+
+    [Fact]
+    public async Task A_reset_already_past_holds_no_one_and_after_a_reset_calls_flow_again()
+    {
+        using var client = Client(requestsPerWindow: null);
+        Then(HttpStatusCode.OK, remaining: 0, resetIn: TimeSpan.FromSeconds(-1)); // a late answer from the last window
+        await AssertReleasedAtOnce(Call(client));
+        await AssertReleasedAtOnce(Call(client));
+
+        Then(HttpStatusCode.OK, remaining: 0, resetIn: TimeSpan.FromSeconds(3));
+        await AssertReleasedAtOnce(Call(client));
+        await AssertReleasedBetween(Call(client), TimeSpan.FromSeconds(2.9), TimeSpan.FromSeconds(3.1));
+        await AssertReleasedAtOnce(Call(client));
+    }
+
+    [Fact]
+    public async Task A_held_call_is_cancelled_when_its_caller_gives_up()
+    {
+        using var client = Client(requestsPerWindow: null);
+        Then(HttpStatusCode.TooManyRequests, retryAfter: TimeSpan.FromSeconds(30));
+        await AssertReleasedAtOnce(Call(client));
+        using var lease = new CancellationTokenSource();
+
+        var held = Call(client, lease.Token);
+        await lease.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => held.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(1, _calls); // the held call never reached the destination
+    }
+
+    private int _calls;
+
+    private sealed class Answering(RateLimitHandlerTests test) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref test._calls);
+            lock (test._answers)
+                return Task.FromResult(test._answers.TryDequeue(out var answer) ? answer() : new HttpResponseMessage(HttpStatusCode.OK));
+        }
+    }
+
+    public void Dispose() => _gate?.Dispose();
+}
+
+/// <summary>The whole client as <c>AddDestinationHttpClient</c> registers it: timeouts and an open circuit are transient failures.</summary>
+public sealed class DestinationHttpClientTests
+{
+    private static (IHttpClientFactory Factory, Stub Primary) Build(DestinationHttpOptions options)
+    {
+        var primary = new Stub();
+        var services = new ServiceCollection();
+        services.AddSingleton(TimeProvider.System);
+        services.AddDestinationHttpClient("dest", (_, http) => http.BaseAddress = new Uri("http://127.0.0.1:9/"), options)
+            .ConfigurePrimaryHttpMessageHandler(() => primary);
+        return (services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>(), primary);
+    }
+
+    [Fact]
+    public async Task An_attempt_past_its_timeout_is_a_transient_failure()
+    {
+        var (factory, primary) = Build(new DestinationHttpOptions { AttemptTimeout = TimeSpan.FromMilliseconds(200) });
+        primary.Delay = TimeSpan.FromSeconds(30);
+
+        var failure = await Assert.ThrowsAsync<TransientDeliveryException>(() => factory.CreateClient("dest").PostAsync("companies", null));
+
+        Assert.Contains("did not answer within 0.2 s", failure.Message);
+        Assert.Equal(1, primary.Calls);
+    }
+
+    [Fact]
+    public async Task Repeated_server_errors_open_the_circuit_and_then_calls_fail_without_being_sent()
+    {
+        var (factory, primary) = Build(new DestinationHttpOptions
+        {
+            BreakerMinimumThroughput = 2, BreakerFailureRatio = 0.5, BreakDuration = TimeSpan.FromSeconds(30),
+        });
+        primary.Status = HttpStatusCode.ServiceUnavailable;
+        var client = factory.CreateClient("dest");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.PostAsync("companies", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.PostAsync("companies", null)).StatusCode);
+        var failure = await Assert.ThrowsAsync<TransientDeliveryException>(() => client.PostAsync("companies", null));
+
+        Assert.Contains("circuit", failure.Message);
+        Assert.Equal(2, primary.Calls);
+    }
+
+    [Fact]
+    public async Task Throttling_does_not_open_the_circuit_and_nothing_is_retried_in_process()
+    {
+        var (factory, primary) = Build(new DestinationHttpOptions
+        {
+            BreakerMinimumThroughput = 2, BreakerFailureRatio = 0.5, HonourRateLimitHeaders = false,
+        });
+        primary.Status = HttpStatusCode.TooManyRequests;
+        var client = factory.CreateClient("dest");
+
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsync("companies", null)).StatusCode);
+
+        Assert.Equal(5, primary.Calls);
+    }
+
+    [Fact]
+    public async Task No_connection_is_a_transient_failure()
+    {
+        var (factory, primary) = Build(new DestinationHttpOptions());
+        primary.Throw = new HttpRequestException("Connection refused");
+
+        var failure = await Assert.ThrowsAsync<TransientDeliveryException>(() => factory.CreateClient("dest").PostAsync("companies", null));
+
+        Assert.Contains("Connection refused", failure.Message);
+    }
+
+    private sealed class Stub : HttpMessageHandler
+    {
+        private int _calls;
+        public int Calls => _calls;
+        public TimeSpan Delay { get; set; }
+        public HttpStatusCode Status { get; set; } = HttpStatusCode.OK;
+        public Exception? Throw { get; set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            if (Throw is not null) throw Throw;
+            if (Delay > TimeSpan.Zero) await Task.Delay(Delay, cancellationToken);
+            return new HttpResponseMessage(Status);
+        }
+    }
+}
