@@ -42,6 +42,10 @@ public static class TableNames
     public const string Sweeps = "Sweeps";
     public const string TrackingIds = "TrackingIds";
     public const string Analytics = "Analytics";
+    public const string MetricsIntegrations = "MetricsIntegrations";
+    public const string MetricsRollups = "MetricsRollups";
+    public const string MetricsJobs = "MetricsJobs";
 
-    public static readonly string[] All = [Events, Deliveries, Sites, Sweeps, TrackingIds, Analytics];
+    public static readonly string[] All =
+        [Events, Deliveries, Sites, Sweeps, TrackingIds, Analytics, MetricsIntegrations, MetricsRollups, MetricsJobs];
 }
