@@ -28,6 +28,7 @@ var queueNames = [
   'intercom'
   'iadvize'
   'statistics-sweep'
+  'metrics-jobs'
 ]
 
 var storageName = toLower('${namePrefix}store${uniqueString(resourceGroup().id)}')
@@ -149,6 +150,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Intercom__AccessToken', value: intercomAccessToken }
         { name: 'Intercom__ApiVersion', value: '2.11' }
         { name: 'Intercom__StatisticsSweepSchedule', value: statisticsSweepSchedule }
+        { name: 'Reportei__RetryTimerSchedule', value: '*/30 * * * * *' }
       ], appKeySettings)
     }
   }

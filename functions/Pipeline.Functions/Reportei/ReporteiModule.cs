@@ -19,6 +19,25 @@ public static class ReporteiModule
         services.AddEventProjection<MetricsRollupProjection>();
         services.AddFunction<MetricsIntegrationFunction>();
         services.AddFunction<GetMetricsDataFunction>();
+
+        services.AddSingleton<MetricsJobs>();
+        services.AddSingleton<WebhookGuard>();
+        services.AddSingleton<MetricsJobRunner>();
+        services.AddHttpClient(ReporteiWebhookDestination.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                // A redirect could lead anywhere; the guard checks every connection against the address it reaches.
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                ConnectCallback = sp.GetRequiredService<WebhookGuard>().ConnectAsync,
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            });
+        services.AddFunction<GetMetricsDataAsyncFunction>();
+        services.AddFunction<RunMetricsJobFunction>();
+        services.AddFunction<RetryMetricsJobsTimerFunction>();
+        services.AddFunction<GetMetricsJobFunction>();
+        services.AddFunction<ListMetricsJobsFunction>();
         return services;
     }
 }
