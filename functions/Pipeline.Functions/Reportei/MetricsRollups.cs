@@ -103,15 +103,6 @@ public sealed class MetricsRollups(StorageAccount storage)
             last = row;
         return last;
     }
-
-    /// <summary>Writes day rows as they are (the benchmark's seed); the projection is how rows are kept otherwise.</summary>
-    internal async Task SeedAsync(IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
-    {
-        foreach (var partition in rows.GroupBy(r => r.PartitionKey))
-        foreach (var chunk in partition.Chunk(100))
-            await Table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)),
-                cancellationToken);
-    }
 }
 
 /// <summary>The day row's property names and how each kind of counter is changed.</summary>
