@@ -40,6 +40,7 @@ public sealed class MetricsJobs(StorageAccount storage, TimeProvider clock)
 {
     private const string Partition = "jobs";
     private const int MaxAttempts = 10;
+    private static readonly TimeSpan PendingGrace = TimeSpan.FromMinutes(5);
 
     private TableClient Table => storage.Table(TableNames.MetricsJobs);
 
@@ -86,13 +87,17 @@ public sealed class MetricsJobs(StorageAccount storage, TimeProvider clock)
         return jobs;
     }
 
-    /// <summary>Jobs whose next retry is due.</summary>
+    /// <summary>
+    /// Jobs whose next retry is due, and jobs still pending long after they were accepted (their queue message was
+    /// lost, or is stuck): the timer makes their first attempt.
+    /// </summary>
     public async Task<List<MetricsJob>> DueAsync(int limit, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var stale = now - PendingGrace;
         var jobs = new List<MetricsJob>();
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {Partition} and Status eq {MetricsJobStatus.Retrying} and NextAttemptAt le {now}");
+            $"PartitionKey eq {Partition} and ((Status eq {MetricsJobStatus.Retrying} and NextAttemptAt le {now}) or (Status eq {MetricsJobStatus.Pending} and CreatedAt le {stale}))");
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, maxPerPage: limit, cancellationToken: cancellationToken))
         {
             jobs.Add(ToJob(row));
