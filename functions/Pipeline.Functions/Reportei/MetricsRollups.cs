@@ -33,7 +33,16 @@ public sealed class MetricsRollups(StorageAccount storage)
         RollupScope.AnalyticsCustomer => "customer|",
         RollupScope.IAdvizeWebsite => "iadvize|",
         _ => throw new ArgumentOutOfRangeException(nameof(scope)),
-    } + TableKeys.Escape(id);
+    } + ScopeKey(id);
+
+    /// <summary>The escaped id; ids that would make a PartitionKey too long (Table Storage: 1 KiB) become a hash of themselves.</summary>
+    private static string ScopeKey(string id)
+    {
+        var escaped = TableKeys.Escape(id);
+        return escaped.Length <= 200
+            ? escaped
+            : "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id)));
+    }
 
     public static string DayKey(DateOnly day) => "d|" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
