@@ -50,7 +50,7 @@ public static class MetricsBenchmark
         var expectedVisits = await SeedAsync(host, first, today);
         var seedSeconds = seedClock.Elapsed.TotalSeconds;
 
-        var uid = await SampleAsync(host);
+        await SampleAsync(host);
         var request = $$"""
             {"customer_integration":"{{integration}}","start":"{{first:yyyy-MM-dd}}","end":"{{today:yyyy-MM-dd}}","metrics":[
               {"id":"visits","reference_key":"footprints:visits","component":"timeseries_v1"},
@@ -70,7 +70,6 @@ public static class MetricsBenchmark
                 throw new InvalidOperationException($"visits {visits}, expected {expectedVisits + Sample} (seed + sample through the Recorder)");
             await Task.Delay(200);
         }
-        _ = uid;
 
         for (var i = 0; i < 5; i++) await GetDataAsync(host, request);
         var latencies = new List<long>();
@@ -135,7 +134,7 @@ public static class MetricsBenchmark
     }
 
     /// <summary>Visits through the real endpoints: init, then sends, each rolled up by the Recorder.</summary>
-    private static async Task<string> SampleAsync(PipelineHost host)
+    private static async Task SampleAsync(PipelineHost host)
     {
         var init = await host.Client.PostAsync("api/jsapi/init", Form($"appkey={AppKey}&email=bench%40example.com"));
         var uid = JsonDocument.Parse(await init.Content.ReadAsStringAsync()).RootElement.GetProperty("uid").GetString()!;
@@ -145,7 +144,6 @@ public static class MetricsBenchmark
                 Form($"appkey={AppKey}&uid={uid}&uType=c&actionType=visit&requestType=action"), ct);
             if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"send answered {response.StatusCode}");
         });
-        return uid;
     }
 
     private static async Task<JsonElement> GetDataAsync(PipelineHost host, string json)

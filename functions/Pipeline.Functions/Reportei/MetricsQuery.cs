@@ -100,8 +100,8 @@ public sealed class MetricsQuery(MetricsRollups rollups)
                 foreach (var row in dayRows)
                 foreach (var (key, n) in definition.Breakdown!(row))
                     counts[key] = counts.GetValueOrDefault(key) + n;
-                if (definition.Breakdown is not null && counts.Count == 0)
-                    foreach (var (key, _) in definition.Breakdown(new TableEntity())) counts[key] = 0;
+                if (counts.Count == 0)
+                    foreach (var (key, _) in definition.Breakdown!(new TableEntity())) counts[key] = 0;
                 return counts;
             }
             return series
