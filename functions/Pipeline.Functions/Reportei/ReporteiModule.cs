@@ -11,7 +11,10 @@ public static class ReporteiModule
     /// </summary>
     public static IServiceCollection AddReportei(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<ReporteiOptions>(configuration.GetSection(ReporteiOptions.Section));
+        services.AddOptions<ReporteiOptions>()
+            .Bind(configuration.GetSection(ReporteiOptions.Section))
+            .Validate(o => o.RetryDelaysAreValid(), "Reportei__RetryScheduleSeconds must be seconds separated by commas, e.g. 5,300,1800")
+            .ValidateOnStart();
         services.AddSingleton<ReporteiBearer>();
         services.AddSingleton<MetricsIntegrations>();
         services.AddSingleton<MetricsRollups>();

@@ -36,6 +36,19 @@ public sealed class ReporteiOptions
                 : throw new InvalidOperationException($"Reportei__RetryScheduleSeconds: '{s}' is not a number of seconds"))
             .ToList();
 
+    public bool RetryDelaysAreValid()
+    {
+        try
+        {
+            RetryDelays();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     public bool IsAllowedHost(string host) =>
         AllowedWebhookHosts.Any(h => string.Equals(h.Trim().TrimStart('[').TrimEnd(']'), host.TrimStart('[').TrimEnd(']'),
             StringComparison.OrdinalIgnoreCase));
