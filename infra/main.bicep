@@ -41,6 +41,7 @@ var queueNames = [
   'intercom'
   'iadvize'
   'statistics-sweep'
+  'metrics-jobs'
 ]
 
 @description('Peek lock per delivery: host.json functionTimeout (00:05:00), the longest a function may run.')
@@ -123,6 +124,8 @@ var plainSettings = [
   { name: 'Intercom__BaseUrl', value: intercomBaseUrl }
   { name: 'Intercom__ApiVersion', value: '2.11' }
   { name: 'Intercom__StatisticsSweepSchedule', value: statisticsSweepSchedule }
+  { name: 'Reportei__RetryTimerSchedule', value: '*/30 * * * * *' }
+  { name: 'IAdvize__BaseUrl', value: 'https://www.iadvize.com/api/2' }
 ]
 
 // The vault's name, not its module's output: a for-body needs values known at the start. The app depends on the

@@ -6,10 +6,14 @@ using Pipeline.Benchmarks;
 // dotnet run -c Release --project bench/Pipeline.Benchmarks -- coldstart [--runs N] [name=executable ...]
 //                                                    (process start to GET / for the JIT build and ./publish's package)
 // dotnet run -c Release --project bench/Pipeline.Benchmarks -- drain   (the intercom queue drained against Intercom's rate limit)
+// dotnet run -c Release --project bench/Pipeline.Benchmarks -- metrics (Reportei get-data over a year of rollups)
 switch (args.FirstOrDefault())
 {
     case "micro":
         BenchmarkRunner.Run<HotPathBenchmarks>(args: args[1..]);
+        break;
+    case "metrics":
+        await MetricsBenchmark.RunAsync(Console.Out);
         break;
     case "e2e":
         await EndToEndBenchmark.RunAsync(Console.Out);
@@ -20,7 +24,7 @@ switch (args.FirstOrDefault())
     case "coldstart":
         return await ColdStartBenchmark.RunAsync(args[1..], Console.Out);
     default:
-        Console.Error.WriteLine("usage: Pipeline.Benchmarks e2e | drain | micro [BenchmarkDotNet options] | coldstart [--runs N] [name=executable ...]");
+        Console.Error.WriteLine("usage: Pipeline.Benchmarks e2e | drain | metrics | micro [BenchmarkDotNet options] | coldstart [--runs N] [name=executable ...]");
         return 2;
 }
 return 0;

@@ -7,6 +7,7 @@ using Pipeline.Functions.IAdvize;
 using Pipeline.Functions.Intercom;
 using Pipeline.Functions.LocalHost;
 using Pipeline.Functions.Pipeline;
+using Pipeline.Functions.Reportei;
 using Pipeline.Functions.Storage;
 using Pipeline.Functions.Telemetry;
 using Pipeline.Functions.Tracking;
@@ -44,6 +45,7 @@ public static class PipelineApp
         services.AddAnalytics();
         services.AddIntercom(configuration);
         services.AddIAdvize(configuration);
+        services.AddReportei(configuration);
     }
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)

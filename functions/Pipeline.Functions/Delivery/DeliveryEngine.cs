@@ -46,6 +46,34 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
         return InvocationResult.Done().Log(line);
     }
 
+    /// <summary>
+    /// One attempt under the same claim, lease and record as <see cref="DeliverAsync"/>, but the outcome is returned,
+    /// never thrown: for callers that schedule their own retries (the Reportei webhook timer) instead of the queue's.
+    /// </summary>
+    public async Task<DeliveryAttempt> AttemptAsync(IDestination destination, EventEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var claim = await deliveries.ClaimAsync(envelope, destination.Name, destination.Lease, cancellationToken);
+        switch (claim)
+        {
+            case DeliveryClaim.AlreadyDone done:
+                return new DeliveryAttempt.AlreadyDone(done.Record);
+            case DeliveryClaim.HeldElsewhere held:
+                return new DeliveryAttempt.HeldElsewhere(held.Until);
+        }
+        var lease = ((DeliveryClaim.Claimed)claim).Lease;
+        var outcome = await CallAsync(destination, envelope, lease, cancellationToken);
+        var (status, httpStatus, error) = outcome switch
+        {
+            DeliveryOutcome.Delivered d => (DeliveryStatus.Delivered, d.HttpStatus, (string?)null),
+            DeliveryOutcome.Refused r => (DeliveryStatus.Failed, r.HttpStatus, r.Error),
+            DeliveryOutcome.Transient t => (DeliveryStatus.Retrying, t.HttpStatus, t.Error),
+            DeliveryOutcome.Skipped s => (DeliveryStatus.Skipped, (int?)null, s.Reason),
+            _ => throw new InvalidOperationException($"unknown outcome {outcome}"),
+        };
+        await deliveries.FinishAsync(lease, status, httpStatus, error, cancellationToken);
+        return new DeliveryAttempt.Made(outcome);
+    }
+
     private async Task<DeliveryOutcome> CallAsync(IDestination destination, EventEnvelope envelope, DeliveryLease lease,
         CancellationToken cancellationToken)
     {

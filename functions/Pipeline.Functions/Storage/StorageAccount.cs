@@ -58,6 +58,13 @@ public static class TableNames
     public const string Analytics = "Analytics";
     public const string IAdvizeWebhooks = "IAdvizeWebhooks";
     public const string IAdvizeVisitors = "IAdvizeVisitors";
+    public const string MetricsIntegrations = "MetricsIntegrations";
+    public const string MetricsRollups = "MetricsRollups";
+    public const string MetricsJobs = "MetricsJobs";
 
-    public static readonly string[] All = [Events, Deliveries, Sites, Sweeps, TrackingIds, Analytics, IAdvizeWebhooks, IAdvizeVisitors];
+    public static readonly string[] All =
+    [
+        Events, Deliveries, Sites, Sweeps, TrackingIds, Analytics, IAdvizeWebhooks, IAdvizeVisitors,
+        MetricsIntegrations, MetricsRollups, MetricsJobs,
+    ];
 }

@@ -31,6 +31,6 @@ public sealed class MobileInitFunction(TrackingIds ids, IOptions<TrackingOptions
                 w.WriteEndObject();
             })),
             TrackingEvents.MobileInit, TrackingRequest.VisitorSubject(id),
-            WebInitFunction.Session("mobileId", id, identified, email, phone, body), clock);
+            SendData.With(WebInitFunction.Session("mobileId", id, identified, email, phone, body), (TrackingRequest.AppKeyField, appKey)), clock);
     }
 }

@@ -19,6 +19,6 @@ public sealed class MobileSendFunction(TrackingIds ids, IOptions<TrackingOptions
         if (MobileSession.Refusal(errors, unknown) is { } refusal) return InvocationResult.Http(refusal);
 
         return TrackingRequest.Accept(TrackingRequest.Json("{}"), TrackingEvents.MobileSend, TrackingRequest.VisitorSubject(mid!),
-            SendData.With(data!.Value, ("mid", mid!)), clock);
+            SendData.With(data!.Value, ("mid", mid!), (TrackingRequest.AppKeyField, TrackingRequest.Text(body, "appkey")!)), clock);
     }
 }

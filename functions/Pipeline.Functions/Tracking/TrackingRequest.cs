@@ -15,6 +15,9 @@ public static class TrackingRequest
     public const string Source = "footprints-tracking";
     public static readonly QueueOutput Events = new("events", QueueNames.Events);
 
+    /// <summary>The app's key, kept in init and send events' data so that per-app figures (Reportei metrics) can be rolled up.</summary>
+    public const string AppKeyField = "appkey";
+
     /// <returns>The body as a JSON object, or the error response to send.</returns>
     public static (JsonElement Body, HttpResponseData? Error) Read(HttpRequestData request, TrackingOptions options)
     {

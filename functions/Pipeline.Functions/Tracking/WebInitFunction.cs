@@ -35,7 +35,8 @@ public sealed class WebInitFunction(TrackingIds ids, IOptions<TrackingOptions> o
                 w.WriteString(key, id);
                 w.WriteEndObject();
             })),
-            TrackingEvents.WebInit, TrackingRequest.VisitorSubject(id), Session(key, id, identified, email, phone, body), clock);
+            TrackingEvents.WebInit, TrackingRequest.VisitorSubject(id),
+            SendData.With(Session(key, id, identified, email, phone, body), (TrackingRequest.AppKeyField, appKey)), clock);
     }
 
     /// <summary>The init event's data, shared by web and mobile init.</summary>

@@ -33,6 +33,7 @@ public sealed class WebSendFunction(TrackingIds ids, IOptions<TrackingOptions> o
             return InvocationResult.Http(TrackingRequest.Invalid(new() { ["uType"] = $"must be '{issuedAs}' for this uid" }));
 
         return TrackingRequest.Accept(TrackingRequest.Json("{}"), TrackingEvents.WebSend, TrackingRequest.VisitorSubject(uid!),
-            SendData.With(data!.Value, ("uid", uid!), ("uType", issuedAs)), clock);
+            SendData.With(data!.Value, ("uid", uid!), ("uType", issuedAs),
+                (TrackingRequest.AppKeyField, TrackingRequest.Text(body, "appkey")!)), clock);
     }
 }

@@ -7,7 +7,7 @@ using Pipeline.Functions.IAdvize;
 namespace Pipeline.UnitTests;
 
 /// <summary>The iAdvize signature rule: sha256=&lt;hex&gt; of HMAC-SHA256(raw body, secret), for any configured secret.</summary>
-public sealed class WebhookSignatureTests
+public sealed class IAdvizeWebhookSignatureTests
 {
     private static WebhookSignature With(params string[] secrets) => new(Options.Create(new IAdvizeOptions
     {

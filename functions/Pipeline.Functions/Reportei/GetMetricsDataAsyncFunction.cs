@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.Reportei;
+
+/// <summary>
+/// <c>POST /api/metrics/get-data-async</c> (seed 004): get-data's request plus <c>metrics_webhook_url</c>. Checks it
+/// as get-data does (same 4xx) and the URL against the SSRF guard, stores the job, answers
+/// <c>{"status":"accepted","job_id":…}</c> at once and queues the job on <c>metrics-jobs</c>.
+/// </summary>
+public sealed class GetMetricsDataAsyncFunction(
+    ReporteiBearer bearer,
+    MetricsIntegrations integrations,
+    MetricsJobs jobs,
+    WebhookGuard guard,
+    IOptionsMonitor<ReporteiOptions> options) : IFunction
+{
+    public const int MaxUrlLength = 2048;
+    public static readonly QueueOutput Jobs = new("jobs", Hosting.QueueNames.MetricsJobs);
+
+    public FunctionDefinition Definition { get; } =
+        FunctionDefinition.Http("MetricsGetDataAsync", "metrics/get-data-async", ["post"], AuthLevel.Anonymous, Jobs);
+
+    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        var request = invocation.Request!;
+        if (bearer.Check(request) is { } unauthorized) return InvocationResult.Http(unauthorized);
+        var (parsed, body, error) = MetricsRequestParser.Read(request);
+        if (error is not null && error.StatusCode != 422) return InvocationResult.Http(error);
+
+        // The URL's problems join the other fields' in one 422.
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (parsed is null) MetricsRequestParser.Parse(body, errors);
+        var url = body.TryGetProperty("metrics_webhook_url", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString()!.Trim() : null;
+        if (!body.TryGetProperty("metrics_webhook_url", out u) || u.ValueKind == JsonValueKind.Null)
+            errors["metrics_webhook_url"] = "is required: the URL the metrics are posted to";
+        else if (string.IsNullOrEmpty(url)) errors["metrics_webhook_url"] = "must be a non-empty string";
+        else if (url.Length > MaxUrlLength) errors["metrics_webhook_url"] = $"must be at most {MaxUrlLength} characters";
+        else if (await guard.ProblemAsync(url, cancellationToken) is { } problem) errors["metrics_webhook_url"] = problem;
+        if (errors.Count > 0) return InvocationResult.Http(ReporteiResponses.Invalid(errors));
+
+        if (WebhookSignature.KeyOf(options.CurrentValue.WebhookSecret) is null)
+            return InvocationResult.Http(ReporteiResponses.Error(503,
+                "callbacks cannot be signed: Reportei__WebhookSecret (whsec_ + base64) is not set; use get-data meanwhile"));
+        if (await integrations.FindAsync(parsed!.CustomerIntegration, cancellationToken) is null)
+            return InvocationResult.Http(ReporteiResponses.Error(404, $"customer_integration {parsed.CustomerIntegration} is not registered"));
+
+        var job = await jobs.CreateAsync(url!, body.GetRawText(), cancellationToken);
+        var jobId = job.Id.ToString("D");
+        return InvocationResult.Http(new HttpResponseData(200, RequestBodies.Json(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("status", "accepted");
+                w.WriteString("job_id", jobId);
+                w.WriteEndObject();
+            })))
+            .Send(Jobs, MetricsJobMessage.Of(job.Id));
+    }
+}
+
+/// <summary>The <c>metrics-jobs</c> message: <c>{"job_id":…}</c>; the job itself is in its table row.</summary>
+public static class MetricsJobMessage
+{
+    public static JsonElement Of(Guid jobId)
+    {
+        using var document = JsonDocument.Parse(RequestBodies.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("job_id", jobId.ToString("D"));
+            w.WriteEndObject();
+        }));
+        return document.RootElement.Clone();
+    }
+
+    /// <exception cref="JsonException">Not a job message; such a message can never succeed.</exception>
+    public static Guid Parse(string message)
+    {
+        using var document = JsonDocument.Parse(message);
+        return document.RootElement.ValueKind == JsonValueKind.Object
+               && document.RootElement.TryGetProperty("job_id", out var id) && id.ValueKind == JsonValueKind.String
+               && Guid.TryParse(id.GetString(), out var jobId)
+            ? jobId
+            : throw new JsonException("not a metrics job message: {\"job_id\":…} expected");
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Pipeline.Functions.Delivery;
+using Pipeline.Functions.Envelope;
+
+namespace Pipeline.Functions.Reportei;
+
+/// <summary>
+/// Makes one callback attempt of a metrics job: computes the get-data payload, sends it through the delivery engine
+/// (<see cref="ReporteiWebhookDestination"/>), and records the attempt and the job's next status: delivered, gone
+/// (410), retrying at the next step of <c>Reportei__RetryScheduleSeconds</c>, or failed after the last.
+/// </summary>
+public sealed class MetricsJobRunner(
+    MetricsJobs jobs,
+    MetricsIntegrations integrations,
+    MetricsQuery query,
+    DeliveryEngine engine,
+    WebhookGuard guard,
+    IHttpClientFactory httpClients,
+    IOptionsMonitor<ReporteiOptions> options,
+    TimeProvider clock)
+{
+    public const string JobEventType = "reportei.metrics.job";
+
+    /// <returns>One line for the logs saying what happened.</returns>
+    public async Task<string> AttemptAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        var job = await jobs.FindAsync(jobId, cancellationToken);
+        if (job is null) return $"metrics job {jobId} does not exist";
+        if (MetricsJobStatus.IsFinal(job.Status)) return $"metrics job {jobId} is {job.Status} already";
+        if (job.Status == MetricsJobStatus.Retrying && job.NextAttemptAt > clock.GetUtcNow())
+            return $"metrics job {jobId}: next attempt due at {job.NextAttemptAt:O}";
+
+        var settings = options.CurrentValue;
+        var started = clock.GetUtcNow();
+        var (payload, problem) = await PayloadAsync(job, cancellationToken);
+        if (problem is not null || WebhookSignature.KeyOf(settings.WebhookSecret) is not { } key)
+        {
+            var error = problem ?? "Reportei__WebhookSecret is not set (whsec_ + base64)";
+            await Record(job, new MetricsJobAttempt(job.Attempts.Count + 1, started, null, 0, error, null), MetricsJobStatus.Failed, null,
+                cancellationToken);
+            return $"metrics job {jobId} failed: {error}";
+        }
+
+        var destination = new ReporteiWebhookDestination(httpClients.CreateClient(ReporteiWebhookDestination.HttpClientName), guard, key,
+            job.WebhookUrl, payload!, TimeSpan.FromSeconds(settings.WebhookTimeoutSeconds), clock);
+        var envelope = new EventEnvelope(job.Id, JobEventType, "reportei", "metrics-job:" + job.Id, job.CreatedAt,
+            JsonDocument.Parse("{}").RootElement.Clone());
+        var attempt = await engine.AttemptAsync(destination, envelope, cancellationToken);
+        switch (attempt)
+        {
+            case DeliveryAttempt.HeldElsewhere:
+                return $"metrics job {jobId} is being sent by another invocation";
+            case DeliveryAttempt.AlreadyDone done:
+                // Sent before, but the job's record missed it (a crash between the two writes): the delivery record tells.
+                var status = done.Record.Status == DeliveryStatus.Delivered ? MetricsJobStatus.Delivered
+                    : done.Record.HttpStatus == 410 ? MetricsJobStatus.Gone : MetricsJobStatus.Failed;
+                await Record(job, null, status, null, cancellationToken);
+                return $"metrics job {jobId} was {status} already";
+        }
+
+        var outcome = ((DeliveryAttempt.Made)attempt).Outcome;
+        var seen = destination.Seen;
+        var record = new MetricsJobAttempt(job.Attempts.Count + 1, started, seen.StatusCode, (long)seen.Duration.TotalMilliseconds,
+            seen.Error ?? (outcome as DeliveryOutcome.Transient)?.Error, seen.Excerpt);
+        var delays = settings.RetryDelays();
+        var (next, at) = outcome switch
+        {
+            DeliveryOutcome.Delivered => (MetricsJobStatus.Delivered, (DateTimeOffset?)null),
+            DeliveryOutcome.Refused { HttpStatus: 410 } => (MetricsJobStatus.Gone, null),
+            DeliveryOutcome.Refused or DeliveryOutcome.Skipped => (MetricsJobStatus.Failed, null),
+            _ when record.Attempt - 1 < delays.Count => (MetricsJobStatus.Retrying, clock.GetUtcNow() + delays[record.Attempt - 1]),
+            _ => (MetricsJobStatus.Failed, null),
+        };
+        await Record(job, record, next, at, cancellationToken);
+        return $"metrics job {jobId} attempt {record.Attempt}: {next}" + (record.Error is null ? "" : $" ({record.Error})")
+               + (at is null ? "" : $"; next attempt at {at:O}");
+    }
+
+    private async Task<(string? Payload, string? Problem)> PayloadAsync(MetricsJob job, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var document = JsonDocument.Parse(job.RequestBody);
+        var request = MetricsRequestParser.Parse(document.RootElement, errors);
+        if (request is null) return (null, "the stored request is not valid: " + string.Join("; ", errors.Select(e => $"{e.Key} {e.Value}")));
+        var integration = await integrations.FindAsync(request.CustomerIntegration, cancellationToken);
+        if (integration is null) return (null, $"customer_integration {request.CustomerIntegration} is no longer registered");
+        return (await query.AnswerAsync(integration, request, cancellationToken), null);
+    }
+
+    private Task Record(MetricsJob job, MetricsJobAttempt? attempt, string status, DateTimeOffset? next, CancellationToken cancellationToken) =>
+        jobs.UpdateAsync(job.Id, _ => (attempt, status, next), cancellationToken);
+}

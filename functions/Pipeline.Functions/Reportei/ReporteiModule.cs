@@ -1,0 +1,46 @@
+using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Pipeline;
+
+namespace Pipeline.Functions.Reportei;
+
+public static class ReporteiModule
+{
+    /// <summary>
+    /// Reportei (seed 004): the integrations registry, get-data from per-day rollups the Recorder keeps, and
+    /// get-data-async with signed webhook callbacks retried by a timer.
+    /// </summary>
+    public static IServiceCollection AddReportei(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ReporteiOptions>()
+            .Bind(configuration.GetSection(ReporteiOptions.Section))
+            .Validate(o => o.RetryDelaysAreValid(), "Reportei__RetryScheduleSeconds must be seconds separated by commas, e.g. 5,300,1800")
+            .ValidateOnStart();
+        services.AddSingleton<ReporteiBearer>();
+        services.AddSingleton<MetricsIntegrations>();
+        services.AddSingleton<MetricsRollups>();
+        services.AddSingleton<MetricsQuery>();
+        services.AddEventProjection<MetricsRollupProjection>();
+        services.AddFunction<MetricsIntegrationFunction>();
+        services.AddFunction<GetMetricsDataFunction>();
+
+        services.AddSingleton<MetricsJobs>();
+        services.AddSingleton<WebhookGuard>();
+        services.AddSingleton<MetricsJobRunner>();
+        services.AddHttpClient(ReporteiWebhookDestination.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                // A redirect could lead anywhere; the guard checks every connection against the address it reaches.
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                ConnectCallback = sp.GetRequiredService<WebhookGuard>().ConnectAsync,
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            });
+        services.AddFunction<GetMetricsDataAsyncFunction>();
+        services.AddFunction<RunMetricsJobFunction>();
+        services.AddFunction<RetryMetricsJobsTimerFunction>();
+        services.AddFunction<GetMetricsJobFunction>();
+        services.AddFunction<ListMetricsJobsFunction>();
+        return services;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using FsCheck.Xunit;
+using Pipeline.Functions.Envelope;
+using Pipeline.Functions.Reportei;
+
+namespace Pipeline.UnitTests;
+
+/// <summary>What one event adds to a day's rollup row, whatever order events arrive in.</summary>
+public sealed class MetricsRollupTests
+{
+    private static EventEnvelope Push(string segment, string field, int value, DateTimeOffset at) =>
+        new(Guid.CreateVersion7(at), "push." + segment, "test", "site:s1", at,
+            JsonDocument.Parse($$"""{"site_id":"s1","{{field}}":{{value}}}""").RootElement);
+
+    [Property]
+    public bool A_running_total_keeps_the_value_reported_last_whatever_order_the_events_arrive_in(int seed)
+    {
+        var day = DateTimeOffset.Parse("2024-03-02T00:00:00Z");
+        var events = Enumerable.Range(0, 20).Select(i => Push("cart_recovered", "cart_recovered", i, day.AddMinutes(i))).ToArray();
+        new Random(seed).Shuffle(events);
+        var row = new TableEntity("p", "d|2024-03-02");
+        foreach (var e in events) MetricsRollupProjection.ContributionOf(e)!.Apply(row);
+        return RollupProperties.LatestOf(row, Metrics.CartsRecovered)!.Value.Value == 19
+               && RollupProperties.Count(row, Metrics.Pushes) == 20;
+    }
+
+    [Fact]
+    public void Visitor_sets_hold_each_visitor_once_across_several_properties()
+    {
+        var row = new TableEntity("p", "d|2024-03-02");
+        for (var i = 0; i < 20_000; i++) RollupProperties.AddVisitor(row, RollupProperties.VisitorHash("visitor:" + (i % 17_000)));
+        Assert.Equal(17_000, RollupProperties.VisitorsOf(row).Count);
+        Assert.NotNull(row.GetBinary("visitors2"));
+        Assert.All(Enumerable.Range(0, 3), i => Assert.True(row.GetBinary(i == 0 ? "visitors" : "visitors" + i)!.Length <= 64 * 1024));
+    }
+
+    [Fact]
+    public void Events_no_metric_counts_add_nothing()
+    {
+        var at = DateTimeOffset.UtcNow;
+        var unknown = new EventEnvelope(Guid.CreateVersion7(), "something.else", "t", "site:s1", at, JsonDocument.Parse("{}").RootElement);
+        var noAppKey = new EventEnvelope(Guid.CreateVersion7(), "tracking.web.send", "t", "visitor:v", at,
+            JsonDocument.Parse("""{"actionType":"visit"}""").RootElement);
+        var click = new EventEnvelope(Guid.CreateVersion7(), "analytics.lead", "t", "customer:c", at,
+            JsonDocument.Parse("""{"entity":"lead","stored":{"customer_id":"c","event_type":"click"}}""").RootElement);
+        Assert.Null(MetricsRollupProjection.ContributionOf(unknown));
+        Assert.Null(MetricsRollupProjection.ContributionOf(noAppKey));
+        Assert.Null(MetricsRollupProjection.ContributionOf(click));
+    }
+
+    [Fact]
+    public void Long_scope_ids_still_make_a_valid_partition_key()
+    {
+        var key = MetricsRollups.PartitionOf(RollupScope.TrackingApp, new string('/', 256));
+        Assert.True(key.Length < 300, key);
+        Assert.NotEqual(key, MetricsRollups.PartitionOf(RollupScope.TrackingApp, new string('/', 255)));
+    }
+}
