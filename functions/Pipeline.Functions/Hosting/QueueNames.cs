@@ -7,6 +7,7 @@ public static class QueueNames
     public const string Intercom = "intercom";
     public const string IAdvize = "iadvize";
     public const string StatisticsSweep = "statistics-sweep";
+    public const string Replays = "replays";
 
     public static string Poison(string queue) => queue + "-poison";
 }

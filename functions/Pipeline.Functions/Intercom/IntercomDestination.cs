@@ -7,7 +7,9 @@ namespace Pipeline.Functions.Intercom;
 /// <summary>Intercom as a destination of the delivery engine: everything an envelope does there is <see cref="IntercomSync"/>.</summary>
 public sealed class IntercomDestination(IntercomSync sync, IOptions<IntercomOptions> options) : IDestination
 {
-    public string Name => "intercom";
+    public const string DestinationName = "intercom";
+
+    public string Name => DestinationName;
 
     // Long enough for a few calls to time out, waits for the rate limiter included.
     public TimeSpan Lease => TimeSpan.FromSeconds(options.Value.TimeoutSeconds * 4 + 5);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Intercom;
@@ -19,6 +20,7 @@ public static class IntercomModule
         services.AddSingleton<IntercomDestination>();
         services.AddSingleton<DataAttributesCommand>();
         services.AddFunction<ForwardToIntercomFunction>();
+        services.AddReplayableDestination(IntercomDestination.DestinationName, QueueNames.Intercom);
         return services;
     }
 }

@@ -42,6 +42,9 @@ public static class TableNames
     public const string Sweeps = "Sweeps";
     public const string TrackingIds = "TrackingIds";
     public const string Analytics = "Analytics";
+    public const string DeliveryIndex = "DeliveryIndex";
+    public const string EventIds = "EventIds";
+    public const string Replays = "Replays";
 
-    public static readonly string[] All = [Events, Deliveries, Sites, Sweeps, TrackingIds, Analytics];
+    public static readonly string[] All = [Events, Deliveries, Sites, Sweeps, TrackingIds, Analytics, DeliveryIndex, EventIds, Replays];
 }
