@@ -5,6 +5,7 @@ using Pipeline.Functions.Health;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Intercom;
 using Pipeline.Functions.LocalHost;
+using Pipeline.Functions.Operations;
 using Pipeline.Functions.Pipeline;
 using Pipeline.Functions.Storage;
 using Pipeline.Functions.Tracking;
@@ -41,6 +42,7 @@ public static class PipelineApp
         services.AddTracking(configuration);
         services.AddAnalytics();
         services.AddIntercom(configuration);
+        services.AddOperations(configuration);
     }
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
