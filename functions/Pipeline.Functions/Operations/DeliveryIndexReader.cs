@@ -31,7 +31,7 @@ public sealed class DeliveryIndexReader(StorageAccount storage)
     {
         var rows = new List<DeliveryRow>();
         var pages = Index.QueryAsync<TableEntity>(Filter(filter), maxPerPage: limit, cancellationToken: cancellationToken)
-            .AsPages(continuation, limit);
+            .AsPages(continuation is null ? null : Decode(continuation, filter), limit);
         var empty = 0;
         try
         {
@@ -39,7 +39,7 @@ public sealed class DeliveryIndexReader(StorageAccount storage)
             {
                 rows.AddRange(page.Values.Select(ToRow));
                 if (rows.Count > 0 || page.ContinuationToken is null || ++empty >= MaxEmptyPages)
-                    return (rows, page.ContinuationToken);
+                    return (rows, Encode(page.ContinuationToken));
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 400 && continuation is not null)
@@ -47,6 +47,33 @@ public sealed class DeliveryIndexReader(StorageAccount storage)
             throw new ArgumentException("continuation is not one this API gave", nameof(continuation), ex);
         }
         return (rows, null);
+    }
+
+    // The service's token (next partition and row key) wrapped, so that a token this API never gave is told apart.
+    private const string TokenPrefix = "d1.";
+
+    private static string? Encode(string? token) =>
+        token is null ? null : TokenPrefix + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(token)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string Decode(string continuation, DeliveryFilter filter)
+    {
+        var problem = new ArgumentException("continuation is not one this API gave for this destination", nameof(continuation));
+        if (!continuation.StartsWith(TokenPrefix, StringComparison.Ordinal)) throw problem;
+        var base64 = continuation[TokenPrefix.Length..].Replace('-', '+').Replace('_', '/');
+        base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
+        try
+        {
+            // The service's token is "<base64 next partition key> <base64 next row key>"; the partition must be
+            // one of this destination's.
+            var token = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+            var nextPartition = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token.Split(' ')[0]));
+            if (!nextPartition.StartsWith(TableKeys.Escape(filter.Destination) + "|", StringComparison.Ordinal)) throw problem;
+            return token;
+        }
+        catch (FormatException)
+        {
+            throw problem;
+        }
     }
 
     /// <summary>Every matching row (only the columns asked for), up to <paramref name="cap"/>.</summary>
