@@ -28,6 +28,7 @@ var queueNames = [
   'intercom'
   'iadvize'
   'statistics-sweep'
+  'replays'
 ]
 
 var storageName = toLower('${namePrefix}store${uniqueString(resourceGroup().id)}')

@@ -28,6 +28,8 @@ section { border:1px solid var(--line); border-radius:8px; padding:.75rem 1rem; 
 section.wide { grid-column: 1 / -1; }
 form.inline, .toolbar { display:flex; flex-wrap:wrap; gap:.5rem; align-items:end; }
 label { display:flex; flex-direction:column; font-size:.85rem; color:var(--muted); gap:.15rem; }
+label.check { flex-direction:row; align-items:center; gap:.4rem; min-height:2.25rem; }
+label.check input { min-height:0; width:1.1rem; height:1.1rem; }
 input, select, button { font:inherit; padding:.35rem .6rem; border:1px solid var(--line); border-radius:6px; background:#fff; color:var(--fg); min-height:2.25rem; }
 button { cursor:pointer; background:var(--accent); color:#fff; border-color:var(--accent); }
 button.secondary { background:#fff; color:var(--accent); }
@@ -71,7 +73,7 @@ dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
     <span id="key-help" class="muted">Kept in this tab only; sent as X-Api-Key.</span>
   </form>
   <div id="signed-in" class="toolbar" hidden>
-    <label for="auto"><span><input id="auto" type="checkbox" checked> Refresh every 30 s</span></label>
+    <label class="check" for="auto"><input id="auto" type="checkbox" checked> Refresh every 30 s</label>
     <button id="refresh" type="button" class="secondary">Refresh now</button>
     <button id="forget" type="button" class="secondary">Forget key</button>
   </div>
@@ -213,8 +215,8 @@ dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
       chart.append(svg("line", { x1: 0, x2: width, y1: height, y2: height, stroke: "#d0d7de" }));
       const legend = el("ul", { class: "legend" },
         series.map((s) => el("li", {}, el("span", { class: "swatch", style: `background:${s.color}` }), `${s.label}: `, el("strong", {}, String(s.of(t))))));
-      target.append(el("h3", {}, d.destination), chart, legend,
-        d.truncated ? el("p", { class: "muted" }, "Counted from the first 50,000 deliveries only.") : null);
+      target.append(el("h3", {}, d.destination), chart, legend);
+      if (d.truncated) target.append(el("p", { class: "muted" }, "Counted from the first 50,000 deliveries only."));
     }
   }
 
@@ -320,7 +322,8 @@ dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
     for (const q of r.body.queues) {
       const requeueAll = el("button", { type: "button", class: "secondary", disabled: q.count === 0,
         "aria-label": `Requeue every dead letter of ${q.queue}`, onclick: () => requeue(q.queue, null) }, "Requeue all");
-      target.append(el("h3", {}, `${q.queue}: ${q.count} dead-lettered`), q.count ? requeueAll : null);
+      target.append(el("h3", {}, `${q.queue}: ${q.count} dead-lettered`));
+      if (q.count) target.append(requeueAll);
       if (!q.messages.length) continue;
       const list = el("ul", {});
       for (const m of q.messages) {
