@@ -40,7 +40,7 @@ public sealed record DeliveryRecord(
 
 /// <summary>A claimed delivery: attempt N, held until <see cref="Until"/>, and the ETag every later write is conditional on.</summary>
 public sealed record DeliveryLease(Guid EventId, string EventType, string Subject, string Destination, int Attempt,
-    DateTimeOffset Until, ETag ETag, int Replays = 0);
+    DateTimeOffset Until, ETag ETag, int Replays = 0, IReadOnlyList<DeliveryAttempt>? History = null);
 
 /// <summary>What a replay made of one delivery record: reopened (the event may be sent again), or refused and why.</summary>
 public abstract record DeliveryReopening
@@ -66,10 +66,10 @@ public abstract record DeliveryClaim
 /// an invocation claims the record with an ETag-checked write; every later write is conditional on the ETag that
 /// claim returned. So two copies of one message make one call between them, and an invocation that lost its lease
 /// (another took the delivery over) can never overwrite the record of the one that took over.
-/// Beside each record: its attempts (RowKey = <c>destination|attempt|NNNNN</c>, kept across replays) and a row in
-/// the <c>DeliveryIndex</c> table (PartitionKey = <c>destination|yyyyMMddHH</c> of the event's time, RowKey = event
-/// id) that the admin API lists deliveries from. Both are written only after the record's own write succeeded, so
-/// a write that lost its lease changes neither.
+/// Each record carries its attempts (the <c>History</c> property, the last <see cref="KeptAttempts"/>, kept across
+/// replays), so that they cost no write of their own. Beside each record: a row in the <c>DeliveryIndex</c> table (PartitionKey = <c>destination|yyyyMMddHH</c> of the event's time, RowKey = event
+/// id) that the admin API lists deliveries from, written only after the record's own write succeeded, so a write
+/// that lost its lease never changes it.
 /// </summary>
 public sealed class DeliveryLog(StorageAccount storage, TimeProvider clock)
 {
@@ -97,6 +97,9 @@ public sealed class DeliveryLog(StorageAccount storage, TimeProvider clock)
         var claim = NewEntity(envelope.Id, envelope.Type, envelope.Subject, destination, DeliveryStatus.InFlight, attempt,
             previous?.HttpStatus, previous?.Error, now, replays, previous?.ReplayId);
         claim["LeaseUntil"] = now + lease;
+        var history = ReadHistory(entity).Append(new DeliveryAttempt(attempt, DeliveryStatus.InFlight, null, null, now, null))
+            .TakeLast(KeptAttempts).ToList();
+        claim["History"] = WriteHistory(history);
         Response response;
         try
         {
@@ -109,16 +112,9 @@ public sealed class DeliveryLog(StorageAccount storage, TimeProvider clock)
             return new DeliveryClaim.HeldElsewhere(null); // another invocation claimed it between our read and write
         }
         var etag = response.Headers.ETag ?? throw new InvalidOperationException("Table Storage returned no ETag");
-        await Task.WhenAll(
-            WriteIndexAsync(claim, cancellationToken),
-            Table.UpsertEntityAsync(new TableEntity(envelope.Id.ToString(), AttemptKey(destination, attempt))
-            {
-                ["Attempt"] = attempt,
-                ["Status"] = nameof(DeliveryStatus.InFlight),
-                ["StartedAt"] = now,
-            }, TableUpdateMode.Replace, cancellationToken));
+        await WriteIndexAsync(claim, cancellationToken);
         return new DeliveryClaim.Claimed(new DeliveryLease(envelope.Id, envelope.Type, envelope.Subject, destination, attempt,
-            now + lease, etag, replays));
+            now + lease, etag, replays, history));
     }
 
     /// <summary>Writes the outcome of a claimed delivery, only if the claim still holds.</summary>
@@ -129,6 +125,9 @@ public sealed class DeliveryLog(StorageAccount storage, TimeProvider clock)
         var now = clock.GetUtcNow();
         var entity = NewEntity(lease.EventId, lease.EventType, lease.Subject, lease.Destination, status, lease.Attempt, httpStatus,
             error, now, lease.Replays, null);
+        entity["History"] = WriteHistory((lease.History ?? [])
+            .Select(a => a.Attempt == lease.Attempt ? a with { Status = status, HttpStatus = httpStatus, Error = error, FinishedAt = now } : a)
+            .ToList());
         try
         {
             await Table.UpdateEntityAsync(entity, lease.ETag, TableUpdateMode.Replace, cancellationToken);
@@ -137,16 +136,7 @@ public sealed class DeliveryLog(StorageAccount storage, TimeProvider clock)
         {
             return false;
         }
-        await Task.WhenAll(
-            WriteIndexAsync(entity, cancellationToken),
-            Table.UpsertEntityAsync(new TableEntity(lease.EventId.ToString(), AttemptKey(lease.Destination, lease.Attempt))
-            {
-                ["Attempt"] = lease.Attempt,
-                ["Status"] = status.ToString(),
-                ["HttpStatus"] = httpStatus,
-                ["Error"] = Truncate(error),
-                ["FinishedAt"] = now,
-            }, TableUpdateMode.Merge, cancellationToken));
+        await WriteIndexAsync(entity, cancellationToken);
         return true;
     }
 
@@ -168,6 +158,7 @@ public sealed class DeliveryLog(StorageAccount storage, TimeProvider clock)
 
         var reopened = NewEntity(envelope.Id, envelope.Type, envelope.Subject, destination, DeliveryStatus.Replaying,
             previous?.Attempts ?? 0, previous?.HttpStatus, previous?.Error, now, (previous?.Replays ?? 0) + 1, replayId);
+        if (entity?.GetString("History") is { } kept) reopened["History"] = kept;
         try
         {
             if (entity is null) await Table.AddEntityAsync(reopened, cancellationToken);
@@ -199,28 +190,41 @@ public sealed class DeliveryLog(StorageAccount storage, TimeProvider clock)
     public async Task<IReadOnlyList<(DeliveryRecord Record, IReadOnlyList<DeliveryAttempt> Attempts)>> OfEventAsync(Guid eventId,
         CancellationToken cancellationToken)
     {
-        var records = new List<DeliveryRecord>();
-        var attempts = new Dictionary<string, List<DeliveryAttempt>>(StringComparer.Ordinal);
+        var records = new List<(DeliveryRecord, IReadOnlyList<DeliveryAttempt>)>();
         var partition = eventId.ToString();
         await foreach (var entity in Table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, cancellationToken: cancellationToken))
-        {
-            var separator = entity.RowKey.IndexOf("|attempt|", StringComparison.Ordinal);
-            if (separator < 0)
-            {
-                records.Add(ToRecord(eventId, entity.RowKey, entity));
-                continue;
-            }
-            var destination = entity.RowKey[..separator];
-            if (!attempts.TryGetValue(destination, out var list)) attempts[destination] = list = [];
-            list.Add(new DeliveryAttempt(entity.GetInt32("Attempt") ?? 0,
-                Enum.TryParse<DeliveryStatus>(entity.GetString("Status"), out var status) ? status : DeliveryStatus.InFlight,
-                entity.GetInt32("HttpStatus"), entity.GetString("Error"),
-                entity.GetDateTimeOffset("StartedAt") ?? default, entity.GetDateTimeOffset("FinishedAt")));
-        }
-        return records
-            .Select(r => (r, (IReadOnlyList<DeliveryAttempt>)(attempts.GetValueOrDefault(r.Destination) ?? []).OrderBy(a => a.Attempt).ToList()))
+            records.Add((ToRecord(eventId, entity.RowKey, entity), ReadHistory(entity)));
+        return records;
+    }
+
+    /// <summary>Attempts kept on a record; older ones are dropped (the count in <c>Attempts</c> stays whole).</summary>
+    public const int KeptAttempts = 20;
+
+    private static IReadOnlyList<DeliveryAttempt> ReadHistory(TableEntity? entity)
+    {
+        if (entity?.GetString("History") is not { Length: > 0 } text) return [];
+        return (System.Text.Json.Nodes.JsonNode.Parse(text) as System.Text.Json.Nodes.JsonArray ?? [])
+            .OfType<System.Text.Json.Nodes.JsonObject>()
+            .Select(a => new DeliveryAttempt(
+                (int?)a["attempt"] ?? 0,
+                Enum.TryParse<DeliveryStatus>((string?)a["status"], out var status) ? status : DeliveryStatus.InFlight,
+                (int?)a["http_status"],
+                (string?)a["error"],
+                DateTimeOffset.TryParse((string?)a["started_at"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var started) ? started : default,
+                DateTimeOffset.TryParse((string?)a["finished_at"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var finished) ? finished : null))
             .ToList();
     }
+
+    private static string WriteHistory(IEnumerable<DeliveryAttempt> attempts) =>
+        new System.Text.Json.Nodes.JsonArray(attempts.Select(a => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+        {
+            ["attempt"] = a.Attempt,
+            ["status"] = a.Status.ToString(),
+            ["http_status"] = a.HttpStatus,
+            ["error"] = a.Error is { Length: > 1000 } e ? e[..1000] : a.Error,
+            ["started_at"] = a.StartedAt.ToString("O"),
+            ["finished_at"] = a.FinishedAt?.ToString("O"),
+        }).ToArray()).ToJsonString();
 
     /// <summary>The index partition a delivery of this event is listed under: its destination and the event's hour.</summary>
     public static string IndexPartition(string destination, DateTimeOffset hour) =>
@@ -231,8 +235,6 @@ public sealed class DeliveryLog(StorageAccount storage, TimeProvider clock)
         eventId.Version == 7
             ? DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(eventId.ToString("N")[..12], 16))
             : DateTimeOffset.UnixEpoch;
-
-    private static string AttemptKey(string destination, int attempt) => $"{destination}|attempt|{attempt:D5}";
 
     private Task WriteIndexAsync(TableEntity record, CancellationToken cancellationToken)
     {
