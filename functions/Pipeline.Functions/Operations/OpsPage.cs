@@ -60,6 +60,7 @@ dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
   table.cards tr { display:block; border:1px solid var(--line); border-radius:6px; margin-bottom:.5rem; padding:.25rem .5rem; }
   table.cards td { display:grid; grid-template-columns: 7rem 1fr; gap:.5rem; border:0; padding:.2rem 0; }
   table.cards td::before { content: attr(data-label); color:var(--muted); font-size:.8rem; }
+  table.cards td > .badge, table.cards td > button { justify-self:start; }
   td.error { max-width:none; }
 }
 </style>
