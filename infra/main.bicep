@@ -42,6 +42,7 @@ var queueNames = [
   'iadvize'
   'statistics-sweep'
   'metrics-jobs'
+  'replays'
 ]
 
 @description('Peek lock per delivery: host.json functionTimeout (00:05:00), the longest a function may run.')

@@ -6,6 +6,7 @@ using Pipeline.Functions.Hosting;
 using Pipeline.Functions.IAdvize;
 using Pipeline.Functions.Intercom;
 using Pipeline.Functions.LocalHost;
+using Pipeline.Functions.Operations;
 using Pipeline.Functions.Pipeline;
 using Pipeline.Functions.Reportei;
 using Pipeline.Functions.Storage;
@@ -46,6 +47,7 @@ public static class PipelineApp
         services.AddIntercom(configuration);
         services.AddIAdvize(configuration);
         services.AddReportei(configuration);
+        services.AddOperations(configuration);
     }
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)

@@ -50,15 +50,15 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
     /// One attempt under the same claim, lease and record as <see cref="DeliverAsync"/>, but the outcome is returned,
     /// never thrown: for callers that schedule their own retries (the Reportei webhook timer) instead of the queue's.
     /// </summary>
-    public async Task<DeliveryAttempt> AttemptAsync(IDestination destination, EventEnvelope envelope, CancellationToken cancellationToken)
+    public async Task<AttemptResult> AttemptAsync(IDestination destination, EventEnvelope envelope, CancellationToken cancellationToken)
     {
         var claim = await deliveries.ClaimAsync(envelope, destination.Name, destination.Lease, cancellationToken);
         switch (claim)
         {
             case DeliveryClaim.AlreadyDone done:
-                return new DeliveryAttempt.AlreadyDone(done.Record);
+                return new AttemptResult.AlreadyDone(done.Record);
             case DeliveryClaim.HeldElsewhere held:
-                return new DeliveryAttempt.HeldElsewhere(held.Until);
+                return new AttemptResult.HeldElsewhere(held.Until);
         }
         var lease = ((DeliveryClaim.Claimed)claim).Lease;
         var outcome = await CallAsync(destination, envelope, lease, cancellationToken);
@@ -71,7 +71,7 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
             _ => throw new InvalidOperationException($"unknown outcome {outcome}"),
         };
         await deliveries.FinishAsync(lease, status, httpStatus, error, cancellationToken);
-        return new DeliveryAttempt.Made(outcome);
+        return new AttemptResult.Made(outcome);
     }
 
     private async Task<DeliveryOutcome> CallAsync(IDestination destination, EventEnvelope envelope, DeliveryLease lease,

@@ -34,6 +34,9 @@ public sealed record HttpTrigger(string Route, string[] Methods, AuthLevel AuthL
     public const string ResponseBindingName = "res";
     public override string BindingName => "req";
 
+    /// <summary>A second route the built-in local host serves the function at (never declared to the Functions host).</summary>
+    public string? LocalAlias { get; init; }
+
     public bool Allows(string method) => Methods.Any(m => string.Equals(m, method, StringComparison.OrdinalIgnoreCase));
 }
 

@@ -8,6 +8,7 @@ public static class QueueNames
     public const string IAdvize = "iadvize";
     public const string StatisticsSweep = "statistics-sweep";
     public const string MetricsJobs = "metrics-jobs";
+    public const string Replays = "replays";
 
     public static string Poison(string queue) => queue + "-poison";
 }

@@ -8,7 +8,9 @@ namespace Pipeline.Functions.IAdvize;
 /// <summary>iAdvize as a destination of the delivery engine: identified tracking visitors become iAdvize visitors.</summary>
 public sealed class IAdvizeDestination(VisitorSync sync, IOptions<IAdvizeOptions> options) : IDestination
 {
-    public string Name => "iadvize";
+    public const string DestinationName = "iadvize";
+
+    public string Name => DestinationName;
 
     // A lookup and a write, each possibly timing out, plus waiting for a concurrency permit.
     public TimeSpan Lease => TimeSpan.FromSeconds(options.Value.TimeoutSeconds * 4 + 5);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Intercom;
 using Pipeline.Functions.Pipeline;
@@ -33,6 +34,7 @@ public static class IAdvizeModule
         services.AddSingleton<VisitorSync>();
         services.AddSingleton<IAdvizeDestination>();
         services.AddFunction<ForwardToIAdvizeFunction>();
+        services.AddReplayableDestination(IAdvizeDestination.DestinationName, QueueNames.IAdvize);
 
         // Conversations closed and satisfaction ratings of known visitors become data events on their Intercom contact.
         services.AddSingleton<IIntercomContactEventSource, IAdvizeIntercomEvents>();

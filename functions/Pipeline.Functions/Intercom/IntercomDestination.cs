@@ -11,7 +11,9 @@ namespace Pipeline.Functions.Intercom;
 public sealed class IntercomDestination(IntercomSync sync, IntercomContactEvents contactEvents,
     IEnumerable<IIntercomContactEventSource> contactEventSources, IOptions<IntercomOptions> options) : IDestination
 {
-    public string Name => "intercom";
+    public const string DestinationName = "intercom";
+
+    public string Name => DestinationName;
 
     // Long enough for a few calls to time out, waits for the rate limiter included.
     public TimeSpan Lease => TimeSpan.FromSeconds(options.Value.TimeoutSeconds * 4 + 5);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Delivery.Http;
 using Pipeline.Functions.Hosting;
 
@@ -21,6 +22,7 @@ public static class IntercomModule
         services.AddSingleton<IntercomDestination>();
         services.AddSingleton<DataAttributesCommand>();
         services.AddFunction<ForwardToIntercomFunction>();
+        services.AddReplayableDestination(IntercomDestination.DestinationName, QueueNames.Intercom);
         return services;
     }
 

@@ -18,6 +18,8 @@ public static class LocalHttpRoutes
         {
             app.Map("/api/" + trigger.Route, context => InvokeAsync(context, function, trigger))
                 .WithDisplayName(function.Definition.Name);
+            if (trigger.LocalAlias is { } alias)
+                app.Map("/api/" + alias, context => InvokeAsync(context, function, trigger)).WithDisplayName(function.Definition.Name);
         }
     }
 

@@ -3,14 +3,14 @@ using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Reportei;
 
-/// <summary><c>GET /api/admin/metrics-jobs?limit=50</c> (admin key): the newest metrics jobs with their attempts, for the operations page.</summary>
+/// <summary><c>GET /api/ops/metrics-jobs?limit=50</c> (locally also <c>/api/admin/…</c>) (admin key): the newest metrics jobs with their attempts, for the operations page.</summary>
 public sealed class ListMetricsJobsFunction(AdminApiKey adminApiKey, MetricsJobs jobs) : IFunction
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
     public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("AdminMetricsJobs", "admin/metrics-jobs", ["get"], AuthLevel.Function);
+        AdminRoutes.Get("AdminMetricsJobs", "metrics-jobs");
 
     public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
     {

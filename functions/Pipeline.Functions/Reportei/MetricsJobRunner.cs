@@ -49,9 +49,9 @@ public sealed class MetricsJobRunner(
         var attempt = await engine.AttemptAsync(destination, envelope, cancellationToken);
         switch (attempt)
         {
-            case DeliveryAttempt.HeldElsewhere:
+            case AttemptResult.HeldElsewhere:
                 return $"metrics job {jobId} is being sent by another invocation";
-            case DeliveryAttempt.AlreadyDone done:
+            case AttemptResult.AlreadyDone done:
                 // Sent before, but the job's record missed it (a crash between the two writes): the delivery record tells.
                 var status = done.Record.Status == DeliveryStatus.Delivered ? MetricsJobStatus.Delivered
                     : done.Record.HttpStatus == 410 ? MetricsJobStatus.Gone : MetricsJobStatus.Failed;
@@ -59,7 +59,7 @@ public sealed class MetricsJobRunner(
                 return $"metrics job {jobId} was {status} already";
         }
 
-        var outcome = ((DeliveryAttempt.Made)attempt).Outcome;
+        var outcome = ((AttemptResult.Made)attempt).Outcome;
         var seen = destination.Seen;
         var record = new MetricsJobAttempt(job.Attempts.Count + 1, started, seen.StatusCode, (long)seen.Duration.TotalMilliseconds,
             seen.Error ?? (outcome as DeliveryOutcome.Transient)?.Error, seen.Excerpt);

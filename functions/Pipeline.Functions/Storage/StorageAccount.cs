@@ -61,10 +61,13 @@ public static class TableNames
     public const string MetricsIntegrations = "MetricsIntegrations";
     public const string MetricsRollups = "MetricsRollups";
     public const string MetricsJobs = "MetricsJobs";
+    public const string DeliveryIndex = "DeliveryIndex";
+    public const string EventIds = "EventIds";
+    public const string Replays = "Replays";
 
     public static readonly string[] All =
     [
         Events, Deliveries, Sites, Sweeps, TrackingIds, Analytics, IAdvizeWebhooks, IAdvizeVisitors,
-        MetricsIntegrations, MetricsRollups, MetricsJobs,
+        MetricsIntegrations, MetricsRollups, MetricsJobs, DeliveryIndex, EventIds, Replays,
     ];
 }

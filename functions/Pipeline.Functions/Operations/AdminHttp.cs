@@ -1,0 +1,37 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.Operations;
+
+/// <summary>Answers shared by the admin API; its routes are <see cref="AdminRoutes"/>.</summary>
+public static class AdminHttp
+{
+    public static InvocationResult Json(int status, JsonNode body) =>
+        InvocationResult.Http(new HttpResponseData(status, body.ToJsonString()) { Headers = NoStore });
+
+    public static InvocationResult Ok(JsonNode body) => Json(200, body);
+
+    /// <summary>A 4xx naming the parameter or field at fault.</summary>
+    public static InvocationResult Problem(int status, string field, string message) =>
+        Json(status, new JsonObject { ["error"] = status == 404 ? "not_found" : "bad_request", ["field"] = field, ["message"] = message });
+
+    public static InvocationResult BadRequest(string field, string message) => Problem(400, field, message);
+
+    public static string? Query(HttpRequestData request, string name) =>
+        request.Query.TryGetValue(name, out var values) && values.Length > 0 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
+
+    /// <summary>An ISO 8601 time with an offset (or <c>Z</c>); null when absent.</summary>
+    public static bool TryTime(string? text, out DateTimeOffset? time)
+    {
+        time = null;
+        if (text is null) return true;
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)) return false;
+        time = parsed.ToUniversalTime();
+        return true;
+    }
+
+    public static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+
+    private static readonly IReadOnlyDictionary<string, string> NoStore = new Dictionary<string, string> { ["Cache-Control"] = "no-store" };
+}

@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using Pipeline.Functions.Delivery;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.Operations;
+
+/// <summary>
+/// <c>GET /api/ops/summary?hours=24</c>: per destination, how many deliveries of the events of each hour stand at
+/// each status, read from the delivery index (status column only, at most <see cref="Cap"/> rows per destination).
+/// </summary>
+public sealed class DeliverySummaryFunction(AdminApiKey adminKey, DeliveryIndexReader index,
+    IEnumerable<ReplayableDestination> destinations, TimeProvider clock) : IFunction
+{
+    public const int Cap = 50_000;
+    private static readonly string[] Counted = ["delivered", "failed", "skipped", "retrying", "in_flight", "replaying"];
+
+    private readonly string[] _destinations = destinations.Select(d => d.Name).Distinct().ToArray();
+
+    public FunctionDefinition Definition { get; } = AdminRoutes.Get("DeliverySummary", "summary");
+
+    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        var request = invocation.Request!;
+        if (adminKey.Check(request) is { } denied) return InvocationResult.Http(denied);
+        var hours = 24;
+        if (AdminHttp.Query(request, "hours") is { } text && (!int.TryParse(text, out hours) || hours is < 1 or > 168))
+            return AdminHttp.BadRequest("hours", "must be a whole number from 1 to 168");
+
+        var now = clock.GetUtcNow();
+        var firstHour = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero).AddHours(1 - hours);
+        var listed = new JsonArray();
+        foreach (var destination in _destinations)
+        {
+            var (rows, capped) = await index.ScanAsync(new DeliveryFilter(destination, firstHour, now.AddSeconds(1)),
+                ["PartitionKey", "Status"], Cap, cancellationToken);
+            var buckets = Enumerable.Range(0, hours).Select(_ => Counted.ToDictionary(s => s, _ => 0)).ToArray();
+            var totals = Counted.ToDictionary(s => s, _ => 0);
+            foreach (var row in rows)
+            {
+                var hourText = row.PartitionKey[(row.PartitionKey.LastIndexOf('|') + 1)..];
+                if (!DateTime.TryParseExact(hourText, "yyyyMMddHH", null, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var hour)) continue;
+                var slot = (int)(new DateTimeOffset(hour, TimeSpan.Zero) - firstHour).TotalHours;
+                if (slot < 0 || slot >= hours) continue;
+                var status = Enum.TryParse<DeliveryStatus>(row.GetString("Status"), out var s) ? DeliveryJson.Name(s) : "in_flight";
+                buckets[slot][status]++;
+                totals[status]++;
+            }
+            listed.Add(new JsonObject
+            {
+                ["destination"] = destination,
+                ["totals"] = Counts(totals),
+                ["truncated"] = capped,
+                ["hours"] = new JsonArray(buckets.Select((b, i) =>
+                {
+                    var node = Counts(b);
+                    node["hour"] = AdminHttp.Iso(firstHour.AddHours(i));
+                    return (JsonNode)node;
+                }).ToArray()),
+            });
+        }
+        return AdminHttp.Ok(new JsonObject
+        {
+            ["since"] = AdminHttp.Iso(firstHour),
+            ["until"] = AdminHttp.Iso(now),
+            ["destinations"] = listed,
+        });
+    }
+
+    private static JsonObject Counts(Dictionary<string, int> counts) =>
+        new(counts.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
+}

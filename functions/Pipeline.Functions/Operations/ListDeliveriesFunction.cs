@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using Pipeline.Functions.Delivery;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.Operations;
+
+/// <summary>
+/// <c>GET /api/ops/deliveries?destination=intercom&amp;status=failed&amp;since=…&amp;until=…&amp;subject=…&amp;limit=…&amp;continuation=…</c>:
+/// one destination's deliveries of the events created in a time range (default the last 24 h), oldest first,
+/// from the delivery index. <c>status</c> may repeat or be comma-separated.
+/// </summary>
+public sealed class ListDeliveriesFunction(AdminApiKey adminKey, DeliveryIndexReader index,
+    IEnumerable<ReplayableDestination> destinations, TimeProvider clock) : IFunction
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 500;
+    public static readonly TimeSpan MaxRange = TimeSpan.FromDays(31);
+
+    private readonly string[] _destinations = destinations.Select(d => d.Name).ToArray();
+
+    public FunctionDefinition Definition { get; } = AdminRoutes.Get("ListDeliveries", "deliveries");
+
+    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        var request = invocation.Request!;
+        if (adminKey.Check(request) is { } denied) return InvocationResult.Http(denied);
+
+        var destination = AdminHttp.Query(request, "destination");
+        if (destination is null) return AdminHttp.BadRequest("destination", $"is required: one of {string.Join(", ", _destinations)}");
+        var statuses = new List<DeliveryStatus>();
+        foreach (var word in (request.Query.GetValueOrDefault("status") ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (word == "any") continue;
+            if (!DeliveryJson.Statuses.TryGetValue(word, out var status))
+                return AdminHttp.BadRequest("status", $"unknown status '{word}': use any, {string.Join(", ", DeliveryJson.Statuses.Keys)}");
+            statuses.Add(status);
+        }
+        var range = TimeRange.Parse(AdminHttp.Query(request, "since"), AdminHttp.Query(request, "until"), clock, MaxRange, out var problem);
+        if (range is null) return AdminHttp.BadRequest(problem!.Value.Field, problem.Value.Message);
+        var limit = DefaultLimit;
+        if (AdminHttp.Query(request, "limit") is { } limitText && (!int.TryParse(limitText, out limit) || limit is < 1 or > MaxLimit))
+            return AdminHttp.BadRequest("limit", $"must be a whole number from 1 to {MaxLimit}");
+
+        var filter = new DeliveryFilter(destination, range.Since, range.Until, statuses, AdminHttp.Query(request, "subject"));
+        try
+        {
+            var (rows, next) = await index.PageAsync(filter, AdminHttp.Query(request, "continuation"), limit, cancellationToken);
+            return AdminHttp.Ok(new JsonObject
+            {
+                ["destination"] = destination,
+                ["since"] = AdminHttp.Iso(range.Since),
+                ["until"] = AdminHttp.Iso(range.Until),
+                ["deliveries"] = new JsonArray(rows.Select(r => (JsonNode)DeliveryJson.Row(r)).ToArray()),
+                ["continuation"] = next,
+            });
+        }
+        catch (ArgumentException ex)
+        {
+            return AdminHttp.BadRequest("continuation", ex.Message.Split(" (")[0]);
+        }
+    }
+}

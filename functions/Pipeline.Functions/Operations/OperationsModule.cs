@@ -1,0 +1,31 @@
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.Operations;
+
+public static class OperationsModule
+{
+    /// <summary>
+    /// Operating the pipeline: the admin API (deliveries, events, replays, dead letters, the sweep, a summary) under
+    /// <c>/api/ops/…</c>, each call keyed with <c>X-Api-Key</c>, and the ops page at <c>/api/ops</c>.
+    /// </summary>
+    public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<DeliveryIndexReader>();
+        services.AddSingleton<Replayer>();
+        var behindFunctionsHost = !string.IsNullOrWhiteSpace(configuration[PipelineApp.CustomHandlerPortSetting]);
+        if (behindFunctionsHost) services.AddSingleton<IDeadLetters, ServiceBusDeadLetters>();
+        else services.AddSingleton<IDeadLetters, PoisonQueueDeadLetters>();
+
+        services.AddFunction<ListDeliveriesFunction>();
+        services.AddFunction<GetEventFunction>();
+        services.AddFunction<StartReplayFunction>();
+        services.AddFunction<RunReplayPageFunction>();
+        services.AddFunction<GetReplayFunction>();
+        services.AddFunction<ListDeadLettersFunction>();
+        services.AddFunction<RequeueDeadLettersFunction>();
+        services.AddFunction<GetSweepFunction>();
+        services.AddFunction<DeliverySummaryFunction>();
+        services.AddFunction<OpsPageFunction>();
+        return services;
+    }
+}

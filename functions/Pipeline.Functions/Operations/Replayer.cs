@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure;
+using Azure.Data.Tables;
+using Pipeline.Functions.Delivery;
+using Pipeline.Functions.Envelope;
+using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Storage;
+
+namespace Pipeline.Functions.Operations;
+
+/// <summary>A replay's progress, one row of the <c>Replays</c> table (PartitionKey = replay id).</summary>
+public sealed record ReplayJob(Guid Id, ReplayRequest Request, string Status, string? Continuation, int Matched, int Queued,
+    int Refused, int Pages, JsonArray Refusals, DateTimeOffset StartedAt, DateTimeOffset UpdatedAt, ETag ETag)
+{
+    public const string Running = "running";
+    public const string Done = "done";
+    public const int KeptRefusals = 50;
+
+    public JsonObject ToJson() => new()
+    {
+        ["replay_id"] = Id.ToString(),
+        ["status"] = Status,
+        ["request"] = Request.ToJson(),
+        ["matched"] = Matched,
+        ["queued"] = Queued,
+        ["refused"] = Refused,
+        ["pages"] = Pages,
+        ["refusals"] = Refusals.DeepClone(),
+        ["started_at"] = AdminHttp.Iso(StartedAt),
+        ["updated_at"] = AdminHttp.Iso(UpdatedAt),
+    };
+}
+
+/// <summary>The message that asks for the next page of a replay on the <c>replays</c> queue.</summary>
+public sealed record ReplayPage(Guid ReplayId, string? Continuation)
+{
+    public JsonElement ToJson()
+    {
+        using var document = JsonDocument.Parse(new JsonObject { ["replayId"] = ReplayId.ToString(), ["continuation"] = Continuation }.ToJsonString());
+        return document.RootElement.Clone();
+    }
+
+    public static ReplayPage Parse(string json)
+    {
+        var node = JsonNode.Parse(json) ?? throw new JsonException("message is JSON null, not a replay page");
+        return new ReplayPage(Guid.Parse(node["replayId"]!.GetValue<string>()), node["continuation"]?.GetValue<string>());
+    }
+}
+
+/// <summary>
+/// Replays deliveries: reads the matching events from the event log, reopens each delivery record (refusing those
+/// delivered already unless forced) and sends the events to the destination's queue, where the delivery engine
+/// delivers them like any other message. Large replays run a page per message on <c>replays</c>; progress is
+/// saved after every page with an ETag-checked write.
+/// </summary>
+public sealed class Replayer(StorageAccount storage, EventLog eventLog, DeliveryLog deliveries, DeliveryIndexReader index,
+    IEnumerable<ReplayableDestination> destinations, IConfiguration configuration, TimeProvider clock)
+{
+    public const string PageSizeSetting = "Operations:ReplayPageSize";
+    public const int CountCap = 10_000;
+    public const int ShownIds = 20;
+
+    public static readonly QueueOutput Pages = new("pages", QueueNames.Replays);
+
+    private readonly Dictionary<string, ReplayableDestination> _destinations =
+        destinations.ToDictionary(d => d.Name, StringComparer.Ordinal);
+
+    private TableClient Table => storage.Table(TableNames.Replays);
+
+    public IReadOnlyCollection<string> Destinations => _destinations.Keys;
+
+    /// <summary>Every output a replay may send to: each destination's queue and the page queue.</summary>
+    public static QueueOutput[] Outputs(IEnumerable<ReplayableDestination> destinations) =>
+        destinations.Select(d => d.Queue).Append(Pages).DistinctBy(o => o.BindingName).ToArray();
+
+    private int PageSize => int.TryParse(configuration[PageSizeSetting], out var size) && size > 0 ? size : 100;
+
+    /// <summary>What a replay would do: how many deliveries match, the first ids, how many would be refused.</summary>
+    public async Task<JsonObject> PreviewAsync(ReplayRequest request, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        List<(Guid Id, string? Refusal)> matched = [];
+        var capped = false;
+        if (request.EventIds is { } ids)
+        {
+            foreach (var id in ids)
+            {
+                var record = await deliveries.FindAsync(id, request.Destination, cancellationToken);
+                if (record is null && await eventLog.FindAsync(id, cancellationToken) is null)
+                    matched.Add((id, "not in the event log"));
+                else if (record is not null && request.Statuses is { } statuses && !statuses.Contains(record.Status))
+                    matched.Add((id, $"its delivery is {DeliveryJson.Name(record.Status)}, not {request.Status}"));
+                else
+                    matched.Add((id, DeliveryLog.ReopenRefusal(record, request.Force, now)));
+            }
+        }
+        else
+        {
+            var (rows, wasCapped) = await index.ScanAsync(request.Filter, ["RowKey", "Status", "Replays"], CountCap, cancellationToken);
+            capped = wasCapped;
+            matched = rows.Select(DeliveryIndexReader.ToRowLoose)
+                .Select(r => (r.EventId, DeliveryLog.ReopenRefusal(
+                    new DeliveryRecord(r.EventId, request.Destination, r.Status, 0, null, null, default, now, Replays: r.Replays),
+                    request.Force, now)))
+                .ToList();
+        }
+        var refused = matched.Where(m => m.Refusal is not null).ToList();
+        return new JsonObject
+        {
+            ["count"] = matched.Count,
+            ["count_is_capped"] = capped,
+            ["would_queue"] = matched.Count - refused.Count,
+            ["would_refuse"] = refused.Count,
+            ["event_ids"] = new JsonArray(matched.Take(ShownIds).Select(m => (JsonNode)m.Id.ToString()).ToArray()),
+            ["refusals"] = Refusals(refused.Take(ShownIds)),
+        };
+    }
+
+    /// <summary>Creates the replay and runs its first page; the result holds the events to send and, if more remain, the next page.</summary>
+    public async Task<(ReplayJob Job, InvocationResult Result)> StartAsync(ReplayRequest request, int matched,
+        CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var job = new ReplayJob(Guid.CreateVersion7(now), request, ReplayJob.Running, null, matched, 0, 0, 0, [], now, now, default);
+        job = await WriteAsync(job, null, cancellationToken)
+              ?? throw new InvalidOperationException("a replay with a fresh id already exists");
+        return await RunPageAsync(job, cancellationToken);
+    }
+
+    /// <summary>Runs the page a message names; a message for a finished replay or a page already done changes nothing.</summary>
+    public async Task<InvocationResult> RunPageAsync(ReplayPage page, CancellationToken cancellationToken)
+    {
+        var job = await ReadAsync(page.ReplayId, cancellationToken);
+        if (job is null || job.Status != ReplayJob.Running || job.Continuation != page.Continuation)
+            return InvocationResult.Done().Log($"replay page {page.ReplayId}/{page.Continuation ?? "start"} is stale; skipped");
+        return (await RunPageAsync(job, cancellationToken)).Result;
+    }
+
+    public async Task<ReplayJob?> ReadAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(id.ToString(), "", cancellationToken: cancellationToken);
+        if (!response.HasValue) return null;
+        var e = response.Value!;
+        return new ReplayJob(id, ReplayRequest.FromJson(JsonNode.Parse(e.GetString("Request"))!), e.GetString("Status"),
+            e.GetString("Continuation"), e.GetInt32("Matched") ?? 0, e.GetInt32("Queued") ?? 0, e.GetInt32("Refused") ?? 0,
+            e.GetInt32("Pages") ?? 0, JsonNode.Parse(e.GetString("Refusals") ?? "[]")!.AsArray(),
+            e.GetDateTimeOffset("StartedAt") ?? default, e.GetDateTimeOffset("UpdatedAt") ?? default, e.ETag);
+    }
+
+    private async Task<(ReplayJob Job, InvocationResult Result)> RunPageAsync(ReplayJob job, CancellationToken cancellationToken)
+    {
+        var request = job.Request;
+        var destination = _destinations.GetValueOrDefault(request.Destination)
+                          ?? throw new InvalidOperationException($"destination {request.Destination} is no longer registered");
+        List<(Guid Id, string? Subject)> candidates;
+        string? next;
+        if (request.EventIds is { } ids)
+        {
+            candidates = ids.Select(id => (id, (string?)null)).ToList();
+            next = null;
+        }
+        else
+        {
+            var (rows, continuation) = await index.PageAsync(request.Filter, job.Continuation, PageSize, cancellationToken);
+            candidates = rows.Select(r => (r.EventId, r.Subject)).ToList();
+            next = continuation;
+        }
+
+        var queued = new ConcurrentBag<EventEnvelope>();
+        var refused = new ConcurrentBag<(Guid Id, string? Refusal)>();
+        await Parallel.ForEachAsync(candidates, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (candidate, ct) =>
+            {
+                var (envelope, refusal) = await ReopenAsync(job, candidate.Id, candidate.Subject, ct);
+                if (envelope is not null) queued.Add(envelope);
+                else refused.Add((candidate.Id, refusal));
+            });
+
+        var refusals = job.Refusals.DeepClone().AsArray();
+        foreach (var node in Refusals(refused.OrderBy(r => r.Id).Take(Math.Max(0, ReplayJob.KeptRefusals - refusals.Count))))
+            refusals.Add(node!.DeepClone());
+        var advanced = job with
+        {
+            Continuation = next,
+            Status = next is null ? ReplayJob.Done : ReplayJob.Running,
+            Queued = job.Queued + queued.Count,
+            Refused = job.Refused + refused.Count,
+            Pages = job.Pages + 1,
+            Refusals = refusals,
+            UpdatedAt = clock.GetUtcNow(),
+        };
+        var written = await WriteAsync(advanced, job.ETag, cancellationToken)
+                      ?? throw new InvalidOperationException($"replay {job.Id} changed while page {job.Continuation ?? "start"} ran; retrying");
+
+        var result = InvocationResult.Done();
+        foreach (var envelope in queued.OrderBy(e => e.Id)) result.Send(destination.Queue, envelope.ToJson());
+        if (next is not null) result.Send(Pages, new ReplayPage(job.Id, next).ToJson());
+        result.Log($"replay {job.Id} page {written.Pages}: {queued.Count} queued for {request.Destination}, {refused.Count} refused" +
+                   (next is null ? $"; done, {written.Queued} queued in all" : ""));
+        return (written, result);
+    }
+
+    /// <returns>The envelope to send again, or why not.</returns>
+    private async Task<(EventEnvelope? Envelope, string? Refusal)> ReopenAsync(ReplayJob job, Guid id, string? subject,
+        CancellationToken cancellationToken)
+    {
+        var request = job.Request;
+        if (request.EventIds is not null && request.Statuses is { } statuses)
+        {
+            var record = await deliveries.FindAsync(id, request.Destination, cancellationToken);
+            if (record is not null && !statuses.Contains(record.Status) && !(record.Status == DeliveryStatus.Replaying && record.ReplayId == job.Id))
+                return (null, $"its delivery is {DeliveryJson.Name(record.Status)}, not {request.Status}");
+        }
+        var envelope = subject is null
+            ? await eventLog.FindAsync(id, cancellationToken)
+            : await eventLog.ReadAsync(subject, id, cancellationToken);
+        if (envelope is null) return (null, "not in the event log, so there is nothing to send again");
+        return await deliveries.ReopenAsync(envelope, request.Destination, job.Id, request.Force, cancellationToken) switch
+        {
+            DeliveryReopening.Reopened => (envelope, null),
+            DeliveryReopening.Refused r => (null, r.Reason),
+            _ => throw new InvalidOperationException("unknown reopening"),
+        };
+    }
+
+    private static JsonArray Refusals(IEnumerable<(Guid Id, string? Refusal)> refused) =>
+        new(refused.Select(r => (JsonNode)new JsonObject { ["event_id"] = r.Id.ToString(), ["reason"] = r.Refusal }).ToArray());
+
+    /// <returns>The job as written, or null when someone else wrote first.</returns>
+    private async Task<ReplayJob?> WriteAsync(ReplayJob job, ETag? expected, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(job.Id.ToString(), "")
+        {
+            ["Destination"] = job.Request.Destination,
+            ["Request"] = job.Request.ToJson().ToJsonString(),
+            ["Status"] = job.Status,
+            ["Continuation"] = job.Continuation,
+            ["Matched"] = job.Matched,
+            ["Queued"] = job.Queued,
+            ["Refused"] = job.Refused,
+            ["Pages"] = job.Pages,
+            ["Refusals"] = job.Refusals.ToJsonString(),
+            ["StartedAt"] = job.StartedAt,
+            ["UpdatedAt"] = job.UpdatedAt,
+        };
+        try
+        {
+            var response = expected is { } etag
+                ? await Table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken)
+                : await Table.AddEntityAsync(entity, cancellationToken);
+            return job with { ETag = response.Headers.ETag ?? default };
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return null;
+        }
+    }
+}
