@@ -105,7 +105,7 @@ public sealed class PushEndpointsContractTests(PipelineFixture fixture) : IClass
         { 9, """{"payment_active":false}""" },
         { 10, """{"plugin_active":true}""" },
         { 11, """{"plugin_active":false}""" },
-        { 12, """{"name":"John Doe","platform":"WooCommerce","sender_email":"john@doe.com","time_spent_on_registration":335,"signup_ended_at":1455801765}""" },
+        { 12, """{"platform":"WooCommerce","sender_email":"john@doe.com","time_spent_on_registration":335,"signup_ended_at":1455801765}""" },
         { 13, """{"email":"john@doe.com","domain":"http://john-doe.com","signup_started_at":1455801765}""" },
         { 14, """{"wizard_page_1":23.2}""" },
         { 15, """{"wizard_page_2":25.4}""" },
