@@ -92,6 +92,7 @@ public static class PipelineApp
         AddFunctions(services);
         services.AddSingleton<FunctionCatalog>();
         services.AddSingleton<FunctionDispatcher>();
+        services.AddSingleton<MessageClaimCheck>();
 
         if (isCustomHandler)
         {

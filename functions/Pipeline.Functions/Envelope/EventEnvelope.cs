@@ -20,7 +20,7 @@ public sealed record EventEnvelope(
     public static EventEnvelope Create(string type, string source, string subject, JsonElement data, TimeProvider clock) =>
         new(Guid.CreateVersion7(clock.GetUtcNow()), type, source, subject, clock.GetUtcNow(), data);
 
-    public JsonElement ToJson() => JsonSerializer.SerializeToElement(this, PipelineJson.Default.EventEnvelope);
+    public JsonElement ToJson() => JsonSerializer.SerializeToElement(this, PipelineJson.Compact.EventEnvelope);
 
     /// <exception cref="JsonException">The text is not an envelope; such a message can never succeed.</exception>
     public static EventEnvelope Parse(string json) =>

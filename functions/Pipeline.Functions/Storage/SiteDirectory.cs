@@ -17,7 +17,7 @@ public sealed class SiteDirectory(StorageAccount storage)
 
     public async Task<TableEntity?> FindAsync(string siteId, CancellationToken cancellationToken)
     {
-        var response = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(siteId), "", cancellationToken: cancellationToken);
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Key(siteId), "", cancellationToken: cancellationToken);
         return response.HasValue ? response.Value : null;
     }
 
@@ -30,7 +30,7 @@ public sealed class SiteDirectory(StorageAccount storage)
         for (var attempt = 0; ; attempt++)
         {
             var existing = await FindAsync(siteId, cancellationToken);
-            var entity = existing ?? new TableEntity(TableKeys.Escape(siteId), "") { [SiteIdProperty] = siteId };
+            var entity = existing ?? new TableEntity(TableKeys.Key(siteId), "") { [SiteIdProperty] = siteId };
             if (!change(entity)) return;
             try
             {
