@@ -25,7 +25,7 @@ public static class JsonDepth
     public static string? FirstTooDeep(JsonElement body) =>
         body.ValueKind != JsonValueKind.Object
             ? null
-            : body.EnumerateObject().FirstOrDefault(p => 1 + Of(p.Value) > MaxBodyDepth).Name;
+            : body.EnumerateObject().Where(p => 1 + Of(p.Value) > MaxBodyDepth).Select(p => p.Name).FirstOrDefault();
 
     public static string Problem => $"must not nest deeper than {MaxBodyDepth - 1} levels";
 }
