@@ -59,19 +59,18 @@ public sealed class StorageOutageTests
     {
         const int visibilitySeconds = 4;
         await using var azurite = await Azurite.StartAsync();
-        using var intercom = new IntercomStandIn();
-        // Intercom hangs: the forwarder holds its message far longer than the visibility timeout.
-        intercom.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/companies").UsingPost())
-            .AtPriority(1)
-            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(60)));
+        // An "Intercom" that accepts connections and never answers: the forwarder holds its message far longer
+        // than the visibility timeout.
+        using var intercom = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        intercom.Start();
         var port = FreePorts.Next();
         using var app = StartAppProcess(new Dictionary<string, string>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["PORT"] = port.ToString(),
-            ["Intercom__BaseUrl"] = intercom.Url,
+            ["Intercom__BaseUrl"] = $"http://127.0.0.1:{((IPEndPoint)intercom.LocalEndpoint).Port}",
             ["Intercom__AccessToken"] = "test-token",
-            ["Intercom__TimeoutSeconds"] = "50",
+            ["Intercom__TimeoutSeconds"] = "30",
             ["LocalHost__VisibilityTimeoutSeconds"] = visibilitySeconds.ToString(),
         });
         try
