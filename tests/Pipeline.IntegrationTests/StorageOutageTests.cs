@@ -10,7 +10,7 @@ namespace Pipeline.IntegrationTests;
 /// says so too, and a message held by a killed host is back on its queue within the visibility timeout.
 /// </summary>
 [Collection(TimingCollection.Name)]
-public sealed class StorageOutageTests
+public sealed class StorageOutageTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task With_storage_frozen_a_push_is_a_503_with_Retry_After_within_10_seconds_and_health_says_so()
@@ -38,6 +38,8 @@ public sealed class StorageOutageTests
             await azurite.ResumeAsync();
         }
 
+        output.WriteLine($"frozen storage: push answered {(int)duringPush.StatusCode} after {pushTook.TotalSeconds:F1} s, " +
+                         $"health {(int)duringHealth.StatusCode} after {healthTook.TotalSeconds:F1} s");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, duringPush.StatusCode);
         Assert.True(pushTook < TimeSpan.FromSeconds(10), $"the 503 took {pushTook.TotalSeconds:F1} s");
         Assert.True(duringPush.Headers.RetryAfter?.Delta > TimeSpan.Zero, "a 503 says when to try again");
@@ -103,6 +105,7 @@ public sealed class StorageOutageTests
             var killed = Stopwatch.StartNew();
             await Eventually.TrueAsync(async () => (await queue.PeekMessagesAsync(1)).Value.Length == 1,
                 "the message is visible again", TimeSpan.FromSeconds(visibilitySeconds + 6));
+            output.WriteLine($"visible again {killed.Elapsed.TotalSeconds:F1} s after the kill (visibility {visibilitySeconds} s)");
             Assert.True(killed.Elapsed < TimeSpan.FromSeconds(visibilitySeconds + 3), $"back after {killed.Elapsed.TotalSeconds:F1} s");
             var message = (await queue.PeekMessagesAsync(1)).Value[0];
             Assert.Contains(site, message.Body.ToString());

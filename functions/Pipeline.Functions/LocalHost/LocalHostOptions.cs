@@ -29,7 +29,7 @@ public sealed class LocalHostOptions
     public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
     /// <summary>Deadline of an HTTP function and its queue outputs; storage that does not answer within it is a 503.</summary>
-    public double HttpTimeoutSeconds { get; set; } = 5;
+    public double HttpTimeoutSeconds { get; set; } = 6;
 
     public TimeSpan RetryDelay(int deliveryCount) =>
         TimeSpan.FromSeconds(Math.Min(MaxRetryDelaySeconds, RetryDelaySeconds * Math.Pow(2, Math.Max(0, deliveryCount - 1))));

@@ -40,8 +40,8 @@ public sealed class StorageAccount
         Blobs = new BlobServiceClient(connectionString, blobOptions);
     }
 
-    public const double DefaultNetworkTimeoutSeconds = 3;
-    public const int DefaultMaxRetries = 1;
+    public const double DefaultNetworkTimeoutSeconds = 5;
+    public const int DefaultMaxRetries = 2;
 
     /// <summary>Blob Storage: the claim-checked bodies of messages too large for a queue (MessageClaimCheck).</summary>
     public BlobServiceClient Blobs { get; }
