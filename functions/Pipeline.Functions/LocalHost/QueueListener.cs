@@ -209,7 +209,9 @@ public sealed class QueueListener(
 
     /// <summary>
     /// A message whose visibility timed out while it ran has a new pop receipt (another receiver took it):
-    /// the 404 that follows is expected and harmless, since every effect is idempotent.
+    /// the 404 that follows is expected and harmless, since every effect is idempotent. Any other failure to
+    /// settle (storage not answering) leaves the message to reappear after its visibility timeout; it must not
+    /// end the receive loop.
     /// </summary>
     private async Task IgnoreGoneAsync(Func<Task> settle)
     {
@@ -220,6 +222,11 @@ public sealed class QueueListener(
         catch (RequestFailedException ex) when (ex.Status is 404 or 400)
         {
             logger.LogDebug("Settling a message of {Queue} found it gone: {Message}", _trigger.QueueName, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Settling a message of {Queue} failed; it comes back after its visibility timeout: {Message}",
+                _trigger.QueueName, ex.Message);
         }
     }
 
