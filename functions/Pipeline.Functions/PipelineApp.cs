@@ -78,6 +78,7 @@ public static class PipelineApp
         AddPipeline(services, configuration);
         services.AddSingleton<FunctionCatalog>();
         services.AddSingleton<FunctionDispatcher>();
+        services.AddSingleton<MessageClaimCheck>();
 
         if (isCustomHandler)
         {

@@ -128,6 +128,44 @@ public sealed class CustomHandlerProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_output_too_large_for_a_queue_is_a_claim_check_that_the_next_function_reads_as_the_original()
+    {
+        var customer = "cc-" + Guid.NewGuid().ToString("N")[..8];
+        var message = string.Concat(Enumerable.Repeat("😀", 15_000)); // 60 KB of UTF-8; 180 KB once \u-escaped
+        var createBody = $$"""{"customer_id":"{{customer}}","lead_id":"L","user_id":"U","recording_id":"R","event_type":"view","event_id":"e","message":"{{message}}"}""";
+        var request = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["Data"] = new Dictionary<string, object>
+            {
+                ["req"] = new Dictionary<string, object>
+                {
+                    ["Url"] = "http://x/api/v1/lead_analytics", ["Method"] = "POST", ["Headers"] = new Dictionary<string, string>(),
+                    ["Params"] = new Dictionary<string, string>(), ["Body"] = createBody,
+                },
+            },
+            ["Metadata"] = new Dictionary<string, string>(),
+        });
+
+        var (status, _, created) = await Invoke("CreateLeadAnalyticsEvent", request);
+
+        Assert.Equal(200, status);
+        Assert.Equal(201, created.GetProperty("Outputs").GetProperty("res").GetProperty("statusCode").GetInt32());
+        var reference = created.GetProperty("Outputs").GetProperty("events");
+        Assert.True(reference.GetRawText().Length < 1024, reference.GetRawText());
+        Assert.Equal("analytics.lead", reference.GetProperty("type").GetString());
+
+        var (recordStatus, _, recorded) = await Invoke("RecordEvent",
+            $$"""{ "Data": { "message": {{reference.GetRawText()}} }, "Metadata": { "DeliveryCount": 1 } }""");
+
+        Assert.Equal(200, recordStatus);
+        Assert.Contains(recorded.GetProperty("Logs").EnumerateArray(), l => l.GetString()!.StartsWith("recorded analytics.lead"));
+        var row = Assert.Single(await _host.Table(Pipeline.Functions.Storage.TableNames.Events)
+            .QueryAsync<Azure.Data.Tables.TableEntity>($"Subject eq 'customer:{customer}'").ToListAsync());
+        var data = string.Concat(Enumerable.Range(0, 30).Select(i => row.GetString(i == 0 ? "Data" : $"Data{i}")).TakeWhile(d => d is not null));
+        Assert.Equal(message, JsonDocument.Parse(data).RootElement.GetProperty("stored").GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task Unknown_functions_and_unreadable_payloads_are_rejected()
     {
         Assert.Equal(404, (await Invoke("NoSuchFunction", "{}")).Status);

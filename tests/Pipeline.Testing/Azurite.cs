@@ -17,9 +17,10 @@ public sealed class Azurite : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private Azurite(Process process, int queuePort, int tablePort)
+    private Azurite(Process process, int blobPort, int queuePort, int tablePort)
     {
         _process = process;
+        BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
     }
@@ -27,12 +28,14 @@ public sealed class Azurite : IAsyncDisposable
     /// <summary>Azurite's node process, for a benchmark that counts its CPU.</summary>
     public int ProcessId => _process.Id;
 
+    public int BlobPort { get; }
     public int QueuePort { get; }
     public int TablePort { get; }
 
     public string ConnectionString =>
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
         $"AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;" +
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
 
@@ -56,14 +59,14 @@ public sealed class Azurite : IAsyncDisposable
             WorkingDirectory = Path.GetTempPath(),
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start node");
-        var azurite = new Azurite(process, queuePort, tablePort);
+        var azurite = new Azurite(process, blobPort, queuePort, tablePort);
         process.OutputDataReceived += (_, e) => { lock (azurite._output) azurite._output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (azurite._output) azurite._output.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
         var deadline = DateTime.UtcNow.AddSeconds(60); // a machine busy with other builds can take this long
-        while (!(await Accepts(queuePort) && await Accepts(tablePort)))
+        while (!(await Accepts(blobPort) && await Accepts(queuePort) && await Accepts(tablePort)))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
@@ -87,6 +90,20 @@ public sealed class Azurite : IAsyncDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>Freezes Azurite (SIGSTOP): connections are accepted by the kernel and never answered.</summary>
+    public Task SuspendAsync() => SignalAsync("-STOP");
+
+    /// <summary>Lets a suspended Azurite run again (SIGCONT).</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { signal, _process.Id.ToString() } })
+                         ?? throw new InvalidOperationException("could not run kill");
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill {signal} {_process.Id} failed");
     }
 
     public async ValueTask DisposeAsync()

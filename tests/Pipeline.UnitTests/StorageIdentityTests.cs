@@ -24,6 +24,7 @@ public sealed class StorageIdentityTests
 
         Assert.Equal(new Uri("https://pipelinestore.table.core.windows.net"), identity.TableServiceUri);
         Assert.Equal(new Uri("https://pipelinestore.queue.core.windows.net"), identity.QueueServiceUri);
+        Assert.Equal(new Uri("https://pipelinestore.blob.core.windows.net"), identity.BlobServiceUri);
         Assert.True(identity.ManagedIdentity);
         Assert.Equal("2b0f3c1e-0000-4000-8000-000000000001", identity.ClientId);
         Assert.IsType<ManagedIdentityCredential>(identity.CreateCredential());

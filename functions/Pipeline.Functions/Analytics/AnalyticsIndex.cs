@@ -21,8 +21,21 @@ public sealed class AnalyticsIndex(StorageAccount storage)
 
     private TableClient Table => storage.Table(TableNames.Analytics);
 
+    /// <summary>Recordings one search may name; each is a range query, run at most <see cref="QueryParallelism"/> at once.</summary>
+    public const int MaxRecordingsPerSearch = 100;
+
+    public const int QueryParallelism = 8;
+
+    // A stored event over a string property's limit is split across Stored, Stored1, ... (ChunkedText); an accepted
+    // body (64 KiB) fits in a few.
+    private static readonly string[] SelectedProperties =
+        ["CreatedAt", .. Enumerable.Range(0, 12).Select(chunk => ChunkedText.PropertyName("Stored", chunk))];
+
+    /// <summary>Escaped ids joined by '|'; derived as a whole when that would pass a key's length limit (TableKeys).</summary>
     public static string PartitionOf(string entity, string customerId, string userId, string entityId) =>
-        string.Join('|', entity, TableKeys.Escape(customerId), TableKeys.Escape(userId), TableKeys.Escape(entityId));
+        TableKeys.Composite(entity, customerId, userId, entityId);
+
+    private static string RecordingPrefix(string recordingId) => TableKeys.Key(recordingId) + "|";
 
     /// <summary>Indexes an event the Recorder persisted; a redelivery writes the same row again.</summary>
     public async Task IndexAsync(EventEnvelope envelope, CancellationToken cancellationToken)
@@ -32,12 +45,13 @@ public sealed class AnalyticsIndex(StorageAccount storage)
         string Text(string name) => stored.GetProperty(name).GetString()!;
         var entity = data.GetProperty("entity").GetString()!;
         if (entity is not (Lead or Contact)) return; // only leads and contacts have a search
-        var row = $"{TableKeys.Escape(Text("recording_id"))}|{DateTimeOffset.MaxValue.UtcTicks - envelope.ReceivedAt.UtcTicks:D19}|{envelope.Id}";
-        await Table.UpsertEntityAsync(new TableEntity(PartitionOf(entity, Text("customer_id"), Text("user_id"), data.GetProperty("entity_id").GetString()!), row)
+        var row = $"{RecordingPrefix(Text("recording_id"))}{DateTimeOffset.MaxValue.UtcTicks - envelope.ReceivedAt.UtcTicks:D19}|{envelope.Id}";
+        var indexed = new TableEntity(PartitionOf(entity, Text("customer_id"), Text("user_id"), data.GetProperty("entity_id").GetString()!), row)
         {
-            ["Stored"] = stored.GetRawText(),
             ["CreatedAt"] = envelope.ReceivedAt,
-        }, TableUpdateMode.Replace, cancellationToken);
+        };
+        ChunkedText.Write(indexed, "Stored", stored.GetRawText());
+        await Table.UpsertEntityAsync(indexed, TableUpdateMode.Replace, cancellationToken);
     }
 
     /// <summary>
@@ -47,22 +61,32 @@ public sealed class AnalyticsIndex(StorageAccount storage)
     public async Task<List<AnalyticsRecording>> SearchAsync(string partition, IEnumerable<string> recordingIds, bool latestOnly,
         CancellationToken cancellationToken)
     {
+        // One range query per recording, a few at a time; results keep the order of the recordings asked for,
+        // so equal creation times sort the same way every time.
+        var recordings = recordingIds.Distinct(StringComparer.Ordinal).ToList();
+        var perRecording = new List<AnalyticsRecording>[recordings.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, recordings.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = QueryParallelism, CancellationToken = cancellationToken },
+            async (i, token) => perRecording[i] = await RangeAsync(partition, recordings[i], latestOnly, token));
+        return perRecording.SelectMany(r => r).OrderByDescending(r => r.CreatedAt).ToList();
+    }
+
+    private async Task<List<AnalyticsRecording>> RangeAsync(string partition, string recording, bool latestOnly,
+        CancellationToken cancellationToken)
+    {
         var found = new List<AnalyticsRecording>();
-        foreach (var recording in recordingIds.Distinct(StringComparer.Ordinal))
+        var prefix = RecordingPrefix(recording);
+        // '}' is the character after '|': the range holds exactly the rows of this recording.
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {partition} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "}"}");
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: latestOnly ? 1 : 1000,
+                           select: SelectedProperties, cancellationToken: cancellationToken))
         {
-            var prefix = TableKeys.Escape(recording) + "|";
-            // '}' is the character after '|': the range holds exactly the rows of this recording.
-            var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {partition} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "}"}");
-            await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: latestOnly ? 1 : 1000,
-                               select: ["Stored", "CreatedAt"], cancellationToken: cancellationToken))
-            {
-                using var document = JsonDocument.Parse(entity.GetString("Stored"));
-                found.Add(new AnalyticsRecording(document.RootElement.Clone(), entity.GetDateTimeOffset("CreatedAt") ?? default));
-                if (latestOnly) break;
-            }
+            using var document = JsonDocument.Parse(ChunkedText.Read(entity, "Stored")!);
+            found.Add(new AnalyticsRecording(document.RootElement.Clone(), entity.GetDateTimeOffset("CreatedAt") ?? default));
+            if (latestOnly) break;
         }
-        return found.OrderByDescending(r => r.CreatedAt).ToList();
+        return found;
     }
 
     public static string Timestamp(DateTimeOffset instant) =>

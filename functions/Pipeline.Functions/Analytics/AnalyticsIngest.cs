@@ -37,6 +37,8 @@ public static class AnalyticsIngest
         }
         if (body.TryGetProperty("version_info", out var version) && version.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
             errors["version_info"] = "must be an object of key/value pairs";
+        else if (JsonDepth.FirstTooDeep(body) is { } tooDeep)
+            errors[tooDeep] = JsonDepth.Problem;
         if (errors.Count > 0) return Invalid(errors);
 
         var entityId = body.GetProperty(entityIdField!).GetString()!;

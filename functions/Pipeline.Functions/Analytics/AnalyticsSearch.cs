@@ -6,7 +6,7 @@ namespace Pipeline.Functions.Analytics;
 /// <summary>
 /// The two search endpoints' shared rules: required <c>recording_id</c> (repeated keys or <c>recording_id[]</c>),
 /// <c>customer_id</c>, <c>user_id</c> and the lead or contact id; optional <c>latest</c>, <c>page</c> and
-/// <c>pageSize</c> (default 10, at most 100). Answers the seed's <c>{"recordings":[…],"meta":{page,pageSize,rowCount}}</c>.
+/// <c>pageSize</c> (default 10, at most 100). At most <see cref="AnalyticsIndex.MaxRecordingsPerSearch"/> distinct recordings. Answers the seed's <c>{"recordings":[…],"meta":{page,pageSize,rowCount}}</c>.
 /// </summary>
 public static class AnalyticsSearch
 {
@@ -18,8 +18,10 @@ public static class AnalyticsSearch
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var recordings = Values(request, "recording_id").Concat(Values(request, "recording_id[]"))
-            .Where(v => !string.IsNullOrWhiteSpace(v)).ToList();
+            .Where(v => !string.IsNullOrWhiteSpace(v)).Distinct(StringComparer.Ordinal).ToList();
         if (recordings.Count == 0) errors["recording_id"] = "is required (one or more: recording_id=a&recording_id=b)";
+        else if (recordings.Count > AnalyticsIndex.MaxRecordingsPerSearch)
+            errors["recording_id"] = $"names {recordings.Count} recordings; a search takes at most {AnalyticsIndex.MaxRecordingsPerSearch}";
         var customerId = Required(request, "customer_id", errors);
         var userId = Required(request, "user_id", errors);
         var entityId = Required(request, entityIdParameter, errors);

@@ -28,7 +28,7 @@ public sealed record EventEnvelope(
     public EventEnvelope InCurrentTrace() =>
         Telemetry.PipelineTelemetry.CurrentTraceparent is { } current && current != Traceparent ? this with { Traceparent = current } : this;
 
-    public JsonElement ToJson() => JsonSerializer.SerializeToElement(this, PipelineJson.Default.EventEnvelope);
+    public JsonElement ToJson() => JsonSerializer.SerializeToElement(this, PipelineJson.Compact.EventEnvelope);
 
     /// <exception cref="JsonException">The text is not an envelope; such a message can never succeed.</exception>
     public static EventEnvelope Parse(string json) =>

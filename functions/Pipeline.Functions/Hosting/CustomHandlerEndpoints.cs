@@ -42,6 +42,13 @@ public static class CustomHandlerEndpoints
             var result = await dispatcher.RunAsync(function, invocation, cancellationToken);
             return Results.Bytes(CustomHandlerProtocol.Encode(function.Definition, result), "application/json");
         }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && function.Definition.Trigger is HttpTrigger
+                                   && Storage.StorageFailures.IsUnavailable(ex))
+        {
+            // The caller gets 503 with Retry-After, not the host's 500: nothing was accepted, and a retry can succeed.
+            return Results.Bytes(CustomHandlerProtocol.Encode(function.Definition,
+                InvocationResult.Http(Storage.StorageFailures.Response())), "application/json");
+        }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // The dispatcher logged it to stdout: the host drops Logs from a failed invocation.

@@ -202,7 +202,7 @@ public static class CustomHandlerProtocol
     public static byte[] Encode(FunctionDefinition definition, InvocationResult result)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer)) WriteResult(writer, definition, result);
+        using (var writer = new Utf8JsonWriter(buffer, PipelineJson.WriterOptions)) WriteResult(writer, definition, result);
         return buffer.ToArray();
     }
 }

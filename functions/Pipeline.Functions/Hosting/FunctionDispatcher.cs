@@ -7,8 +7,10 @@ namespace Pipeline.Functions.Hosting;
 /// <summary>
 /// Runs a function for either host. The custom-handler endpoint reaches it after decoding the host's JSON
 /// payload; the local host reaches it directly. Rules stay in the functions; this only runs and times them.
+/// Messages too large for a queue are claim-checked here, for both hosts (<see cref="MessageClaimCheck"/>).
 /// </summary>
-public sealed class FunctionDispatcher(FunctionCatalog catalog, StorageReadiness storage, ILogger<FunctionDispatcher> logger)
+public sealed class FunctionDispatcher(FunctionCatalog catalog, StorageReadiness storage, ILogger<FunctionDispatcher> logger,
+    MessageClaimCheck? claimCheck = null)
 {
     /// <summary>An invocation that arrives while the tables are still being created waits this long, then fails.</summary>
     public static readonly TimeSpan StorageWait = TimeSpan.FromSeconds(10);
@@ -34,7 +36,9 @@ public sealed class FunctionDispatcher(FunctionCatalog catalog, StorageReadiness
         try
         {
             if (function.Definition.WaitsForStorage) await storage.Ready.WaitAsync(StorageWait, cancellationToken);
+            if (claimCheck is not null) invocation = await claimCheck.ResolveAsync(invocation, cancellationToken);
             var result = await function.InvokeAsync(invocation, cancellationToken);
+            if (claimCheck is not null) await claimCheck.CheckInAsync(result, cancellationToken);
             if (complete is not null) await complete(result);
             CountAccepted(function.Definition, result);
             logger.LogDebug("{Function} done in {Elapsed} ms", function.Definition.Name,

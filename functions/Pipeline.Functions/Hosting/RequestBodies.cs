@@ -89,7 +89,7 @@ public static class RequestBodies
     public static string Json(Action<Utf8JsonWriter> write)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer)) write(writer);
+        using (var writer = new Utf8JsonWriter(buffer, PipelineJson.WriterOptions)) write(writer);
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

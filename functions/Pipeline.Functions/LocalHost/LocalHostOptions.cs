@@ -8,8 +8,12 @@ public sealed class LocalHostOptions
     /// <summary>Deliveries before a message moves to <c>&lt;queue&gt;-poison</c> (Service Bus's default is 10).</summary>
     public int MaxDeliveryCount { get; set; } = 10;
 
-    /// <summary>How long a received message stays invisible to other receivers while it is processed.</summary>
-    public int VisibilityTimeoutSeconds { get; set; } = 60;
+    /// <summary>
+    /// How long a received message stays invisible to other receivers. While its function runs, the listener renews
+    /// it every third of this (as Service Bus renews a lock), so a message held by a host that died is back on
+    /// its queue within this many seconds.
+    /// </summary>
+    public int VisibilityTimeoutSeconds { get; set; } = 10;
 
     /// <summary>First redelivery delay after a failure; doubles each time, up to <see cref="MaxRetryDelaySeconds"/>.</summary>
     public double RetryDelaySeconds { get; set; } = 1;
@@ -29,6 +33,9 @@ public sealed class LocalHostOptions
     /// as they would in Azure. Unset (the default), the local host checks no keys, like Core Tools.
     /// </summary>
     public string? FunctionKey { get; set; }
+
+    /// <summary>Deadline of an HTTP function and its queue outputs; storage that does not answer within it is a 503.</summary>
+    public double HttpTimeoutSeconds { get; set; } = 6;
 
     public TimeSpan RetryDelay(int deliveryCount) =>
         TimeSpan.FromSeconds(Math.Min(MaxRetryDelaySeconds, RetryDelaySeconds * Math.Pow(2, Math.Max(0, deliveryCount - 1))));

@@ -1,4 +1,5 @@
 using Azure;
+using System.Text;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Hosting;
@@ -81,23 +82,24 @@ public static class LocalHttpRoutes
 
         var dispatcher = services.GetRequiredService<FunctionDispatcher>();
         InvocationResult result;
+        // The host's deadline for the function and its queue outputs: storage that does not answer within it is
+        // reported as 503 rather than holding the caller (the storage clients' own timeouts are shorter).
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(options.HttpTimeoutSeconds));
         try
         {
-            result = await dispatcher.RunAsync(function, invocation, cancellationToken, async done =>
+            result = await dispatcher.RunAsync(function, invocation, deadline.Token, async done =>
             {
-                await services.GetRequiredService<QueueOutputSender>().SendAsync(function.Definition, done, cancellationToken);
+                await services.GetRequiredService<QueueOutputSender>().SendAsync(function.Definition, done, deadline.Token);
                 foreach (var line in done.Logs) logger.LogInformation("{Function}: {Line}", function.Definition.Name, line);
             });
         }
-        catch (Exception ex) when (ex is RequestFailedException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested
+                                   && (Storage.StorageFailures.IsUnavailable(ex) || deadline.IsCancellationRequested))
         {
             // Nothing was accepted: the caller is told to try again rather than given a 200 for a lost event.
             logger.LogError("{Function}: storage is unavailable: {Message}", function.Definition.Name, ex.Message);
-            await WriteAsync(context, new HttpResponseData(503,
-                """{"code":"503","message":"storage is unavailable; nothing was accepted, try again"}""")
-            {
-                Headers = new Dictionary<string, string> { ["Retry-After"] = "5" },
-            });
+            await WriteAsync(context, Storage.StorageFailures.Response());
             return;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

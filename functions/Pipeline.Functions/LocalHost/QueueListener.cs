@@ -84,29 +84,86 @@ public sealed class QueueListener(
             DeliveryCount = (int)message.DequeueCount,
             MessageId = message.MessageId,
         };
-        try
+        var lease = new Lease(message.MessageId, message.PopReceipt);
+        Exception? failure = null;
+        using (var running = new CancellationTokenSource())
         {
-            await dispatcher.RunAsync(function, invocation, CancellationToken.None, async result =>
+            var renewal = RenewWhileRunningAsync(queue, lease, running.Token);
+            try
             {
-                await outputs.SendAsync(function.Definition, result, CancellationToken.None);
-                foreach (var line in result.Logs) logger.LogInformation("{Function}: {Line}", function.Definition.Name, line);
-            });
+                await dispatcher.RunAsync(function, invocation, CancellationToken.None, async result =>
+                {
+                    await outputs.SendAsync(function.Definition, result, CancellationToken.None);
+                    foreach (var line in result.Logs) logger.LogInformation("{Function}: {Line}", function.Definition.Name, line);
+                });
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+            // Settle with the newest pop receipt: wait for a renewal that is under way.
+            await running.CancelAsync();
+            await renewal;
         }
-        catch (Exception ex)
+        if (failure is not null)
         {
-            await HandleFailureAsync(queue, message, ex);
+            await HandleFailureAsync(queue, message, lease, failure);
             return;
         }
-        await IgnoreGoneAsync(() => queue.DeleteMessageAsync(message.MessageId, message.PopReceipt));
+        await IgnoreGoneAsync(() => queue.DeleteMessageAsync(lease.MessageId, lease.PopReceipt));
     }
 
-    private async Task HandleFailureAsync(QueueClient queue, QueueMessage message, Exception failure)
+    /// <summary>The message's id and its latest pop receipt (each visibility update issues a new one).</summary>
+    private sealed class Lease(string messageId, string popReceipt)
+    {
+        public string MessageId { get; } = messageId;
+        public string PopReceipt { get; set; } = popReceipt;
+    }
+
+    /// <summary>
+    /// Keeps a running message hidden, as Service Bus renews a message lock: every third of the visibility timeout
+    /// its visibility is extended by the full timeout. A host that dies stops renewing, and the message is back
+    /// on its queue within <see cref="LocalHostOptions.VisibilityTimeoutSeconds"/>.
+    /// </summary>
+    private async Task RenewWhileRunningAsync(QueueClient queue, Lease lease, CancellationToken running)
+    {
+        var visibility = TimeSpan.FromSeconds(Options.VisibilityTimeoutSeconds);
+        var interval = visibility / 3;
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(interval, clock, running);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            try
+            {
+                // Not cancelled: an update cut off after the service applied it would leave us an outdated receipt.
+                var receipt = await queue.UpdateMessageAsync(lease.MessageId, lease.PopReceipt, visibilityTimeout: visibility,
+                    cancellationToken: CancellationToken.None);
+                lease.PopReceipt = receipt.Value.PopReceipt;
+            }
+            catch (Exception ex)
+            {
+                // The message may reappear and run twice; every effect is idempotent, so that costs only time.
+                logger.LogWarning("Renewing message {MessageId} of {Queue} failed: {Message}", lease.MessageId,
+                    _trigger.QueueName, ex.Message);
+                if (ex is RequestFailedException { Status: 404 or 400 }) return; // gone, or another receiver has it
+            }
+        }
+    }
+
+    private async Task HandleFailureAsync(QueueClient queue, QueueMessage message, Lease lease, Exception failure)
     {
         var reason = $"{failure.GetType().Name}: {failure.Message}";
         if (message.DequeueCount < Options.MaxDeliveryCount)
         {
             var delay = Options.RetryDelay((int)message.DequeueCount);
-            await IgnoreGoneAsync(() => queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: delay));
+            // Abandoned: visible again after the retry delay, not after the visibility timeout.
+            await IgnoreGoneAsync(() => queue.UpdateMessageAsync(lease.MessageId, lease.PopReceipt, visibilityTimeout: delay));
             return;
         }
 
@@ -137,7 +194,7 @@ public sealed class QueueListener(
         Telemetry.PipelineTelemetry.RecordDeadLettered(_trigger.QueueName, function.Definition.Name);
         logger.LogWarning("Message {MessageId} moved to {Queue} after {Count} deliveries: {Reason}",
             message.MessageId, poisonQueue, message.DequeueCount, reason);
-        await IgnoreGoneAsync(() => queue.DeleteMessageAsync(message.MessageId, message.PopReceipt));
+        await IgnoreGoneAsync(() => queue.DeleteMessageAsync(lease.MessageId, lease.PopReceipt));
     }
 
     private static void WriteOriginal(Utf8JsonWriter writer, string body)
@@ -155,7 +212,9 @@ public sealed class QueueListener(
 
     /// <summary>
     /// A message whose visibility timed out while it ran has a new pop receipt (another receiver took it):
-    /// the 404 that follows is expected and harmless, since every effect is idempotent.
+    /// the 404 that follows is expected and harmless, since every effect is idempotent. Any other failure to
+    /// settle (storage not answering) leaves the message to reappear after its visibility timeout; it must not
+    /// end the receive loop.
     /// </summary>
     private async Task IgnoreGoneAsync(Func<Task> settle)
     {
@@ -166,6 +225,11 @@ public sealed class QueueListener(
         catch (RequestFailedException ex) when (ex.Status is 404 or 400)
         {
             logger.LogDebug("Settling a message of {Queue} found it gone: {Message}", _trigger.QueueName, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Settling a message of {Queue} failed; it comes back after its visibility timeout: {Message}",
+                _trigger.QueueName, ex.Message);
         }
     }
 

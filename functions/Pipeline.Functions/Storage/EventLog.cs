@@ -11,16 +11,13 @@ namespace Pipeline.Functions.Storage;
 /// </summary>
 public sealed class EventLog(StorageAccount storage)
 {
-    // A string property holds at most 64 KiB (32K UTF-16 chars); larger payloads are split across Data, Data1, ...
-    private const int ChunkChars = 30_000;
-
     private TableClient Table => storage.Table(TableNames.Events);
     private TableClient Ids => storage.Table(TableNames.EventIds);
 
     /// <returns>false when the event was already recorded (a redelivery): nothing is changed then.</returns>
     public async Task<bool> RecordAsync(EventEnvelope envelope, CancellationToken cancellationToken)
     {
-        var entity = new TableEntity(TableKeys.Escape(envelope.Subject), envelope.Id.ToString())
+        var entity = new TableEntity(TableKeys.Key(envelope.Subject), envelope.Id.ToString())
         {
             ["Type"] = envelope.Type,
             ["Source"] = envelope.Source,
@@ -28,9 +25,8 @@ public sealed class EventLog(StorageAccount storage)
             ["ReceivedAt"] = envelope.ReceivedAt,
             ["SchemaVersion"] = envelope.SchemaVersion,
         };
-        var data = envelope.Data.GetRawText();
-        for (int i = 0, chunk = 0; i < data.Length; i += ChunkChars, chunk++)
-            entity[chunk == 0 ? "Data" : $"Data{chunk}"] = data.Substring(i, Math.Min(ChunkChars, data.Length - i));
+        // Payloads over a string property's limit are split across Data, Data1, ... (ChunkedText).
+        ChunkedText.Write(entity, "Data", envelope.Data.GetRawText());
 
         // The lookup is an idempotent upsert made on every delivery of the message, redeliveries included, so a
         // failure of either write is mended by the redelivery it causes.

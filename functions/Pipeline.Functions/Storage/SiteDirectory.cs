@@ -66,7 +66,7 @@ public sealed class SiteDirectory(StorageAccount storage)
 
     public async Task<SiteRecord?> FindAsync(string siteId, CancellationToken cancellationToken)
     {
-        var response = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(siteId), "", cancellationToken: cancellationToken);
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Key(siteId), "", cancellationToken: cancellationToken);
         return response.HasValue ? FromEntity(response.Value!) : null;
     }
 
@@ -134,7 +134,7 @@ public sealed class SiteDirectory(StorageAccount storage)
     /// <summary>Every column the record has a value for; written with Merge, so columns it does not know are kept.</summary>
     private static TableEntity ToEntity(SiteRecord site)
     {
-        var e = new TableEntity(TableKeys.Escape(site.SiteId), "") { [Columns.SiteId] = site.SiteId };
+        var e = new TableEntity(TableKeys.Key(site.SiteId), "") { [Columns.SiteId] = site.SiteId };
         if (site.IntercomCompanyId is { } companyId) e[Columns.IntercomCompanyId] = companyId;
         if (site.OwnerContactId is { } ownerId) e[Columns.OwnerContactId] = ownerId;
         if (site.OwnerEmail is { } ownerEmail) e[Columns.OwnerEmail] = ownerEmail;

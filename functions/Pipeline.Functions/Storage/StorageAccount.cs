@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 
 namespace Pipeline.Functions.Storage;
@@ -24,23 +25,41 @@ public sealed class StorageAccount
         var tableOptions = new TableClientOptions();
         // Messages are JSON text; base64 would only matter to a Functions storage-queue trigger, which we do not use.
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
-        foreach (var policy in policies)
+        var blobOptions = new BlobClientOptions();
+        var timeout = TimeSpan.FromSeconds(configuration.GetValue("Storage:NetworkTimeoutSeconds", DefaultNetworkTimeoutSeconds));
+        var retries = configuration.GetValue("Storage:MaxRetries", DefaultMaxRetries);
+        foreach (var options in new ClientOptions[] { tableOptions, queueOptions, blobOptions })
         {
-            tableOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
-            queueOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
+            // The SDK's defaults (100 s per try, several tries) let a frozen storage hold a caller for minutes.
+            // A storage call answers within milliseconds; one that does not within a few seconds is a storage
+            // problem, which ingest reports as 503 and the queue functions as a failed (redelivered) invocation.
+            options.Retry.NetworkTimeout = timeout;
+            options.Retry.MaxRetries = retries;
+            options.Retry.Mode = RetryMode.Exponential;
+            options.Retry.Delay = TimeSpan.FromMilliseconds(100);
+            options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+            foreach (var policy in policies) options.AddPolicy(policy, HttpPipelinePosition.PerCall);
         }
         if (identity is not null)
         {
             var credential = identity.CreateCredential();
             Tables = new TableServiceClient(identity.TableServiceUri, credential, tableOptions);
             Queues = new QueueServiceClient(identity.QueueServiceUri, credential, queueOptions);
+            Blobs = new BlobServiceClient(identity.BlobServiceUri, credential, blobOptions);
         }
         else
         {
             Tables = new TableServiceClient(connectionString, tableOptions);
             Queues = new QueueServiceClient(connectionString, queueOptions);
+            Blobs = new BlobServiceClient(connectionString, blobOptions);
         }
     }
+
+    public const double DefaultNetworkTimeoutSeconds = 5;
+    public const int DefaultMaxRetries = 2;
+
+    /// <summary>Blob Storage: the claim-checked bodies of messages too large for a queue (MessageClaimCheck).</summary>
+    public BlobServiceClient Blobs { get; }
 
     public TableServiceClient Tables { get; }
     public QueueServiceClient Queues { get; }

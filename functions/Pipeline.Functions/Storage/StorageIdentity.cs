@@ -9,12 +9,12 @@ namespace Pipeline.Functions.Storage;
 /// With <c>__credential</c> = <c>managedidentity</c> the app uses that managed identity (the user-assigned one when
 /// <c>__clientId</c> is set); otherwise <see cref="DefaultAzureCredential"/> (az login, environment, managed identity).
 /// </summary>
-public sealed record StorageIdentity(Uri TableServiceUri, Uri QueueServiceUri, string? ClientId, bool ManagedIdentity)
+public sealed record StorageIdentity(Uri TableServiceUri, Uri QueueServiceUri, Uri BlobServiceUri, string? ClientId, bool ManagedIdentity)
 {
     private const string PublicCloudSuffix = "core.windows.net";
 
     /// <summary>The identity settings under <paramref name="prefix"/>, or null when there are none.</summary>
-    /// <exception cref="InvalidOperationException">The settings name no account a table and queue endpoint can be derived from.</exception>
+    /// <exception cref="InvalidOperationException">The settings name no account the table, queue and blob endpoints can be derived from.</exception>
     public static StorageIdentity? From(IConfiguration configuration, string prefix)
     {
         var section = configuration.GetSection(prefix);
@@ -38,7 +38,8 @@ public sealed record StorageIdentity(Uri TableServiceUri, Uri QueueServiceUri, s
             : throw new InvalidOperationException(
                 $"{prefix}__{service}ServiceUri or {prefix}__accountName is needed to reach the {service} service.");
 
-        return new StorageIdentity(Endpoint(tableUri, "table"), Endpoint(queueUri, "queue"), Setting(section, "clientId"),
+        return new StorageIdentity(Endpoint(tableUri, "table"), Endpoint(queueUri, "queue"), Endpoint(blobUri, "blob"),
+            Setting(section, "clientId"),
             string.Equals(Setting(section, "credential"), "managedidentity", StringComparison.OrdinalIgnoreCase));
     }
 

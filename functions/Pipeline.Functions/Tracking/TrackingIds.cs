@@ -36,7 +36,7 @@ public sealed class TrackingIds(StorageAccount storage, IOptions<TrackingOptions
             var secret = await SecretAsync(cancellationToken);
             id = Convert.ToHexStringLower(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes($"{appKey}\n{kind}\n{person}")));
         }
-        await Issued.UpsertEntityAsync(new TableEntity(TableKeys.Escape(appKey), id)
+        await Issued.UpsertEntityAsync(new TableEntity(TableKeys.Key(appKey), id)
         {
             ["Kind"] = kind.ToString(),
             ["Identified"] = person is not null,
@@ -49,7 +49,7 @@ public sealed class TrackingIds(StorageAccount storage, IOptions<TrackingOptions
     public async Task<TrackingIdKind?> FindAsync(string appKey, string id, CancellationToken cancellationToken)
     {
         if (id.Length is 0 or > 128) return null;
-        var found = await Issued.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(appKey), TableKeys.Escape(id),
+        var found = await Issued.GetEntityIfExistsAsync<TableEntity>(TableKeys.Key(appKey), TableKeys.Key(id),
             cancellationToken: cancellationToken);
         return found.HasValue ? Enum.Parse<TrackingIdKind>(found.Value!.GetString("Kind")) : null;
     }

@@ -39,6 +39,8 @@ public static class TrackingRequest
         if (body.ValueKind != JsonValueKind.Object) return (default, Error(400, "body must be a form or a JSON object"));
         if (!options.IsKnownApp(Text(body, "appkey")))
             return (default, Error(401, "appkey is missing or unknown", new() { ["appkey"] = "is not the key of a configured app" }));
+        if (JsonDepth.FirstTooDeep(body) is { } tooDeep)
+            return (default, Invalid(new() { [tooDeep] = JsonDepth.Problem }));
         return (body, null);
     }
 
