@@ -27,10 +27,10 @@ public sealed class IAdvizeVisitors(StorageAccount storage)
 {
     private TableClient Table => storage.Table(TableNames.IAdvizeVisitors);
 
-    private static string VisitorKey(string visitorId) => "visitor|" + TableKeys.Escape(visitorId);
-    private static string UniqueKey(string uniqueId) => "unique|" + TableKeys.Escape(uniqueId);
-    private static string EmailKey(string email) => "email|" + TableKeys.Escape(NormaliseEmail(email));
-    private static string AnalyticsKey(string entityId) => "analytics|" + TableKeys.Escape(entityId);
+    private static string VisitorKey(string visitorId) => TableKeys.Composite("visitor", visitorId);
+    private static string UniqueKey(string uniqueId) => TableKeys.Composite("unique", uniqueId);
+    private static string EmailKey(string email) => TableKeys.Composite("email", NormaliseEmail(email));
+    private static string AnalyticsKey(string entityId) => TableKeys.Composite("analytics", entityId);
 
     public static string NormaliseEmail(string email) => email.Trim().ToLowerInvariant();
 
@@ -52,7 +52,7 @@ public sealed class IAdvizeVisitors(StorageAccount storage)
         await Table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
         if (email is { Length: > 0 })
         {
-            await Table.UpsertEntityAsync(new TableEntity(EmailKey(email), TableKeys.Escape(visitorId)) { ["VisitorId"] = visitorId },
+            await Table.UpsertEntityAsync(new TableEntity(EmailKey(email), TableKeys.Key(visitorId)) { ["VisitorId"] = visitorId },
                 TableUpdateMode.Replace, cancellationToken);
         }
     }

@@ -17,7 +17,7 @@ public sealed class SubjectHistory(StorageAccount storage)
     public async Task<List<LoggedEvent>> ReadAsync(string subject, CancellationToken cancellationToken)
     {
         var events = new List<LoggedEvent>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(subject)}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Key(subject)}");
         await foreach (var row in storage.Table(TableNames.Events).QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
             var data = new StringBuilder(row.GetString("Data") ?? "{}");

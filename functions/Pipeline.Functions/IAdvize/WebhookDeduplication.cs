@@ -28,8 +28,8 @@ public sealed class WebhookDeduplication(StorageAccount storage)
         WebhookIdentity proposed, CancellationToken cancellationToken)
     {
         var keys = new List<(string Kind, string Key)>();
-        if (!string.IsNullOrEmpty(eventId)) keys.Add((EventKind, TableKeys.Escape(eventType) + "|" + TableKeys.Escape(eventId)));
-        if (!string.IsNullOrEmpty(correlationId)) keys.Add((CorrelationKind, TableKeys.Escape(correlationId)));
+        if (!string.IsNullOrEmpty(eventId)) keys.Add((EventKind, TableKeys.Composite(eventType, eventId)));
+        if (!string.IsNullOrEmpty(correlationId)) keys.Add((CorrelationKind, TableKeys.Key(correlationId)));
         if (keys.Count == 0) return proposed; // nothing names the event: every copy is its own
 
         // Insert-if-absent under the first key (the event's own id when it has one): a new event costs one write per key.

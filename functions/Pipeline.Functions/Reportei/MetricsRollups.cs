@@ -35,14 +35,8 @@ public sealed class MetricsRollups(StorageAccount storage)
         _ => throw new ArgumentOutOfRangeException(nameof(scope)),
     } + ScopeKey(id);
 
-    /// <summary>The escaped id; ids that would make a PartitionKey too long (Table Storage: 1 KiB) become a hash of themselves.</summary>
-    private static string ScopeKey(string id)
-    {
-        var escaped = TableKeys.Escape(id);
-        return escaped.Length <= 200
-            ? escaped
-            : "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id)));
-    }
+    /// <summary>The escaped id, derived when it would make a PartitionKey too long (<see cref="TableKeys.Key"/>).</summary>
+    private static string ScopeKey(string id) => TableKeys.Key(id);
 
     public static string DayKey(DateOnly day) => "d|" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -55,7 +55,7 @@ public sealed class EventLog(StorageAccount storage)
     /// <summary>The stored envelope of a subject's event, or null when it is not in the log.</summary>
     public async Task<EventEnvelope?> ReadAsync(string subject, Guid id, CancellationToken cancellationToken)
     {
-        var response = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(subject), id.ToString(),
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Key(subject), id.ToString(),
             cancellationToken: cancellationToken);
         if (!response.HasValue) return null;
         var entity = response.Value!;
