@@ -55,16 +55,7 @@ public sealed class IntercomContactEvents(IntercomClient intercom)
 
     private async Task<string> FindOrCreateAsync(string email, CancellationToken cancellationToken)
     {
-        var found = (await intercom.SendAsync(HttpMethod.Post, "contacts/search", RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartObject("query");
-            w.WriteString("field", "email");
-            w.WriteString("operator", "=");
-            w.WriteString("value", email);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }), cancellationToken)).EnsureSuccess("POST /contacts/search").Json();
+        var found = (await intercom.SendAsync(HttpMethod.Post, "contacts/search", OwnerContacts.EmailSearch(email), cancellationToken)).EnsureSuccess("POST /contacts/search").Json();
         if (found.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array && data.GetArrayLength() > 0
             && data[0].TryGetProperty("id", out var id) && id.GetString() is { } existing)
             return existing;
