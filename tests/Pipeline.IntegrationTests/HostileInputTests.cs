@@ -6,6 +6,8 @@ using Microsoft.Extensions.Hosting;
 using Pipeline.Functions;
 using Pipeline.Functions.Storage;
 
+using static Pipeline.IntegrationTests.TrackingFixture;
+
 namespace Pipeline.IntegrationTests;
 
 /// <summary>
@@ -17,21 +19,9 @@ public sealed class HostileInputTests(TrackingFixture fixture) : IClassFixture<T
     private const string AppKey = TrackingFixture.AppKey;
     private PipelineHost Host => fixture.Host;
 
-    private Task<HttpResponseMessage> PostForm(string path, string body, HttpMethod? method = null) =>
-        Host.Client.SendAsync(new HttpRequestMessage(method ?? HttpMethod.Post, path)
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"),
-        });
+    private Task<HttpResponseMessage> PostForm(string path, string body, HttpMethod? method = null) => fixture.PostForm(path, body, method);
 
-    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-
-    private async Task<string> InitAsync(string path, string body, string key)
-    {
-        var response = await PostForm(path, body);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await Json(response)).GetProperty(key).GetString()!;
-    }
+    private Task<string> InitAsync(string path, string body, string key) => fixture.InitAsync(path, body, key);
 
     private async Task<JsonElement> RecordedData(string subject, string type)
     {

@@ -68,7 +68,7 @@ public sealed class RawBodyTests(RawBodyFixture fixture) : IClassFixture<RawBody
     [MemberData(nameof(Bodies))]
     public async Task The_custom_handler_recovers_the_bytes_from_the_hosts_invocation(string contentType, byte[] sent)
     {
-        var payload = FunctionsHostPayloads.HttpInvocation("http://localhost:7071/api/test/raw-body", contentType, sent);
+        var payload = HostPayloads.HttpWithRawBody("RawBodyEcho", "post", "test/raw-body", contentType, sent);
 
         var response = await fixture.CustomHandler.Client.PostAsync("/RawBodyEcho", new StringContent(payload, Encoding.UTF8, "application/json"));
 

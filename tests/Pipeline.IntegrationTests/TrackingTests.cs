@@ -2,6 +2,8 @@ using Azure.Data.Tables;
 using Pipeline.Functions.Storage;
 using Pipeline.Functions.Tracking;
 
+using static Pipeline.IntegrationTests.TrackingFixture;
+
 namespace Pipeline.IntegrationTests;
 
 public sealed class TrackingFixture : PipelineFixture
@@ -14,6 +16,25 @@ public sealed class TrackingFixture : PipelineFixture
         settings["Tracking:AppKeys:0"] = AppKey;
         settings["Tracking:AppKeys:1"] = OtherAppKey;
     }
+
+    public Task<HttpResponseMessage> PostForm(string path, string body, HttpMethod? method = null) =>
+        Host.Client.SendAsync(new HttpRequestMessage(method ?? HttpMethod.Post, path)
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"),
+        });
+
+    public static async Task<JsonElement> Json(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    /// <summary>An init that must succeed: its <c>status</c> is <c>ok</c>; the id under <paramref name="key"/>.</summary>
+    public async Task<string> InitAsync(string path, string body, string key)
+    {
+        var response = await PostForm(path, body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = await Json(response);
+        Assert.Equal("ok", json.GetProperty("status").GetString());
+        return json.GetProperty(key).GetString()!;
+    }
 }
 
 /// <summary>
@@ -25,23 +46,9 @@ public sealed class TrackingTests(TrackingFixture fixture) : IClassFixture<Track
     private const string AppKey = TrackingFixture.AppKey;
     private PipelineHost Host => fixture.Host;
 
-    private Task<HttpResponseMessage> PostForm(string path, string body, HttpMethod? method = null) =>
-        Host.Client.SendAsync(new HttpRequestMessage(method ?? HttpMethod.Post, path)
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"),
-        });
+    private Task<HttpResponseMessage> PostForm(string path, string body, HttpMethod? method = null) => fixture.PostForm(path, body, method);
 
-    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-
-    private async Task<string> InitAsync(string path, string body, string key)
-    {
-        var response = await PostForm(path, body);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var json = await Json(response);
-        Assert.Equal("ok", json.GetProperty("status").GetString());
-        return json.GetProperty(key).GetString()!;
-    }
+    private Task<string> InitAsync(string path, string body, string key) => fixture.InitAsync(path, body, key);
 
     private async Task<List<TableEntity>> EventsOf(string visitorId) =>
         await Host.Table(TableNames.Events).QueryAsync<TableEntity>(e => e.PartitionKey == "visitor:" + visitorId).ToListAsync();

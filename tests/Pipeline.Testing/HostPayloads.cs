@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
@@ -59,6 +60,25 @@ public static class HostPayloads
         foreach (var (name, value) in routeParams ?? new Dictionary<string, string>()) metadata[name] = value;
         metadata["sys"] = Sys(functionName);
         return new JsonObject { ["Data"] = new JsonObject { ["req"] = req }, ["Metadata"] = metadata }.ToJsonString();
+    }
+
+    /// <summary>
+    /// An HTTP trigger carrying the caller's body bytes as the host encodes them (README, raw bodies): a body of
+    /// type <c>application/octet-stream</c> or <c>multipart/*</c> goes as base64 of its bytes; any other body is read
+    /// as UTF-8 text (a byte order mark detected and dropped), and that text goes as a JSON string.
+    /// </summary>
+    public static string HttpWithRawBody(string functionName, string method, string path, string contentType, byte[] body) =>
+        Http(functionName, method, path, body: BodyAsTheHostSendsIt(contentType, body),
+            headers: new Dictionary<string, string[]> { ["Content-Type"] = [contentType] });
+
+    public static string BodyAsTheHostSendsIt(string contentType, byte[] body)
+    {
+        var mediaType = contentType.Split(';')[0].Trim();
+        if (mediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Contains("multipart/", StringComparison.OrdinalIgnoreCase))
+            return Convert.ToBase64String(body);
+        using var reader = new StreamReader(new MemoryStream(body), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
     }
 
     /// <summary>

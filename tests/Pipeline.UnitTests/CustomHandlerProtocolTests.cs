@@ -72,7 +72,7 @@ public sealed class CustomHandlerProtocolTests
     [MemberData(nameof(BodiesAsCallersSendThem))]
     public void The_raw_body_is_the_bytes_the_caller_sent_through_the_hosts_encoding(string contentType, byte[] sent)
     {
-        var payload = Json(FunctionsHostPayloads.HttpInvocation("http://h/api/x", contentType, sent));
+        var payload = Json(HostPayloads.HttpWithRawBody(Http.Name, "post", "v1/search", contentType, sent));
 
         var request = CustomHandlerProtocol.ReadInvocation(Http, payload).Request!;
 

@@ -14,10 +14,13 @@ public sealed class RateLimitHandlerTests : IDisposable
     private readonly Queue<Func<HttpResponseMessage>> _answers = new();
     private RateLimitGate? _gate;
 
-    private HttpMessageInvoker Client(int? requestsPerWindow, TimeSpan? window = null)
+    private HttpMessageInvoker Client(int? requestsPerWindow, TimeSpan? window = null) =>
+        Client(new DestinationHttpOptions { RequestsPerWindow = requestsPerWindow, Window = window ?? TimeSpan.FromSeconds(10) });
+
+    private HttpMessageInvoker Client(DestinationHttpOptions options, HttpMessageHandler? destination = null)
     {
-        _gate = new RateLimitGate(new DestinationHttpOptions { RequestsPerWindow = requestsPerWindow, Window = window ?? TimeSpan.FromSeconds(10) }, _clock);
-        return new HttpMessageInvoker(new RateLimitHandler(_gate) { InnerHandler = new Answering(this) });
+        _gate = new RateLimitGate(options, _clock);
+        return new HttpMessageInvoker(new RateLimitHandler(_gate) { InnerHandler = destination ?? new Answering(this) });
     }
 
     private Task<HttpResponseMessage> Call(HttpMessageInvoker client, CancellationToken cancellationToken = default) =>
@@ -143,6 +146,83 @@ public sealed class RateLimitHandlerTests : IDisposable
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => held.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal(1, _calls); // the held call never reached the destination
+    }
+
+    [Fact]
+    public async Task A_503_with_Retry_After_pauses_only_a_client_that_honours_it()
+    {
+        using var honouring = Client(new DestinationHttpOptions { PauseOnServiceUnavailable = true });
+        Then(HttpStatusCode.ServiceUnavailable, retryAfter: TimeSpan.FromSeconds(2));
+        await AssertReleasedAtOnce(Call(honouring));
+        await AssertReleasedBetween(Call(honouring), TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(2.1));
+
+        _gate!.Dispose();
+        using var ignoring = Client(new DestinationHttpOptions());
+        Then(HttpStatusCode.ServiceUnavailable, retryAfter: TimeSpan.FromSeconds(2));
+        await AssertReleasedAtOnce(Call(ignoring));
+        await AssertReleasedAtOnce(Call(ignoring));
+    }
+
+    [Fact]
+    public async Task A_pause_longer_than_the_max_wait_fails_the_call_at_once_with_the_time_left()
+    {
+        using var client = Client(new DestinationHttpOptions { MaxPauseWait = TimeSpan.FromSeconds(5) });
+        Then(HttpStatusCode.TooManyRequests, retryAfter: TimeSpan.FromSeconds(30));
+        await AssertReleasedAtOnce(Call(client));
+        _clock.Advance(TimeSpan.FromSeconds(10));
+
+        var refused = await Assert.ThrowsAsync<TransientDeliveryException>(() => Call(client).WaitAsync(TimeSpan.FromSeconds(5)));
+
+        Assert.Equal(TimeSpan.FromSeconds(20), refused.RetryAfter);
+        Assert.Equal(1, _calls); // the refused call never reached the destination
+        _clock.Advance(TimeSpan.FromSeconds(16)); // 4 s left: within the max wait, so the call is held, then sent
+        await AssertReleasedBetween(Call(client), TimeSpan.FromSeconds(3.9), TimeSpan.FromSeconds(4.1));
+    }
+
+    [Fact]
+    public async Task Calls_past_the_concurrency_cap_wait_for_a_place()
+    {
+        var destination = new Holding();
+        using var client = Client(new DestinationHttpOptions { MaxConcurrentCalls = 2 }, destination);
+
+        var calls = Enumerable.Range(0, 5).Select(_ => Call(client)).ToList();
+        await Eventually(() => destination.InFlight == 2);
+        await Task.Delay(100); // real time for a call past the cap to show
+        Assert.Equal(2, destination.InFlight);
+
+        destination.Release.SetResult();
+        await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(2, destination.MostInFlight);
+        Assert.Equal(5, destination.Calls);
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.True(condition());
+    }
+
+    private sealed class Holding : HttpMessageHandler
+    {
+        private int _inFlight, _most, _calls;
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int InFlight => Volatile.Read(ref _inFlight);
+        public int MostInFlight => Volatile.Read(ref _most);
+        public int Calls => Volatile.Read(ref _calls);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            var now = Interlocked.Increment(ref _inFlight);
+            int seen;
+            while (now > (seen = Volatile.Read(ref _most)) && Interlocked.CompareExchange(ref _most, now, seen) != seen)
+            {
+            }
+            await Release.Task.WaitAsync(cancellationToken);
+            Interlocked.Decrement(ref _inFlight);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        }
     }
 
     private int _calls;

@@ -114,17 +114,9 @@ public sealed class StatisticsSweep(StorageAccount storage, SiteDirectory sites,
             ["StartedAt"] = state.StartedAt,
             ["UpdatedAt"] = state.UpdatedAt,
         };
-        try
-        {
-            var response = expected is { } etag
-                ? await Table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken)
-                : await Table.AddEntityAsync(entity, cancellationToken);
-            return state with { ETag = response.Headers.ETag ?? default };
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            return null;
-        }
+        return await Table.TryInsertOrReplaceAsync(entity, expected, cancellationToken) is { } written
+            ? state with { ETag = written }
+            : null;
     }
 }
 

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Delivery;
+using Pipeline.Functions.Delivery.Http;
 
 namespace Pipeline.Functions.IAdvize;
 
@@ -56,8 +57,8 @@ public sealed record IAdvizeAnswer(int Status, string? MetaStatus, string? Messa
 }
 
 /// <summary>
-/// iAdvize's REST API v2 at <c>IAdvize__BaseUrl</c>, through the one named HttpClient the module registers (its
-/// concurrency cap and timeout live there). Writes are form-encoded, the doc's own notation (<c>field=value</c>).
+/// iAdvize's REST API v2 at <c>IAdvize__BaseUrl</c>, through the one named HttpClient the module registers with
+/// <c>AddDestinationHttpClient</c> (its concurrency cap, Retry-After pause and attempt timeout live there). Writes are form-encoded, the doc's own notation (<c>field=value</c>).
 /// </summary>
 public sealed class IAdvizeClient(IHttpClientFactory httpClients, IOptions<IAdvizeOptions> options, TimeProvider clock)
 {
@@ -66,31 +67,38 @@ public sealed class IAdvizeClient(IHttpClientFactory httpClients, IOptions<IAdvi
     public static void Configure(HttpClient http, IAdvizeOptions options)
     {
         http.BaseAddress = new Uri(options.BaseUrl.TrimEnd('/') + "/");
-        http.Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
         http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
     }
 
+    /// <summary>
+    /// At most <c>IAdvize__MaxConcurrentCalls</c> calls in flight (the rest wait in order); after a 429 or 503 with
+    /// <c>Retry-After</c> every caller waits that long, and a pause longer than <see cref="MaxPauseWait"/> fails the
+    /// call at once (transient, carrying the time left); no pacing of our own.
+    /// </summary>
+    public static DestinationHttpOptions HttpOptions(IAdvizeOptions options) => new()
+    {
+        MaxConcurrentCalls = Math.Max(1, options.MaxConcurrentCalls),
+        PauseOnServiceUnavailable = true,
+        MaxPauseWait = MaxPauseWait,
+        AttemptTimeout = TimeSpan.FromSeconds(options.TimeoutSeconds),
+    };
+
+    public static readonly TimeSpan MaxPauseWait = TimeSpan.FromSeconds(5);
+
     /// <param name="apiKey">The key to call with: ours (<c>IAdvize__ApiKey</c>) unless given, e.g. a key being verified.</param>
-    /// <exception cref="TransientDeliveryException">No answer came (timeout, connection refused).</exception>
+    /// <exception cref="TransientDeliveryException">No answer came (timeout, open circuit, connection refused), or a pause holds the call.</exception>
     public async Task<IAdvizeAnswer> SendAsync(HttpMethod method, string pathAndQuery, IEnumerable<KeyValuePair<string, string>>? form,
         CancellationToken cancellationToken, string? apiKey = null)
     {
         using var request = new HttpRequestMessage(method, pathAndQuery.TrimStart('/'));
         if ((apiKey ?? options.Value.ApiKey) is { Length: > 0 } key) request.Headers.TryAddWithoutValidation("X-API-Key", key);
         if (form is not null) request.Content = new FormUrlEncodedContent(form);
-        try
-        {
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            var retryAfter = response.Headers.RetryAfter is { } ra
-                ? ra.Delta ?? (ra.Date is { } date ? Positive(date - clock.GetUtcNow()) : null)
-                : null;
-            return IAdvizeAnswer.From((int)response.StatusCode, body, retryAfter);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TransientDeliveryException($"{method} /{pathAndQuery.Split('?')[0].TrimStart('/')}: no answer from iAdvize ({ex.Message})", inner: ex);
-        }
+        using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var retryAfter = response.Headers.RetryAfter is { } ra
+            ? ra.Delta ?? (ra.Date is { } date ? Positive(date - clock.GetUtcNow()) : null)
+            : null;
+        return IAdvizeAnswer.From((int)response.StatusCode, body, retryAfter);
     }
 
     /// <summary><c>GET /visitor?filters[name]=value&amp;full=1</c>: the first visitor found, or null.</summary>
@@ -102,69 +110,4 @@ public sealed class IAdvizeClient(IHttpClientFactory httpClients, IOptions<IAdvi
     }
 
     private static TimeSpan? Positive(TimeSpan span) => span > TimeSpan.Zero ? span : TimeSpan.Zero;
-}
-
-/// <summary>
-/// Outbound pacing for iAdvize in this instance: at most <c>IAdvize__MaxConcurrentCalls</c> calls in flight (the rest
-/// wait in order), and after a 429 or 503 with <c>Retry-After</c> every caller waits that long before calling again,
-/// rather than sending into the limit.
-/// </summary>
-public sealed class IAdvizeCallLimit(IOptions<IAdvizeOptions> options, TimeProvider clock) : IDisposable
-{
-    /// <summary>A pause longer than this fails the call at once (transient, with the time left) instead of holding it.</summary>
-    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
-
-    private long _pausedUntilTicks;
-
-    public System.Threading.RateLimiting.ConcurrencyLimiter Limiter { get; } = new(new System.Threading.RateLimiting.ConcurrencyLimiterOptions
-    {
-        PermitLimit = Math.Max(1, options.Value.MaxConcurrentCalls),
-        QueueLimit = 10_000,
-        QueueProcessingOrder = System.Threading.RateLimiting.QueueProcessingOrder.OldestFirst,
-    });
-
-    public TimeProvider Clock => clock;
-
-    public TimeSpan PauseLeft
-    {
-        get
-        {
-            var left = new DateTimeOffset(Interlocked.Read(ref _pausedUntilTicks), TimeSpan.Zero) - clock.GetUtcNow();
-            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
-        }
-    }
-
-    public void PauseFor(TimeSpan span)
-    {
-        var until = (clock.GetUtcNow() + span).UtcTicks;
-        long seen;
-        while ((seen = Interlocked.Read(ref _pausedUntilTicks)) < until
-               && Interlocked.CompareExchange(ref _pausedUntilTicks, until, seen) != seen)
-        {
-        }
-    }
-
-    public void Dispose() => Limiter.Dispose();
-}
-
-/// <summary>The outbound handler that applies <see cref="IAdvizeCallLimit"/> to each call.</summary>
-public sealed class ConcurrencyLimitHandler(IAdvizeCallLimit limit) : DelegatingHandler
-{
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var pause = limit.PauseLeft;
-        if (pause > IAdvizeCallLimit.MaxWait)
-            throw new TransientDeliveryException($"iAdvize asked to wait {pause.TotalSeconds:0} s more (Retry-After)", 429, pause);
-        if (pause > TimeSpan.Zero) await Task.Delay(pause, limit.Clock, cancellationToken);
-
-        using var lease = await limit.Limiter.AcquireAsync(1, cancellationToken);
-        if (!lease.IsAcquired) throw new TransientDeliveryException("too many iAdvize calls waiting in this instance");
-        var response = await base.SendAsync(request, cancellationToken);
-        if ((int)response.StatusCode is 429 or 503 && response.Headers.RetryAfter is { } retryAfter)
-        {
-            var wait = retryAfter.Delta ?? (retryAfter.Date is { } date ? date - limit.Clock.GetUtcNow() : null);
-            if (wait > TimeSpan.Zero) limit.PauseFor(wait.Value);
-        }
-        return response;
-    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Delivery;
+using Pipeline.Functions.Delivery.Http;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Intercom;
 using Pipeline.Functions.Pipeline;
@@ -23,11 +24,10 @@ public static class IAdvizeModule
         services.AddSingleton<WebhookDeduplication>();
         services.AddFunction<IAdvizeWebhookFunction>();
 
-        // The one registration of the outbound client: a concurrency cap per instance, the call timeout.
-        services.AddSingleton<IAdvizeCallLimit>();
-        services.AddHttpClient(IAdvizeClient.HttpClientName,
-                (sp, http) => IAdvizeClient.Configure(http, sp.GetRequiredService<IOptions<IAdvizeOptions>>().Value))
-            .AddHttpMessageHandler(sp => new ConcurrencyLimitHandler(sp.GetRequiredService<IAdvizeCallLimit>()));
+        // The one registration of the outbound client: a concurrency cap per instance, Retry-After pauses, the attempt timeout.
+        services.AddDestinationHttpClient(IAdvizeClient.HttpClientName,
+            (sp, http) => IAdvizeClient.Configure(http, Options(sp)),
+            sp => IAdvizeClient.HttpOptions(Options(sp)));
         services.AddSingleton<IAdvizeClient>();
         services.AddSingleton<IAdvizeVisitors>();
         services.AddEventProjection<VisitorIndexProjection>();
@@ -48,4 +48,6 @@ public static class IAdvizeModule
         services.AddFunction<VisitorProfileFunction>();
         return services;
     }
+
+    private static IAdvizeOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<IAdvizeOptions>>().Value;
 }

@@ -34,14 +34,25 @@ public sealed class IntercomContactEvents(IntercomClient intercom)
     public async Task<string> RecordAsync(ContactEvent contactEvent, CancellationToken cancellationToken)
     {
         var contactId = await FindOrCreateAsync(contactEvent.Email, cancellationToken);
+        await SendAsync(contactId, contactEvent.EventName, contactEvent.CreatedAt, contactEvent.Metadata, cancellationToken);
+        return contactId;
+    }
+
+    /// <summary>
+    /// <c>POST /events</c> on a known contact. <paramref name="createdAt"/> goes at second granularity: Intercom
+    /// deduplicates on (contact, name, created_at), so a resend is harmless.
+    /// </summary>
+    public async Task SendAsync(string contactId, string eventName, DateTimeOffset createdAt,
+        IEnumerable<KeyValuePair<string, JsonElement>> metadata, CancellationToken cancellationToken)
+    {
         var body = RequestBodies.Json(w =>
         {
             w.WriteStartObject();
-            w.WriteString("event_name", contactEvent.EventName);
-            w.WriteNumber("created_at", contactEvent.CreatedAt.ToUnixTimeSeconds());
+            w.WriteString("event_name", eventName);
+            w.WriteNumber("created_at", createdAt.ToUnixTimeSeconds());
             w.WriteString("id", contactId);
             w.WriteStartObject("metadata");
-            foreach (var (key, value) in contactEvent.Metadata.Take(10)) // Intercom keeps at most 10 metadata keys
+            foreach (var (key, value) in metadata.Take(IntercomMapping.MaxEventMetadataKeys)) // Intercom keeps at most 10
             {
                 w.WritePropertyName(key);
                 value.WriteTo(w);
@@ -50,21 +61,11 @@ public sealed class IntercomContactEvents(IntercomClient intercom)
             w.WriteEndObject();
         });
         (await intercom.SendAsync(HttpMethod.Post, "events", body, cancellationToken)).EnsureSuccess("POST /events");
-        return contactId;
     }
 
     private async Task<string> FindOrCreateAsync(string email, CancellationToken cancellationToken)
     {
-        var found = (await intercom.SendAsync(HttpMethod.Post, "contacts/search", RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartObject("query");
-            w.WriteString("field", "email");
-            w.WriteString("operator", "=");
-            w.WriteString("value", email);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }), cancellationToken)).EnsureSuccess("POST /contacts/search").Json();
+        var found = (await intercom.SendAsync(HttpMethod.Post, "contacts/search", OwnerContacts.EmailSearch(email), cancellationToken)).EnsureSuccess("POST /contacts/search").Json();
         if (found.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array && data.GetArrayLength() > 0
             && data[0].TryGetProperty("id", out var id) && id.GetString() is { } existing)
             return existing;

@@ -13,7 +13,7 @@ namespace Pipeline.Functions.Intercom;
 /// </summary>
 /// <exception cref="Delivery.TransientDeliveryException">Retry later.</exception>
 /// <exception cref="Delivery.RefusedDeliveryException">Intercom refused for good.</exception>
-public sealed class IntercomSync(CompanyUpdateCoalescer companies, OwnerContacts owners, IntercomClient intercom)
+public sealed class IntercomSync(CompanyUpdateCoalescer companies, OwnerContacts owners, IntercomContactEvents contactEvents)
 {
     /// <returns>A one-line summary of what was sent, or null when the envelope has nothing for Intercom.</returns>
     public async Task<string?> ApplyAsync(EventEnvelope envelope, CancellationToken cancellationToken)
@@ -60,24 +60,6 @@ public sealed class IntercomSync(CompanyUpdateCoalescer companies, OwnerContacts
         return summary;
     }
 
-    private async Task RecordDataEventAsync(string contactId, PushSegment segment, EventEnvelope envelope, CancellationToken cancellationToken)
-    {
-        var body = RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("event_name", segment.Name);
-            // Second granularity: Intercom deduplicates on (contact, name, created_at), so a resend is harmless.
-            w.WriteNumber("created_at", envelope.ReceivedAt.ToUnixTimeSeconds());
-            w.WriteString("id", contactId);
-            w.WriteStartObject("metadata");
-            foreach (var (key, value) in IntercomMapping.EventMetadata(segment, envelope.Data))
-            {
-                w.WritePropertyName(key);
-                value.WriteTo(w);
-            }
-            w.WriteEndObject();
-            w.WriteEndObject();
-        });
-        (await intercom.SendAsync(HttpMethod.Post, "events", body, cancellationToken)).EnsureSuccess("POST /events");
-    }
+    private Task RecordDataEventAsync(string contactId, PushSegment segment, EventEnvelope envelope, CancellationToken cancellationToken) =>
+        contactEvents.SendAsync(contactId, segment.Name, envelope.ReceivedAt, IntercomMapping.EventMetadata(segment, envelope.Data), cancellationToken);
 }

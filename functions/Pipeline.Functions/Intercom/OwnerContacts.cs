@@ -62,18 +62,21 @@ public sealed class OwnerContacts(IntercomClient intercom, SiteDirectory sites)
         w.WriteEndObject();
     });
 
+    /// <summary>The body of <c>POST /contacts/search</c> for the contacts with this email.</summary>
+    public static string EmailSearch(string email) => RequestBodies.Json(w =>
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("query");
+        w.WriteString("field", "email");
+        w.WriteString("operator", "=");
+        w.WriteString("value", email);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
+
     private async Task<string?> FindByEmailAsync(string email, CancellationToken cancellationToken)
     {
-        var response = (await intercom.SendAsync(HttpMethod.Post, "contacts/search", RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartObject("query");
-            w.WriteString("field", "email");
-            w.WriteString("operator", "=");
-            w.WriteString("value", email);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }), cancellationToken)).EnsureSuccess("POST /contacts/search");
+        var response = (await intercom.SendAsync(HttpMethod.Post, "contacts/search", EmailSearch(email), cancellationToken)).EnsureSuccess("POST /contacts/search");
         // Exactly one match is updated; none (or an ambiguous several) means create, as Segment's Intercom action does.
         return response.Json().TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array && data.GetArrayLength() == 1
             ? data[0].GetProperty("id").GetString()

@@ -245,16 +245,8 @@ public sealed class Replayer(StorageAccount storage, EventLog eventLog, Delivery
             ["StartedAt"] = job.StartedAt,
             ["UpdatedAt"] = job.UpdatedAt,
         };
-        try
-        {
-            var response = expected is { } etag
-                ? await Table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken)
-                : await Table.AddEntityAsync(entity, cancellationToken);
-            return job with { ETag = response.Headers.ETag ?? default };
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            return null;
-        }
+        return await Table.TryInsertOrReplaceAsync(entity, expected, cancellationToken) is { } written
+            ? job with { ETag = written }
+            : null;
     }
 }

@@ -18,6 +18,18 @@ public sealed class DestinationHttpOptions
     /// </summary>
     public bool HonourRateLimitHeaders { get; set; } = true;
 
+    /// <summary>A 503 with <c>Retry-After</c> pauses every caller as a 429 does (iAdvize); off: a 503 is only a failure.</summary>
+    public bool PauseOnServiceUnavailable { get; set; }
+
+    /// <summary>
+    /// A pause longer than this fails the call at once (transient, carrying the time left) instead of holding it;
+    /// null: the call waits the pause out (the delivery lease bounds the wait).
+    /// </summary>
+    public TimeSpan? MaxPauseWait { get; set; }
+
+    /// <summary>Calls in flight at once from this instance; more wait their turn in order. Null: no cap.</summary>
+    public int? MaxConcurrentCalls { get; set; }
+
     /// <summary>One attempt's timeout; past it the call is a transient failure (the queue redelivers).</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -8,7 +8,8 @@ namespace Pipeline.Functions.Delivery.Http;
 /// (System.Threading.RateLimiting) that spreads the calls of a window evenly across it, and a pause that the
 /// destination's answers set: <c>X-RateLimit-Remaining</c> at zero (or no more than the calls already on the wire)
 /// holds every caller until <c>X-RateLimit-Reset</c>; a 429 holds them for its <c>Retry-After</c>, and only that
-/// long. The pause keeps time by <see cref="TimeProvider"/> (tests run it on a fake clock); the bucket refills
+/// long (a 503's too, with <see cref="DestinationHttpOptions.PauseOnServiceUnavailable"/>). An optional concurrency
+/// cap holds calls past <see cref="DestinationHttpOptions.MaxConcurrentCalls"/> in order. The pause keeps time by <see cref="TimeProvider"/> (tests run it on a fake clock); the bucket refills
 /// itself on its own timer, in real time.
 /// </summary>
 public sealed class RateLimitGate : IDisposable
@@ -19,6 +20,7 @@ public sealed class RateLimitGate : IDisposable
     private readonly DestinationHttpOptions _options;
     private readonly TimeProvider _clock;
     private readonly Lock _lock = new();
+    private readonly ConcurrencyLimiter? _concurrency;
     private Pacer? _pacer;
     private DateTimeOffset _pausedUntil;
     private int _inFlight;
@@ -28,6 +30,23 @@ public sealed class RateLimitGate : IDisposable
         _options = options;
         _clock = clock;
         if (options.RequestsPerWindow is { } limit) _pacer = new Pacer(limit, options.Window);
+        if (options.MaxConcurrentCalls is { } cap)
+            _concurrency = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+            {
+                PermitLimit = Math.Max(1, cap),
+                QueueLimit = 10_000,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            });
+    }
+
+    /// <summary>Waits for a place among the calls in flight (none to wait for without a cap); dispose it when the call is done.</summary>
+    public async ValueTask<IDisposable?> TakeSlotAsync(CancellationToken cancellationToken)
+    {
+        if (_concurrency is null) return null;
+        var lease = await _concurrency.AcquireAsync(1, cancellationToken);
+        if (lease.IsAcquired) return lease;
+        lease.Dispose();
+        throw new TransientDeliveryException("too many calls waiting in this instance");
     }
 
     /// <summary>Calls per window the gate paces to now (null: unpaced).</summary>
@@ -48,6 +67,8 @@ public sealed class RateLimitGate : IDisposable
         while (true)
         {
             var pause = PausedUntil - _clock.GetUtcNow();
+            if (pause > _options.MaxPauseWait)
+                throw new TransientDeliveryException($"the destination asked to wait {pause.TotalSeconds:0} s more (Retry-After)", 429, pause);
             if (pause > TimeSpan.Zero) await Task.Delay(pause, _clock, cancellationToken);
 
             Pacer? pacer;
@@ -79,14 +100,17 @@ public sealed class RateLimitGate : IDisposable
                 _pacer = new Pacer(limit, _options.Window);
             }
 
-            if ((int)response.StatusCode == 429)
+            var status = (int)response.StatusCode;
+            if (status == 503 && _options.PauseOnServiceUnavailable && RetryAfterOf(response, now) is { } serviceBack)
+            {
+                if (serviceBack > _pausedUntil) _pausedUntil = serviceBack;
+                return;
+            }
+
+            if (status == 429)
             {
                 // The server's own word on this call: its Retry-After, not the window reset the same answer may carry.
-                var retryAfter = response.Headers.RetryAfter;
-                var until = retryAfter?.Delta is { } delta ? now + delta
-                    : retryAfter?.Date is { } date ? date
-                    : ResetOf(response, now) ?? now + _options.Window;
-                _pausedUntil = until;
+                _pausedUntil = RetryAfterOf(response, now) ?? ResetOf(response, now) ?? now + _options.Window;
                 return;
             }
 
@@ -96,6 +120,11 @@ public sealed class RateLimitGate : IDisposable
                 _pausedUntil = reset;
         }
     }
+
+    private static DateTimeOffset? RetryAfterOf(HttpResponseMessage response, DateTimeOffset now) =>
+        response.Headers.RetryAfter is { } retryAfter
+            ? retryAfter.Delta is { } delta ? now + delta : retryAfter.Date
+            : null;
 
     /// <summary>X-RateLimit-Reset (Unix seconds) when it lies ahead and within one window (a clock apart is not trusted further).</summary>
     private DateTimeOffset? ResetOf(HttpResponseMessage response, DateTimeOffset now)
@@ -113,6 +142,7 @@ public sealed class RateLimitGate : IDisposable
     public void Dispose()
     {
         lock (_lock) _pacer?.Dispose();
+        _concurrency?.Dispose();
     }
 
     /// <summary>
