@@ -36,10 +36,11 @@ public static class RequestBodies
     /// Parses JSON that every later step can read back: besides the grammar, no string or property name may hold a
     /// lone UTF-16 surrogate escape (<c>"\ud800"</c>), which JSON's grammar allows but no UTF-8 text can carry.
     /// </summary>
+    /// <param name="allowDuplicateProperties">false: an object naming one property twice is not such JSON either.</param>
     /// <exception cref="JsonException">the text is not such JSON.</exception>
-    public static JsonElement ParseJson(string text)
+    public static JsonElement ParseJson(string text, bool allowDuplicateProperties = true)
     {
-        using var document = JsonDocument.Parse(text);
+        using var document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowDuplicateProperties = allowDuplicateProperties });
         // Only \u escapes can produce a lone surrogate (decoded UTF-8 has none), so most bodies skip the walk.
         if (text.Contains("\\u", StringComparison.Ordinal)) CheckText(document.RootElement, "$");
         return document.RootElement.Clone();

@@ -41,14 +41,14 @@ public static class WebhookPayload
         JsonObject payload;
         try
         {
-            var node = isForm ? FromForm(text) : JsonNode.Parse(text);
+            var node = isForm ? FromForm(text) : ParseNode(text);
             if (node is not JsonObject obj)
                 return (null, 400, isForm ? "body must be a form of the event's fields" : "body must be a JSON object, not " + Kind(node));
             payload = obj;
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidDataException or ArgumentException)
         {
-            return (null, 400, isForm ? $"body is not a valid form: {ex.Message}" : "body is not valid JSON");
+            return (null, 400, isForm ? $"body is not a valid form: {ex.Message}" : "body is not valid JSON: " + RequestBodies.Clip(Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(ex.Message)), 160));
         }
 
         if (payload["eventType"] is not JsonValue typeValue || !typeValue.TryGetValue<string>(out var eventType)
@@ -90,7 +90,7 @@ public static class WebhookPayload
     {
         var form = JsonNode.Parse(BracketForm.Parse(text).GetRawText())!.AsObject();
         if (form.Count == 1 && form["payload"] is JsonValue wrapped && wrapped.TryGetValue<string>(out var json))
-            return JsonNode.Parse(json);
+            return ParseNode(json);
         foreach (var field in IntegerFields)
         {
             if (form[field] is JsonValue v && v.TryGetValue<string>(out var s)
@@ -98,6 +98,23 @@ public static class WebhookPayload
                 form[field] = number;
         }
         return form;
+    }
+
+    /// <summary>
+    /// JSON whose every string can be read back (no lone surrogate escape) and whose object names each property once:
+    /// <see cref="JsonObject"/> throws on either only when the field is first read, long after the signature was checked.
+    /// </summary>
+    /// <exception cref="JsonException">the text is not such JSON.</exception>
+    private static JsonNode? ParseNode(string text)
+    {
+        var element = RequestBodies.ParseJson(text, allowDuplicateProperties: false);
+        return element.ValueKind switch
+        {
+            JsonValueKind.Object => JsonObject.Create(element),
+            JsonValueKind.Array => JsonArray.Create(element),
+            JsonValueKind.Null => null,
+            _ => JsonValue.Create(element),
+        };
     }
 
     private static string Kind(JsonNode? node) => node switch

@@ -120,6 +120,25 @@ public sealed class IAdvizeWebhookTests(IAdvizeFixture fixture) : IClassFixture<
         Assert.Contains(named, (await Json(response)).GetProperty("message").GetString());
     }
 
+    [Theory]
+    [InlineData("a lone high surrogate in a value", "\"channel\":\"chat\"", "\"channel\":\"\\ud800\"", "surrogate")]
+    [InlineData("a lone low surrogate in another field", "\"channel\":\"chat\"", "\"channel\":\"chat\",\"userId\":\"\\udc00x\"", "surrogate")]
+    [InlineData("eventType named twice", "\"channel\":\"chat\"", "\"channel\":\"chat\",\"eventType\":\"user.created\"", "eventType")]
+    public async Task A_signed_body_no_later_step_could_read_is_a_400_and_nothing_is_stored(string why, string find, string replace, string named)
+    {
+        var visitor = IAdvizeFixture.NewVisitorId();
+        var eventId = Guid.NewGuid().ToString();
+        var body = IAdvizeFixture.ConversationClosed(visitor, eventId).Replace(find, replace);
+        Assert.Contains(replace, body);
+
+        var response = await fixture.PostWebhook(body);
+
+        Assert.True(HttpStatusCode.BadRequest == response.StatusCode, $"{why}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.Contains(named, (await Json(response)).GetProperty("message").GetString());
+        await SentinelStored();
+        Assert.Empty(await fixture.EventsOfSubject("iadvize-visitor:" + visitor));
+    }
+
     [Fact]
     public async Task Every_seed_example_is_accepted_and_stored_once_even_when_sent_twice()
     {
