@@ -34,6 +34,7 @@ public sealed class VerifyConnectorFunction(ConnectorToken token, IAdvizeClient 
             errors.Add((id, "unknown field; this app only asks for api_key"));
         var apiKey = values.GetValueOrDefault(ApiKeyField);
         if (string.IsNullOrWhiteSpace(apiKey)) errors.Add((ApiKeyField, "is required: your iAdvize REST API key"));
+        else if (!IsKeyText(apiKey.Trim())) errors.Add((ApiKeyField, "must be printable ASCII with no spaces or line breaks, as iAdvize issues its keys"));
         else if (await CheckKeyAsync(apiKey.Trim(), cancellationToken) is { } keyProblem) errors.Add((ApiKeyField, keyProblem));
 
         return InvocationResult.Http(new HttpResponseData(200, RequestBodies.Json(w =>
@@ -61,12 +62,12 @@ public sealed class VerifyConnectorFunction(ConnectorToken token, IAdvizeClient 
         JsonElement root;
         try
         {
-            using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(body) ? "null" : body);
-            root = document.RootElement.Clone();
+            root = RequestBodies.ParseJson(string.IsNullOrWhiteSpace(body) ? "null" : body);
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            return (null, "body is not valid JSON; " + shape);
+            var reason = RequestBodies.Clip(Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(ex.Message)), 160);
+            return (null, $"body is not valid JSON ({reason}); {shape}");
         }
         if (root.ValueKind != JsonValueKind.Array) return (null, shape);
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -90,6 +91,12 @@ public sealed class VerifyConnectorFunction(ConnectorToken token, IAdvizeClient 
         }
         return (values, null);
     }
+
+    /// <summary>
+    /// A key that can travel as a header value unchanged: no line break could add a header of the installer's choosing
+    /// to the call, and no other character is silently refused by the HTTP client as "iAdvize could not be reached".
+    /// </summary>
+    private static bool IsKeyText(string key) => key.All(c => c is > ' ' and < '\x7f');
 
     /// <returns>null when iAdvize accepts the key; otherwise what to tell the installer.</returns>
     private async Task<string?> CheckKeyAsync(string apiKey, CancellationToken cancellationToken)

@@ -83,6 +83,32 @@ public sealed class IAdvizeConnectorTests(IAdvizeFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_lone_surrogate_escape_in_a_field_is_a_400()
+    {
+        var response = await Verify("""[{"id":"api_key","value":"\ud800","fieldType":"TEXT"}]""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("surrogate", (await Json(response)).GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData("key\r\nX-Injected: 1")]
+    [InlineData("key with spaces")]
+    [InlineData("clé")]
+    public async Task A_key_that_is_not_header_text_is_invalid_and_never_sent(string apiKey)
+    {
+        var response = await Verify(JsonSerializer.Serialize(new[] { new { id = "api_key", value = apiKey, fieldType = "TEXT" } }));
+
+        var json = await Json(response);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(json.GetProperty("isValid").GetBoolean());
+        var field = Assert.Single(json.GetProperty("fields").EnumerateArray());
+        Assert.Equal("api_key", field.GetProperty("id").GetString());
+        Assert.Contains("printable ASCII", field.GetProperty("message").GetString());
+        Assert.DoesNotContain(fixture.IAdvize.Calls(), c => c.ApiKey is { } sent && (sent.StartsWith("key", StringComparison.Ordinal) || sent.StartsWith("cl", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task A_profile_without_an_identifying_filter_is_a_400()
     {
         var response = await fixture.Host.Client.GetAsync($"api/iadvize/visitor-profile?token={Token}&idWebsite=123&idConnectorVersion=1");
