@@ -56,4 +56,42 @@ public sealed class MetricsRollupTests
         Assert.True(key.Length < 300, key);
         Assert.NotEqual(key, MetricsRollups.PartitionOf(RollupScope.TrackingApp, new string('/', 255)));
     }
+    private static EventEnvelope IAdvize(string type, string fields) =>
+        new(Guid.CreateVersion7(), type, "test", "iadvize-visitor:v", DateTimeOffset.Parse("2024-03-02T10:00:00Z"),
+            JsonDocument.Parse($$"""{"websiteId":1,{{fields}}}""").RootElement);
+
+    [Fact]
+    public void A_breakdown_of_free_text_stays_small_enough_for_one_table_property()
+    {
+        var row = new TableEntity("p", "d|2024-03-02");
+        for (var i = 0; i < 200; i++)
+        {
+            var channel = JsonSerializer.Serialize(i + string.Concat(Enumerable.Repeat("\U0001F600", 3000)));
+            MetricsRollupProjection.ContributionOf(IAdvize("iadvize.conversation.closed", $$"""  "channel":{{channel}}"""))!.Apply(row);
+        }
+        MetricsRollupProjection.ContributionOf(IAdvize("iadvize.conversation.closed", "\"channel\":\"chat\""))!.Apply(row);
+
+        Assert.True(row.GetString(RollupProperties.Channels)!.Length <= 32 * 1024, $"{row.GetString(RollupProperties.Channels)!.Length} chars");
+        var counts = RollupProperties.BreakdownOf(row, RollupProperties.Channels);
+        Assert.Equal(201, counts.Values.Sum());
+        Assert.Equal(RollupProperties.MaxBreakdownKeys + 1, counts.Count);
+        Assert.Equal(200 - RollupProperties.MaxBreakdownKeys + 1, counts[RollupProperties.OtherBreakdownKey]);
+        Assert.All(counts.Keys, k => Assert.True(k.Length <= RollupProperties.MaxBreakdownKeyChars + 1, k));
+    }
+
+    [Theory]
+    [InlineData("1e308")]
+    [InlineData("-1e308")]
+    [InlineData("\"1e308\"")]
+    [InlineData("1e16")]
+    public void A_score_no_survey_gives_is_not_counted_and_never_makes_the_sum_infinite(string score)
+    {
+        var row = new TableEntity("p", "d|2024-03-02");
+        for (var i = 0; i < 3; i++)
+            MetricsRollupProjection.ContributionOf(IAdvize("iadvize.satisfaction.filled", "\"score\":" + score))?.Apply(row);
+        MetricsRollupProjection.ContributionOf(IAdvize("iadvize.satisfaction.filled", "\"score\":4"))!.Apply(row);
+
+        Assert.Equal(4, RollupProperties.Sum(row, Metrics.SatisfactionSum));
+        Assert.Equal(1, RollupProperties.Count(row, Metrics.SatisfactionCount));
+    }
 }

@@ -132,14 +132,22 @@ public sealed class MetricsRollupProjection(MetricsRollups rollups) : IEventProj
             }
             : null;
 
+    /// <summary>
+    /// Largest magnitude a score, amount or total counts with. Beyond it a value is no real score or sum of money, and
+    /// a day's sums of such values could overflow to infinity, which no table row can hold: the event would never record.
+    /// </summary>
+    public const double MaxMagnitude = 1e15;
+
     private static double? Number(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
             ? value.ValueKind switch
             {
-                JsonValueKind.Number when value.TryGetDouble(out var d) && double.IsFinite(d) => d,
+                JsonValueKind.Number when value.TryGetDouble(out var d) && Countable(d) => d,
                 JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
-                                          && double.IsFinite(d) => d,
+                                          && Countable(d) => d,
                 _ => null,
             }
             : null;
+
+    private static bool Countable(double value) => double.IsFinite(value) && Math.Abs(value) <= MaxMagnitude;
 }

@@ -182,9 +182,22 @@ public static class RollupProperties
             System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(visitorId)));
 
     /// <summary>Counts per value of a free-text dimension (iAdvize channels), as a JSON object in one property.</summary>
+    /// <summary>Longest breakdown key kept (longer ones are clipped), and how many distinct keys a day keeps.</summary>
+    public const int MaxBreakdownKeyChars = 64, MaxBreakdownKeys = 50;
+
+    /// <summary>The key further new values of a full breakdown are counted under.</summary>
+    public const string OtherBreakdownKey = "(other)";
+
+    /// <summary>
+    /// Counts <paramref name="key"/> in the breakdown. The whole breakdown is one string property (at most 32K UTF-16
+    /// characters, and each non-ASCII character is written as a six-character escape), so keys are clipped and a day
+    /// keeps at most <see cref="MaxBreakdownKeys"/> of them: a sender's free text can never make the row unwritable.
+    /// </summary>
     public static void AddToBreakdown(TableEntity row, string property, string key)
     {
         var counts = BreakdownOf(row, property);
+        key = Hosting.RequestBodies.Clip(key, MaxBreakdownKeyChars);
+        if (!counts.ContainsKey(key) && counts.Count >= MaxBreakdownKeys) key = OtherBreakdownKey;
         counts[key] = counts.GetValueOrDefault(key) + 1;
         row[property] = System.Text.Json.JsonSerializer.Serialize(counts, PipelineJson.Default.DictionaryStringInt64);
     }
