@@ -140,6 +140,37 @@ public sealed class IAdvizeWebhookTests(IAdvizeFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Ids_at_their_length_limit_made_of_characters_keys_escape_are_accepted_stored_and_deduplicated()
+    {
+        var visitor = new string('/', 248) + Guid.NewGuid().ToString("N")[..8];
+        var eventId = new string('#', 200) + Guid.NewGuid();
+        var body = IAdvizeFixture.ConversationClosed(visitor, eventId);
+        var correlation = new string('?', 200) + Guid.NewGuid();
+
+        var first = await fixture.PostWebhook(body, correlation: correlation);
+        var second = await fixture.PostWebhook(body, correlation: correlation);
+
+        Assert.True(HttpStatusCode.OK == first.StatusCode, await first.Content.ReadAsStringAsync());
+        Assert.True((await Json(second)).GetProperty("duplicate").GetBoolean());
+        await Eventually.TrueAsync(async () => (await fixture.Host.Table(TableNames.Events)
+            .QueryAsync<TableEntity>(e => e.PartitionKey == TableKeys.Key("iadvize-visitor:" + visitor)).ToListAsync()).Count == 1,
+            "the event is stored once under its subject");
+    }
+
+    [Fact]
+    public async Task The_longest_event_type_and_event_id_made_of_characters_keys_escape_are_deduplicated()
+    {
+        var body = JsonSerializer.Serialize(new { eventId = new string('/', 220) + Guid.NewGuid(), eventType = new string('/', 100), userId = 1 });
+
+        var first = await fixture.PostWebhook(body);
+        var second = await fixture.PostWebhook(body);
+
+        Assert.True(HttpStatusCode.OK == first.StatusCode, await first.Content.ReadAsStringAsync());
+        Assert.False((await Json(first)).GetProperty("duplicate").GetBoolean());
+        Assert.True((await Json(second)).GetProperty("duplicate").GetBoolean());
+    }
+
+    [Fact]
     public async Task Every_seed_example_is_accepted_and_stored_once_even_when_sent_twice()
     {
         foreach (var (type, body) in SeedWebhooks.Examples)
