@@ -15,40 +15,35 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
     public async Task<InvocationResult> DeliverAsync(IDestination destination, EventEnvelope envelope,
         CancellationToken cancellationToken)
     {
-        var claim = await deliveries.ClaimAsync(envelope, destination.Name, destination.Lease, cancellationToken);
-        switch (claim)
+        var attempt = await AttemptAsync(destination, envelope, cancellationToken);
+        switch (attempt)
         {
-            case DeliveryClaim.AlreadyDone done:
+            case AttemptResult.AlreadyDone done:
                 return InvocationResult.Done().Log($"{envelope.Id} already {done.Record.Status} for {destination.Name}; nothing sent");
-            case DeliveryClaim.HeldElsewhere held:
+            case AttemptResult.HeldElsewhere held:
                 throw new DeliveryRetryException($"{envelope.Id} is being delivered to {destination.Name} by another invocation" +
                                                  (held.Until is { } until ? $" until {until:O}" : ""));
         }
-        var lease = ((DeliveryClaim.Claimed)claim).Lease;
-
-        var outcome = await CallAsync(destination, envelope, lease, cancellationToken);
-        var (status, httpStatus, detail) = outcome switch
+        var made = (AttemptResult.Made)attempt;
+        var detail = made.Outcome switch
         {
-            DeliveryOutcome.Delivered d => (DeliveryStatus.Delivered, d.HttpStatus, d.Summary),
-            DeliveryOutcome.Refused r => (DeliveryStatus.Failed, r.HttpStatus, r.Error),
-            DeliveryOutcome.Transient t => (DeliveryStatus.Retrying, t.HttpStatus, t.Error),
-            DeliveryOutcome.Skipped s => (DeliveryStatus.Skipped, (int?)null, s.Reason),
-            _ => throw new InvalidOperationException($"unknown outcome {outcome}"),
+            DeliveryOutcome.Delivered d => d.Summary,
+            DeliveryOutcome.Refused r => r.Error,
+            DeliveryOutcome.Transient t => t.Error,
+            DeliveryOutcome.Skipped s => s.Reason,
+            _ => null,
         };
-        var error = status is DeliveryStatus.Delivered ? null : detail;
-        var kept = await deliveries.FinishAsync(lease, status, httpStatus, error, cancellationToken);
-        PipelineTelemetry.RecordDeliveryOutcome(destination.Name, status.ToString());
-        var line = $"{envelope.Type} {envelope.Id}: {status} for {destination.Name}" + (detail is null ? "" : $" ({detail})");
-        if (!kept) line += "; the delivery was taken over meanwhile, so its record was left to the invocation that took it";
+        var line = $"{envelope.Type} {envelope.Id}: {made.Status} for {destination.Name}" + (detail is null ? "" : $" ({detail})");
+        if (!made.Kept) line += "; the delivery was taken over meanwhile, so its record was left to the invocation that took it";
 
-        if (outcome is DeliveryOutcome.Transient transient)
+        if (made.Outcome is DeliveryOutcome.Transient transient)
             throw new DeliveryRetryException(line, transient.RetryAfter);
         return InvocationResult.Done().Log(line);
     }
 
     /// <summary>
-    /// One attempt under the same claim, lease and record as <see cref="DeliverAsync"/>, but the outcome is returned,
-    /// never thrown: for callers that schedule their own retries (the Reportei webhook timer) instead of the queue's.
+    /// One attempt: claim, call, record. The outcome is returned, never thrown, for callers that schedule their own
+    /// retries (the Reportei webhook timer) instead of the queue's; <see cref="DeliverAsync"/> is the queue's form.
     /// </summary>
     public async Task<AttemptResult> AttemptAsync(IDestination destination, EventEnvelope envelope, CancellationToken cancellationToken)
     {
@@ -70,8 +65,9 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
             DeliveryOutcome.Skipped s => (DeliveryStatus.Skipped, (int?)null, s.Reason),
             _ => throw new InvalidOperationException($"unknown outcome {outcome}"),
         };
-        await deliveries.FinishAsync(lease, status, httpStatus, error, cancellationToken);
-        return new AttemptResult.Made(outcome);
+        var kept = await deliveries.FinishAsync(lease, status, httpStatus, error, cancellationToken);
+        PipelineTelemetry.RecordDeliveryOutcome(destination.Name, status.ToString());
+        return new AttemptResult.Made(outcome, status, kept);
     }
 
     private async Task<DeliveryOutcome> CallAsync(IDestination destination, EventEnvelope envelope, DeliveryLease lease,
