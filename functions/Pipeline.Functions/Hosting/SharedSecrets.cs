@@ -13,13 +13,14 @@ public static class SharedSecrets
     public static bool Matches(string? presented, IEnumerable<string?> configured)
     {
         if (string.IsNullOrEmpty(presented)) return false;
-        var presentedBytes = Encoding.UTF8.GetBytes(presented);
+        // Hashing first makes the comparison independent of the lengths as well as the contents.
+        var presentedHash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
         var match = false;
         foreach (var secret in configured)
         {
             if (string.IsNullOrEmpty(secret)) continue;
             // No early exit: every configured value is compared whichever matched.
-            match |= CryptographicOperations.FixedTimeEquals(presentedBytes, Encoding.UTF8.GetBytes(secret));
+            match |= CryptographicOperations.FixedTimeEquals(presentedHash, SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
         }
         return match;
     }

@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.LocalHost;
 
@@ -16,17 +15,7 @@ public static class FunctionKeys
         """{"code":"401","message":"this route needs a function key: send it as ?code=<key> or in the x-functions-key header"}""";
 
     /// <returns>true when no key is configured, or when the request carries it.</returns>
-    public static bool Allows(HttpRequest request, string? configuredKey)
-    {
-        if (string.IsNullOrEmpty(configuredKey)) return true;
-        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(configuredKey));
-        var match = false;
-        foreach (var candidate in request.Headers[HeaderName].Concat(request.Query[QueryName]))
-        {
-            // Hashing first makes the comparison independent of the candidate's length as well as its content.
-            var actual = SHA256.HashData(Encoding.UTF8.GetBytes(candidate ?? ""));
-            match |= CryptographicOperations.FixedTimeEquals(expected, actual);
-        }
-        return match;
-    }
+    public static bool Allows(HttpRequest request, string? configuredKey) =>
+        string.IsNullOrEmpty(configuredKey)
+        || request.Headers[HeaderName].Concat(request.Query[QueryName]).Any(candidate => SharedSecrets.Matches(candidate, configuredKey));
 }

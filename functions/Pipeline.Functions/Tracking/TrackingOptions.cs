@@ -14,7 +14,5 @@ public sealed class TrackingOptions
     /// </summary>
     public string? IdSecret { get; set; }
 
-    public bool IsKnownApp(string? appKey) =>
-        !string.IsNullOrEmpty(appKey) && AppKeys.Any(k => System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-            System.Text.Encoding.UTF8.GetBytes(k), System.Text.Encoding.UTF8.GetBytes(appKey)));
+    public bool IsKnownApp(string? appKey) => Hosting.SharedSecrets.Matches(appKey, AppKeys);
 }
