@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Pipeline.Functions.Hosting;
 
 /// <summary>What a function receives, whichever host delivered it.</summary>
-public sealed class Invocation
+public sealed record Invocation
 {
     public required string FunctionName { get; init; }
 

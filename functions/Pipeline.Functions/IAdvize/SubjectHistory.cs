@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Pipeline.Functions.Storage;
@@ -20,12 +19,10 @@ public sealed class SubjectHistory(StorageAccount storage)
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Key(subject)}");
         await foreach (var row in storage.Table(TableNames.Events).QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
-            var data = new StringBuilder(row.GetString("Data") ?? "{}");
-            for (var chunk = 1; row.GetString($"Data{chunk}") is { } more; chunk++) data.Append(more);
             JsonElement parsed;
             try
             {
-                using var document = JsonDocument.Parse(data.ToString());
+                using var document = JsonDocument.Parse(ChunkedText.Read(row, "Data") ?? "{}");
                 parsed = document.RootElement.Clone();
             }
             catch (JsonException)

@@ -59,9 +59,7 @@ public sealed class EventLog(StorageAccount storage)
             cancellationToken: cancellationToken);
         if (!response.HasValue) return null;
         var entity = response.Value!;
-        var data = new System.Text.StringBuilder(entity.GetString("Data") ?? "null");
-        for (var chunk = 1; entity.GetString($"Data{chunk}") is { } more; chunk++) data.Append(more);
-        using var document = System.Text.Json.JsonDocument.Parse(data.ToString());
+        using var document = System.Text.Json.JsonDocument.Parse(ChunkedText.Read(entity, "Data") ?? "null");
         return new EventEnvelope(id, entity.GetString("Type"), entity.GetString("Source"), entity.GetString("Subject"),
             entity.GetDateTimeOffset("ReceivedAt") ?? default, document.RootElement.Clone(),
             entity.GetInt32("SchemaVersion") ?? EventEnvelope.CurrentSchemaVersion);

@@ -65,14 +65,7 @@ public sealed class MessageClaimCheck(StorageAccount storage, ILogger<MessageCla
         if (blobName is null) return invocation;
 
         var content = await Container.GetBlobClient(blobName).DownloadContentAsync(cancellationToken);
-        return new Invocation
-        {
-            FunctionName = invocation.FunctionName,
-            Request = invocation.Request,
-            Message = content.Value.Content.ToString(),
-            DeliveryCount = invocation.DeliveryCount,
-            MessageId = invocation.MessageId,
-        };
+        return invocation with { Message = content.Value.Content.ToString() };
     }
 
     private async Task<JsonElement> StoreAsync(JsonElement message, byte[] bytes, CancellationToken cancellationToken)
