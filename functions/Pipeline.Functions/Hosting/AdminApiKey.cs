@@ -20,12 +20,5 @@ public sealed class AdminApiKey(IConfiguration configuration)
             : Unauthorized($"the {Header} header is missing or wrong");
     }
 
-    private static HttpResponseData Unauthorized(string message) =>
-        new(401, RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("error", "unauthorized");
-            w.WriteString("message", message);
-            w.WriteEndObject();
-        }));
+    private static HttpResponseData Unauthorized(string message) => HttpResponseData.Error(401, "unauthorized", message);
 }

@@ -16,10 +16,10 @@ public sealed class ConnectorToken(IOptions<IAdvizeOptions> options)
     {
         var configured = options.Value.ConnectorToken;
         if (string.IsNullOrEmpty(configured))
-            return IAdvizeWebhookFunction.Error(401, "unauthorized", "connector endpoints are disabled: IAdvize__ConnectorToken is not set");
+            return HttpResponseData.Error(401, "unauthorized", "connector endpoints are disabled: IAdvize__ConnectorToken is not set");
         var presented = request.Query.TryGetValue(QueryKey, out var values) && values.Length > 0 ? values[0] : null;
         return SharedSecrets.Matches(presented, configured)
             ? null
-            : IAdvizeWebhookFunction.Error(401, "unauthorized", "the token query parameter is missing or wrong");
+            : HttpResponseData.Error(401, "unauthorized", "the token query parameter is missing or wrong");
     }
 }

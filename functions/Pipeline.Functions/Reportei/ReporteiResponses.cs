@@ -38,13 +38,7 @@ public sealed class ReporteiBearer(IOptionsMonitor<ReporteiOptions> options)
         var problem = options.CurrentValue.Tokens.All(string.IsNullOrEmpty)
             ? "Reportei routes are disabled: Reportei__Tokens__0 is not set"
             : token is null ? "send Authorization: Bearer <token>" : "the bearer token is not valid";
-        return new HttpResponseData(401, RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("error", "unauthorized");
-            w.WriteString("message", problem);
-            w.WriteEndObject();
-        }))
+        return HttpResponseData.Error(401, "unauthorized", problem) with
         {
             Headers = new Dictionary<string, string> { ["WWW-Authenticate"] = "Bearer" },
         };
