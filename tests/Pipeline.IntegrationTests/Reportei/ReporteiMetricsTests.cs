@@ -172,7 +172,8 @@ public sealed class ReporteiMetricsTests(ReporteiFixture fixture) : IClassFixtur
             extra: ""","comparison_start":"2024-02-01","comparison_end":"2024-02-29" """);
         var answer = await AnswerWhenAsync(request, a => a.GetProperty("n").GetProperty("values").GetInt32() == 3
                                                         && a.GetProperty("n").GetProperty("comparison").GetInt32() == 1
-                                                        && a.GetProperty("c").GetProperty("values").GetRawText() == "9",
+                                                        && a.GetProperty("c").GetProperty("values").GetRawText() == "9"
+                                                        && a.GetProperty("c").GetProperty("comparison").GetRawText() == "7",
             "the events are rolled up");
 
         Assert.Equal("""[{"date":"2024-03-01","value":2},{"date":"2024-03-02","value":1},{"date":"2024-03-03","value":0}]""",
