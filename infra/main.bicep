@@ -38,11 +38,22 @@ param keyVaultOfficerPrincipalId string = ''
 @description('The Service Bus queues of the function declarations (a unit test keeps this list equal to them).')
 var queueNames = [
   'events'
-  'intercom'
-  'iadvize'
   'statistics-sweep'
   'metrics-jobs'
   'replays'
+]
+
+@description('The topic the Recorder publishes every recorded event to, once.')
+var topicName = 'recorded'
+
+@description('One subscription per consumer, each with its filter as its only rule (a unit test keeps these equal to the consumers\' declarations).')
+var topicSubscriptions = [
+  { name: 'analytics-index', filter: '(deliverTo IS NULL AND (type LIKE \'analytics.%\')) OR deliverTo = \'analytics-index\'' }
+  { name: 'iadvize', filter: '(deliverTo IS NULL AND (type = \'tracking.web.init\' OR type = \'tracking.mobile.init\')) OR deliverTo = \'iadvize\'' }
+  { name: 'intercom', filter: '(deliverTo IS NULL AND (type LIKE \'push.%\' OR type = \'sync.statistics\' OR type = \'iadvize.conversation.closed\' OR type = \'iadvize.satisfaction.filled\')) OR deliverTo = \'intercom\'' }
+  { name: 'metrics-rollups', filter: '(deliverTo IS NULL AND (type LIKE \'push.%\' OR type LIKE \'tracking.%\' OR type = \'iadvize.conversation.closed\' OR type = \'iadvize.satisfaction.filled\' OR type LIKE \'analytics.%\')) OR deliverTo = \'metrics-rollups\'' }
+  { name: 'site-statistics', filter: '(deliverTo IS NULL AND (type = \'push.statistics\')) OR deliverTo = \'site-statistics\'' }
+  { name: 'visitor-index', filter: '(deliverTo IS NULL AND (type = \'tracking.web.init\' OR type = \'tracking.mobile.init\' OR type LIKE \'analytics.%\')) OR deliverTo = \'visitor-index\'' }
 ]
 
 @description('Peek lock per delivery: host.json functionTimeout (00:05:00), the longest a function may run.')
@@ -87,6 +98,8 @@ module serviceBus 'modules/servicebus.bicep' = {
     name: '${namePrefix}-bus-${suffix}'
     location: location
     queueNames: queueNames
+    topicName: topicName
+    topicSubscriptions: topicSubscriptions
     lockDuration: queueLockDuration
     appPrincipalId: identity.outputs.principalId
   }
@@ -125,7 +138,6 @@ var plainSettings = [
   { name: 'Intercom__BaseUrl', value: intercomBaseUrl }
   { name: 'Intercom__ApiVersion', value: '2.11' }
   { name: 'Intercom__StatisticsSweepSchedule', value: statisticsSweepSchedule }
-  { name: 'Reportei__RetryTimerSchedule', value: '*/30 * * * * *' }
   { name: 'IAdvize__BaseUrl', value: 'https://www.iadvize.com/api/2' }
 ]
 

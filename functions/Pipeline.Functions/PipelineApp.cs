@@ -6,6 +6,7 @@ using Pipeline.Functions.Hosting;
 using Pipeline.Functions.IAdvize;
 using Pipeline.Functions.Intercom;
 using Pipeline.Functions.LocalHost;
+using Pipeline.Functions.Messaging;
 using Pipeline.Functions.Operations;
 using Pipeline.Functions.Pipeline;
 using Pipeline.Functions.Reportei;
@@ -25,8 +26,8 @@ public static class PipelineApp
     public const int DefaultLocalPort = 7071;
 
     /// <summary>
-    /// The pipeline's own parts, then every integration: each registers its functions, projections and routes in
-    /// one <c>Add…()</c>. A new destination is one folder and one line here.
+    /// The pipeline's own parts, then every integration: each registers its functions, its subscriptions (destinations
+    /// and projections) and its resources in one <c>Add…()</c>. A new destination is one folder and one line here.
     /// </summary>
     public static void AddPipeline(IServiceCollection services, IConfiguration configuration)
     {
@@ -37,6 +38,7 @@ public static class PipelineApp
         services.AddSingleton<StorageReadiness>();
         services.AddSingleton<AdminApiKey>();
         services.AddHostedService<StorageInitializer>();
+        services.AddMessaging(configuration);
         services.AddDeliveryEngine();
         services.AddFunction<HealthFunction>();
         services.AddFunction<RecordEventFunction>();
@@ -80,15 +82,13 @@ public static class PipelineApp
         services.AddSingleton<FunctionDispatcher>();
         services.AddSingleton<MessageClaimCheck>();
 
-        if (isCustomHandler)
-        {
-            services.AddSingleton(new QueueProvisioning([]));
-        }
-        else
+        // Service Bus entities come from the template; the Azurite queues standing in for them are made here.
+        services.AddSingleton(sp => new QueueProvisioning(MessagingModule.UsesServiceBus(configuration)
+            ? []
+            : LocalTriggerHost.QueuesOf(sp.GetRequiredService<FunctionCatalog>())));
+        if (!isCustomHandler)
         {
             services.Configure<LocalHostOptions>(configuration.GetSection(LocalHostOptions.Section));
-            services.AddSingleton(sp => new QueueProvisioning(LocalTriggerHost.QueuesOf(sp.GetRequiredService<FunctionCatalog>())));
-            services.AddSingleton<QueueOutputSender>();
             services.AddHostedService<LocalTriggerHost>();
         }
 

@@ -1,4 +1,5 @@
-// The Service Bus namespace and the queues the functions read and write.
+// The Service Bus namespace, the queues the functions read and write, and the topic of recorded events with one
+// subscription per consumer.
 
 param name string
 param location string
@@ -6,10 +7,16 @@ param location string
 @description('Queue names, from the function declarations.')
 param queueNames array
 
+@description('The topic the Recorder publishes to.')
+param topicName string
+
+@description('Its subscriptions: { name, filter } with filter a SQL filter on the message properties type and deliverTo.')
+param topicSubscriptions array
+
 @description('Peek-lock duration: covers the slowest function (host.json functionTimeout). Service Bus allows at most PT5M.')
 param lockDuration string
 
-@description('Principal id of the app identity, given the data sender and receiver roles on the namespace.')
+@description('Principal id of the app identity, given the data sender role (its sends, retries, requeues) and the data receiver role (triggers, dead letters) on the namespace.')
 param appPrincipalId string
 
 // Built-in role definition ids.
@@ -28,16 +35,55 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   }
 }
 
-// A failed invocation is redelivered; after 10 deliveries, or when it expires, the message is dead-lettered.
-// No duplicate detection: a custom handler's output cannot set MessageId, so idempotency is in the effects.
+// Duplicate detection (settable only when an entity is created): the app sends every message with a stable MessageId
+// (the envelope's id, or one derived from it), so a copy sent again within the window is dropped by the broker.
+var duplicateDetection = {
+  requiresDuplicateDetection: true
+  duplicateDetectionHistoryTimeWindow: 'PT10M'
+}
+
+// A crashed invocation is redelivered; after 10 deliveries, or when it expires, the message is dead-lettered. Failures
+// the app expects are retried by scheduled messages, not by redelivery (see the README's retry model).
 resource queues 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = [for queue in queueNames: {
   parent: namespace
   name: queue
-  properties: {
+  properties: union(duplicateDetection, {
     maxDeliveryCount: 10
     lockDuration: lockDuration
     deadLetteringOnMessageExpiration: true
     defaultMessageTimeToLive: 'P14D'
+  })
+}]
+
+resource topic 'Microsoft.ServiceBus/namespaces/topics@2022-10-01-preview' = {
+  parent: namespace
+  name: topicName
+  properties: union(duplicateDetection, {
+    defaultMessageTimeToLive: 'P14D'
+  })
+}
+
+resource subscriptions 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2022-10-01-preview' = [for subscription in topicSubscriptions: {
+  parent: topic
+  name: subscription.name
+  properties: {
+    maxDeliveryCount: 10
+    lockDuration: lockDuration
+    deadLetteringOnMessageExpiration: true
+    deadLetteringOnFilterEvaluationExceptions: true
+    defaultMessageTimeToLive: 'P14D'
+  }
+}]
+
+// Named $Default so that it replaces the catch-all rule a new subscription gets: the filter alone decides.
+resource rules 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rules@2022-10-01-preview' = [for (subscription, i) in topicSubscriptions: {
+  parent: subscriptions[i]
+  name: '$Default'
+  properties: {
+    filterType: 'SqlFilter'
+    sqlFilter: {
+      sqlExpression: subscription.filter
+    }
   }
 }]
 

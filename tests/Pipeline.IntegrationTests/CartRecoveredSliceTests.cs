@@ -37,11 +37,11 @@ public sealed class CartRecoveredSliceTests(PipelineFixture fixture) : IClassFix
         Assert.Equal("push.cart_recovered", logged.GetString("Type"));
         Assert.Equal(25, JsonDocument.Parse(logged.GetString("Data")).RootElement.GetProperty("cart_recovered").GetInt64());
 
-        var delivery = await fixture.DeliveryOf(Guid.Parse(logged.RowKey), "intercom");
-        Assert.Equal("Delivered", delivery?.GetString("Status"));
+        await Eventually.TrueAsync(async () => (await fixture.DeliveryOf(Guid.Parse(logged.RowKey), "intercom"))?.GetString("Status") == "Delivered",
+            "the delivery is recorded as delivered");
 
         // Once the message has left the queue nothing can redeliver it: only then is "one call" final.
-        await Eventually.TrueAsync(() => QueueIsEmpty("intercom"), "the forwarder completed the message", TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => QueueIsEmpty(SubscriptionQueues.Intercom), "the forwarder completed the message", TimeSpan.FromSeconds(30));
         Assert.Single(Intercom.CompanyCalls(site));
     }
 
@@ -133,13 +133,13 @@ public sealed class CartRecoveredSliceTests(PipelineFixture fixture) : IClassFix
         await Task.WhenAll(Enumerable.Range(0, 3).SelectMany(_ => new[]
         {
             Host.Queue("events").SendMessageAsync(text),
-            Host.Queue("intercom").SendMessageAsync(text),
+            Host.Queue(SubscriptionQueues.Intercom).SendMessageAsync(text),
         }));
 
         await Eventually.TrueAsync(async () =>
                 (await fixture.DeliveryOf(envelope.Id, "intercom"))?.GetString("Status") == "Delivered",
             "the delivery is recorded as done");
-        await Eventually.TrueAsync(async () => await QueueIsEmpty("events") && await QueueIsEmpty("intercom"),
+        await Eventually.TrueAsync(async () => await QueueIsEmpty("events") && await QueueIsEmpty(SubscriptionQueues.Intercom),
             "every copy was processed", TimeSpan.FromSeconds(20));
         Assert.Single(Intercom.CompanyCalls(site));
         Assert.Single(await fixture.EventsOf(site));
@@ -193,7 +193,7 @@ public sealed class CartRecoveredSliceTests(PipelineFixture fixture) : IClassFix
         var delivery = (await fixture.DeliveryOf(eventId, "intercom"))!;
         Assert.Equal(400, delivery.GetInt32("HttpStatus"));
         Assert.Contains("parameter_invalid: bad attribute", delivery.GetString("Error"));
-        await Eventually.TrueAsync(() => QueueIsEmpty("intercom"), "the forwarder completed the message", TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => QueueIsEmpty(SubscriptionQueues.Intercom), "the forwarder completed the message", TimeSpan.FromSeconds(30));
         Assert.Single(Intercom.CompanyCalls(site));
     }
 
@@ -209,20 +209,24 @@ public sealed class CartRecoveredSliceTests(PipelineFixture fixture) : IClassFix
         JsonElement? poisoned = null;
         await Eventually.TrueAsync(async () =>
         {
-            foreach (var message in (await Host.Queue("intercom-poison").PeekMessagesAsync(32)).Value)
+            foreach (var message in (await Host.Queue(Pipeline.Functions.Hosting.QueueNames.Poison(SubscriptionQueues.Intercom)).PeekMessagesAsync(32)).Value)
             {
                 var body = JsonDocument.Parse(message.Body.ToString()).RootElement;
-                if (body.GetProperty("message").GetProperty("id").GetGuid() == eventId) poisoned = body;
+                if (DeadLetterWrapper.Envelope(body).GetProperty("id").GetGuid() == eventId) poisoned = body;
             }
             return poisoned is not null;
-        }, "the message reaches intercom-poison", TimeSpan.FromSeconds(30));
+        }, "the message reaches the intercom subscription's dead letters", TimeSpan.FromSeconds(30));
 
-        Assert.Equal(4, poisoned!.Value.GetProperty("deliveryCount").GetInt32()); // LocalHost:MaxDeliveryCount
-        Assert.Contains("503", poisoned.Value.GetProperty("reason").GetString());
+        // Four attempts (Retry:MaxAttempts), each a scheduled message, none a redelivery; then the reason.
+        var reason = poisoned!.Value.GetProperty("reason").GetString()!;
+        Assert.StartsWith("gave up after 4 attempts: ", reason);
+        Assert.Contains("503", reason);
         Assert.Equal("ForwardToIntercom", poisoned.Value.GetProperty("function").GetString());
         Assert.Equal(4, Intercom.CompanyCalls(site).Count);
         var delivery = (await fixture.DeliveryOf(eventId, "intercom"))!;
-        Assert.Equal("Retrying", delivery.GetString("Status"));
+        Assert.Equal("Failed", delivery.GetString("Status"));
+        Assert.Equal(4, delivery.GetInt32("Attempts"));
+        Assert.Contains("gave up after 4 attempts", delivery.GetString("Error"));
         Assert.Contains("server_error: boom", delivery.GetString("Error"));
         Assert.Single(await fixture.EventsOf(site)); // still in the log, ready for replay
     }

@@ -1,3 +1,5 @@
+using Pipeline.Functions.Hosting;
+
 namespace Pipeline.IntegrationTests;
 
 /// <summary>
@@ -26,7 +28,7 @@ public sealed class CustomHandlerProtocolTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Http_invocation_returns_res_and_the_queue_output_as_an_object()
+    public async Task Http_invocation_returns_res_and_sends_the_event_with_its_id_and_type()
     {
         var payload = """
         { "Data": { "req": { "Url": "http://localhost:7071/api/push/cart_recovered", "Method": "POST", "Query": {},
@@ -43,9 +45,12 @@ public sealed class CustomHandlerProtocolTests : IAsyncLifetime
         Assert.Equal(200, res.GetProperty("statusCode").GetInt32());
         Assert.Equal("""{"code":"200","message":"ok"}""", res.GetProperty("body").GetString());
         Assert.Equal("application/json", res.GetProperty("headers").GetProperty("Content-Type").GetString());
-        var message = body.GetProperty("Outputs").GetProperty("events");
-        Assert.Equal(JsonValueKind.Object, message.ValueKind); // never a bare string the host could take for base64
+        Assert.False(body.GetProperty("Outputs").TryGetProperty("events", out _)); // sent through the publisher, not a binding
+        var sent = await Sent(QueueNames.Events, m => m.Body.Contains("\"site_id\":\"42\"") && m.Body.Contains("cart_recovered"));
+        var message = JsonDocument.Parse(sent.Body).RootElement;
         Assert.Equal("push.cart_recovered", message.GetProperty("type").GetString());
+        Assert.Equal("push.cart_recovered", sent.Properties["type"]);
+        Assert.Equal(message.GetProperty("id").GetString(), sent.MessageId);
         Assert.Equal(25, message.GetProperty("data").GetProperty("cart_recovered").GetInt32());
         Assert.Equal(JsonValueKind.Array, body.GetProperty("Logs").ValueKind);
         Assert.Equal(JsonValueKind.Null, body.GetProperty("ReturnValue").ValueKind);
@@ -81,24 +86,27 @@ public sealed class CustomHandlerProtocolTests : IAsyncLifetime
         var (status, _, body) = await Invoke("RecordEvent", payload);
 
         Assert.Equal(200, status);
-        var forwarded = body.GetProperty("Outputs").GetProperty("intercom");
-        Assert.Equal("01938a5e-0000-7000-8000-000000000001", forwarded.GetProperty("id").GetString());
+        var forwarded = await Sent(SubscriptionQueues.Intercom, m => m.MessageId == "01938a5e-0000-7000-8000-000000000001");
+        Assert.Equal("01938a5e-0000-7000-8000-000000000001", JsonDocument.Parse(forwarded.Body).RootElement.GetProperty("id").GetString());
         Assert.Contains(body.GetProperty("Logs").EnumerateArray(), l => l.GetString()!.Contains("01938a5e"));
     }
 
     [Fact]
-    public async Task A_failing_queue_invocation_answers_non_2xx_so_the_host_redelivers()
+    public async Task A_failed_delivery_completes_the_invocation_and_schedules_the_next_attempt_rather_than_being_redelivered_at_once()
     {
         _intercom.Fail("88", 503);
         var envelope = """{"id":"01938a5e-0000-7000-8000-000000000088","type":"push.cart_recovered","source":"t","subject":"site:88","receivedAt":"2026-11-22T10:00:00+00:00","data":{"site_id":"88","cart_recovered":1},"schemaVersion":1}""";
-        var payload = $$"""{ "Data": { "message": {{JsonSerializer.Serialize(envelope)}} }, "Metadata": { "DeliveryCount": 3 } }""";
+        var payload = $$"""{ "Data": { "message": {{JsonSerializer.Serialize(envelope)}} }, "Metadata": { "DeliveryCount": 3, "MessageId": "01938a5e-0000-7000-8000-000000000088", "ApplicationProperties": { "type": "push.cart_recovered" } } }""";
 
         var (status, contentType, body) = await Invoke("ForwardToIntercom", payload);
 
-        Assert.Equal(500, status);
+        Assert.Equal(200, status);
         Assert.StartsWith("application/json", contentType);
-        var error = body.GetProperty("error").GetString()!;
-        Assert.True(error.Contains("503"), error);
+        Assert.Contains(body.GetProperty("Logs").EnumerateArray(), l => l.GetString()!.StartsWith("attempt 1 failed") && l.GetString()!.Contains("Retrying for intercom"));
+        var retry = await Sent(SubscriptionQueues.Intercom, m => m.MessageId == "01938a5e-0000-7000-8000-000000000088:intercom:1",
+            TimeSpan.FromSeconds(15)); // scheduled: visible after the test host's short backoff
+        Assert.Equal("2", retry.Properties["attempt"]);
+        Assert.Equal("intercom", retry.Properties["deliverTo"]);
     }
 
     [Fact]
@@ -114,7 +122,8 @@ public sealed class CustomHandlerProtocolTests : IAsyncLifetime
 
         var (_, _, pushed) = await Invoke("PushSegment", http);
 
-        var envelope = pushed.GetProperty("Outputs").GetProperty("events");
+        Assert.Equal(200, pushed.GetProperty("Outputs").GetProperty("res").GetProperty("statusCode").GetInt32());
+        var envelope = JsonDocument.Parse((await Sent(QueueNames.Events, m => m.Body.Contains("\"site_id\":\"43\""))).Body).RootElement;
         var sent = envelope.GetProperty("traceparent").GetString()!;
         Assert.StartsWith($"00-{trace}-", sent);
         Assert.DoesNotContain(callerSpan, sent); // a child of the caller's span: the push invocation's own
@@ -122,7 +131,9 @@ public sealed class CustomHandlerProtocolTests : IAsyncLifetime
         var queued = $$"""{ "Data": { "message": {{JsonSerializer.Serialize(envelope.GetRawText())}} }, "Metadata": { "DeliveryCount": 1 } }""";
         var (_, _, recorded) = await Invoke("RecordEvent", queued);
 
-        var forwarded = recorded.GetProperty("Outputs").GetProperty("intercom").GetProperty("traceparent").GetString()!;
+        Assert.Equal(JsonValueKind.Array, recorded.GetProperty("Logs").ValueKind);
+        var id = envelope.GetProperty("id").GetString();
+        var forwarded = (await Sent(SubscriptionQueues.Intercom, m => m.MessageId == id)).Properties["traceparent"];
         Assert.StartsWith($"00-{trace}-", forwarded);
         Assert.NotEqual(sent, forwarded); // re-sent from the Recorder's span
     }
@@ -150,7 +161,8 @@ public sealed class CustomHandlerProtocolTests : IAsyncLifetime
 
         Assert.Equal(200, status);
         Assert.Equal(201, created.GetProperty("Outputs").GetProperty("res").GetProperty("statusCode").GetInt32());
-        var reference = created.GetProperty("Outputs").GetProperty("events");
+        var sentReference = await Sent(QueueNames.Events, m => m.Body.Contains("$claimCheck") && m.Properties.GetValueOrDefault("type") == "analytics.lead");
+        var reference = JsonDocument.Parse(sentReference.Body).RootElement;
         Assert.True(reference.GetRawText().Length < 1024, reference.GetRawText());
         Assert.Equal("analytics.lead", reference.GetProperty("type").GetString());
 
@@ -183,6 +195,10 @@ public sealed class CustomHandlerProtocolTests : IAsyncLifetime
         Assert.Equal(200, status);
         Assert.Equal(200, body.GetProperty("Outputs").GetProperty("res").GetProperty("statusCode").GetInt32()); // storage is up
     }
+
+    private Task<Pipeline.Functions.Messaging.LocalMessageFrame.Unwrapped> Sent(string queue,
+        Func<Pipeline.Functions.Messaging.LocalMessageFrame.Unwrapped, bool> matches, TimeSpan? timeout = null) =>
+        SentMessages.FindAsync(_host.Storage, queue, matches, timeout);
 
     private async Task<(int Status, string ContentType, JsonElement Body)> Invoke(string function, string payload)
     {

@@ -27,7 +27,7 @@ public sealed class IntercomDeliveryUnderLoadTests
         Assert.Equal(sites.Count, accepted.Count);
 
         var deliveries = host.Table(TableNames.Deliveries);
-        var poison = host.Queue("intercom-poison");
+        var poison = host.Queue(Pipeline.Functions.Hosting.QueueNames.Poison(SubscriptionQueues.Intercom));
         Dictionary<string, string> outcomes = [];
         await Eventually.TrueAsync(async () =>
         {
@@ -40,7 +40,7 @@ public sealed class IntercomDeliveryUnderLoadTests
         var deadLettered = (await poison.PeekMessagesAsync(32)).Value
             .Select(m => JsonDocument.Parse(m.Body.ToString()).RootElement).ToList();
         Assert.All(deadLettered, d => Assert.False(string.IsNullOrWhiteSpace(d.GetProperty("reason").GetString())));
-        var deadSites = deadLettered.Select(d => d.GetProperty("message").GetProperty("data").GetProperty("site_id").GetString()).ToHashSet();
+        var deadSites = deadLettered.Select(d => DeadLetterWrapper.Envelope(d).GetProperty("data").GetProperty("site_id").GetString()).ToHashSet();
         var deliveredSites = intercom.Succeeded.ToList();
         foreach (var site in accepted)
         {

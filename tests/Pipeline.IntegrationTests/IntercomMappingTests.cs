@@ -102,9 +102,9 @@ public sealed class IntercomMappingTests(PipelineFixture fixture) : IClassFixtur
         var newer = Envelope(site, 10, DateTimeOffset.UtcNow);
         var older = Envelope(site, 5, DateTimeOffset.UtcNow.AddMinutes(-5));
 
-        await Host.Queue("intercom").SendMessageAsync(newer.ToJson().GetRawText());
+        await Host.Queue(SubscriptionQueues.Intercom).SendMessageAsync(newer.ToJson().GetRawText());
         await Eventually.TrueAsync(async () => (await fixture.DeliveryOf(newer.Id, "intercom"))?.GetString("Status") == "Delivered", "newer delivered");
-        await Host.Queue("intercom").SendMessageAsync(older.ToJson().GetRawText()); // a late redelivery of an older push
+        await Host.Queue(SubscriptionQueues.Intercom).SendMessageAsync(older.ToJson().GetRawText()); // a late redelivery of an older push
         await Eventually.TrueAsync(async () => (await fixture.DeliveryOf(older.Id, "intercom"))?.GetString("Status") == "Delivered", "older settled");
 
         Assert.Equal([10], Intercom.CompanyCalls(site).Select(c => c.GetProperty("custom_attributes").GetProperty("cart_recovered").GetInt32()));
@@ -121,7 +121,7 @@ public sealed class IntercomMappingTests(PipelineFixture fixture) : IClassFixtur
         // Arrival order is the reverse of event order: the newest event (value 7) is sent first.
         var envelopes = Enumerable.Range(0, 8).Select(i => Envelope(site, i, start.AddSeconds(i))).Reverse().ToList();
 
-        await Task.WhenAll(envelopes.Select(e => Host.Queue("intercom").SendMessageAsync(e.ToJson().GetRawText())));
+        await Task.WhenAll(envelopes.Select(e => Host.Queue(SubscriptionQueues.Intercom).SendMessageAsync(e.ToJson().GetRawText())));
 
         foreach (var envelope in envelopes)
             await Eventually.TrueAsync(async () => (await fixture.DeliveryOf(envelope.Id, "intercom"))?.GetString("Status") == "Delivered",

@@ -97,7 +97,7 @@ public sealed class StorageOutageTests(Xunit.Abstractions.ITestOutputHelper outp
                 .AnyAsync(e => e.GetString("Status") == "InFlight"), "the forwarder is calling Intercom");
 
             // While the call runs, its message stays hidden well past the visibility timeout: it is renewed.
-            var queue = new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, QueueNames.Intercom);
+            var queue = new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, SubscriptionQueues.Intercom);
             var watch = Stopwatch.StartNew();
             while (watch.Elapsed < TimeSpan.FromSeconds(visibilitySeconds * 2.5))
             {

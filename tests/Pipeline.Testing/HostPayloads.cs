@@ -86,8 +86,10 @@ public static class HostPayloads
     /// (hosts do both), with the trigger metadata the host sends.
     /// </summary>
     public static string ServiceBus(string functionName, string bindingName, string messageBody, bool encodedTwice = false,
-        int deliveryCount = 1, string? messageId = null)
+        int deliveryCount = 1, string? messageId = null, IReadOnlyDictionary<string, string>? properties = null)
     {
+        var applicationProperties = new JsonObject();
+        foreach (var (name, value) in properties ?? new Dictionary<string, string>()) applicationProperties[name] = value;
         var enqueued = DateTimeOffset.UtcNow.AddSeconds(-1);
         var data = encodedTwice ? JsonSerializer.Serialize(JsonSerializer.Serialize(messageBody)) : JsonSerializer.Serialize(messageBody);
         var metadata = new JsonObject
@@ -100,8 +102,8 @@ public static class HostPayloads
             ["EnqueuedTime"] = enqueued.ToString("O"),
             ["MessageId"] = messageId ?? Guid.NewGuid().ToString("N"),
             ["SequenceNumber"] = 42,
-            ["UserProperties"] = new JsonObject(),
-            ["ApplicationProperties"] = new JsonObject(),
+            ["UserProperties"] = applicationProperties.DeepClone(),
+            ["ApplicationProperties"] = applicationProperties,
             ["MessageReceiver"] = new JsonObject(),
             ["MessageActions"] = new JsonObject(),
             ["Client"] = new JsonObject(),

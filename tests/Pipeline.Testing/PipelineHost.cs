@@ -24,7 +24,7 @@ public sealed class PipelineHost : IAsyncDisposable
     public string Storage { get; }
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Settings every test host shares: short retry delays, so redelivery tests run in seconds.</summary>
+    /// <summary>Settings every test host shares: short retry backoffs and four attempts, so retry tests run in seconds.</summary>
     public static Dictionary<string, string?> DefaultSettings(string storage, string? intercomUrl) => new()
     {
         ["AzureWebJobsStorage"] = storage,
@@ -32,8 +32,9 @@ public sealed class PipelineHost : IAsyncDisposable
         ["Intercom:AccessToken"] = intercomUrl is null ? null : "test-token",
         ["Intercom:TimeoutSeconds"] = "2",
         ["LocalHost:MaxDeliveryCount"] = "4",
-        ["LocalHost:RetryDelaySeconds"] = "0.2",
-        ["LocalHost:MaxRetryDelaySeconds"] = "0.5",
+        ["Retry:BaseDelaySeconds"] = "0.2",
+        ["Retry:MaxDelaySeconds"] = "0.5",
+        ["Retry:MaxAttempts"] = "4",
         ["LocalHost:VisibilityTimeoutSeconds"] = "30",
     };
 

@@ -100,12 +100,11 @@ public sealed class CustomHandlerProtocolTests
     }
 
     [Fact]
-    public void Results_are_written_with_res_outputs_as_objects_or_arrays_and_logs()
+    public void Results_carry_the_http_answer_and_the_logs_and_never_the_queue_messages()
     {
         var result = InvocationResult.Http(new HttpResponseData(202, """{"ok":true}""")
             { Headers = new Dictionary<string, string> { ["Location"] = "/x" } });
-        var one = Json("""{"id":1}""");
-        result.Send(Queue.QueueOutputs[0], one).Send(Queue.QueueOutputs[0], Json("""{"id":2}""")).Log("did it");
+        result.Send(Queue.QueueOutputs[0], Json("""{"id":1}""")).Log("did it");
 
         var written = Json(System.Text.Encoding.UTF8.GetString(CustomHandlerProtocol.Encode(Queue, result)));
 
@@ -113,12 +112,21 @@ public sealed class CustomHandlerProtocolTests
         Assert.Equal(202, res.GetProperty("statusCode").GetInt32());
         Assert.Equal("/x", res.GetProperty("headers").GetProperty("Location").GetString());
         Assert.Equal("""{"ok":true}""", res.GetProperty("body").GetString());
-        var messages = written.GetProperty("Outputs").GetProperty("out");
-        Assert.Equal(JsonValueKind.Array, messages.ValueKind);
-        Assert.Equal(2, messages[1].GetProperty("id").GetInt32());
+        // Sent by the dispatcher through the SDK with an id and properties; an output binding could carry neither.
+        Assert.False(written.GetProperty("Outputs").TryGetProperty("out", out _));
         Assert.Equal("did it", written.GetProperty("Logs")[0].GetString());
+    }
 
-        var single = Json(System.Text.Encoding.UTF8.GetString(CustomHandlerProtocol.Encode(Queue, InvocationResult.Done().Send(Queue.QueueOutputs[0], one))));
-        Assert.Equal(JsonValueKind.Object, single.GetProperty("Outputs").GetProperty("out").ValueKind);
+    [Fact]
+    public void A_service_bus_invocations_application_properties_reach_the_function()
+    {
+        var payload = Json("""{"Data":{"message":"{}"},"Metadata":{"DeliveryCount":2,"MessageId":"e1:intercom:1","ApplicationProperties":{"attempt":"2","deliverTo":"intercom"}}}""");
+
+        var invocation = CustomHandlerProtocol.ReadInvocation(Queue, payload);
+
+        Assert.Equal(2, invocation.DeliveryCount);
+        Assert.Equal("e1:intercom:1", invocation.MessageId);
+        Assert.Equal("2", invocation.Properties["attempt"]);
+        Assert.Equal("intercom", invocation.Properties["deliverTo"]);
     }
 }

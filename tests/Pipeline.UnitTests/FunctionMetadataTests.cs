@@ -34,7 +34,7 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
-    public void Push_is_a_function_key_post_route_with_a_service_bus_output()
+    public void Push_is_a_function_key_post_route_with_no_output_binding_since_the_app_sends_through_the_sdk()
     {
         var bindings = Bindings("PushSegment");
 
@@ -43,9 +43,7 @@ public sealed class FunctionMetadataTests
         Assert.Equal(["post"], bindings[0].GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal("push/{segment}", bindings[0].GetProperty("route").GetString());
         Assert.Equal("res", bindings[1].GetProperty("name").GetString());
-        Assert.Equal("serviceBus", bindings[2].GetProperty("type").GetString());
-        Assert.Equal("events", bindings[2].GetProperty("queueName").GetString());
-        Assert.Equal("ServiceBusConnection", bindings[2].GetProperty("connection").GetString());
+        Assert.Equal(2, bindings.GetArrayLength());
     }
 
     /// <summary>Server-to-server routes need a function key in Azure; browser and app tracking (public appkey) and health do not.</summary>
@@ -72,15 +70,32 @@ public sealed class FunctionMetadataTests
         Assert.Equal(authLevel, trigger.GetProperty("authLevel").GetString());
     }
 
+    [Fact]
+    public void The_recorder_is_a_service_bus_queue_trigger_that_auto_completes()
+    {
+        var trigger = Bindings("RecordEvent")[0];
+
+        Assert.Equal("serviceBusTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("events", trigger.GetProperty("queueName").GetString());
+        Assert.Equal("ServiceBusConnection", trigger.GetProperty("connection").GetString());
+        Assert.True(trigger.GetProperty("autoCompleteMessages").GetBoolean());
+    }
+
     [Theory]
-    [InlineData("RecordEvent", "events")]
     [InlineData("ForwardToIntercom", "intercom")]
-    public void Queue_functions_are_service_bus_triggers_that_auto_complete(string name, string queue)
+    [InlineData("ForwardToIAdvize", "iadvize")]
+    [InlineData("RollUpMetrics", "metrics-rollups")]
+    [InlineData("IndexAnalyticsEvents", "analytics-index")]
+    [InlineData("IndexIAdvizeVisitors", "visitor-index")]
+    [InlineData("KeepSiteStatistics", "site-statistics")]
+    public void Consumers_are_triggered_by_their_own_subscription_of_the_recorded_topic(string name, string subscription)
     {
         var trigger = Bindings(name)[0];
 
         Assert.Equal("serviceBusTrigger", trigger.GetProperty("type").GetString());
-        Assert.Equal(queue, trigger.GetProperty("queueName").GetString());
+        Assert.Equal("recorded", trigger.GetProperty("topicName").GetString());
+        Assert.Equal(subscription, trigger.GetProperty("subscriptionName").GetString());
+        Assert.False(trigger.TryGetProperty("queueName", out _));
         Assert.True(trigger.GetProperty("autoCompleteMessages").GetBoolean());
     }
 

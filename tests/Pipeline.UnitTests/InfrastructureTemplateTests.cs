@@ -5,7 +5,9 @@ using System.Xml;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions;
+using Microsoft.AspNetCore.Builder;
 using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Pipeline;
 
 namespace Pipeline.UnitTests;
 
@@ -15,9 +17,10 @@ public sealed class InfrastructureTemplateTests
     private static readonly Lazy<JsonElement> Template = new(() =>
         JsonDocument.Parse(Bicep("build", Path.Combine("infra", "main.bicep"), "--stdout")).RootElement);
 
-    private static readonly FunctionCatalog Catalog = PipelineApp.Build([], b => b.Configuration.AddInMemoryCollection(
-            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" }))
-        .Services.GetRequiredService<FunctionCatalog>();
+    private static readonly WebApplication Host = PipelineApp.Build([], b => b.Configuration.AddInMemoryCollection(
+            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" }));
+
+    private static readonly FunctionCatalog Catalog = Host.Services.GetRequiredService<FunctionCatalog>();
 
     /// <summary>The settings the Key Vault must hold, referenced from app settings (design §7).</summary>
     private static readonly string[] SecretSettings =
@@ -88,10 +91,11 @@ public sealed class InfrastructureTemplateTests
     }
 
     [Fact]
-    public void Every_queue_a_function_reads_or_writes_is_provisioned_with_the_delivery_rules()
+    public void Every_queue_a_function_reads_or_writes_is_provisioned_with_the_delivery_rules_and_duplicate_detection()
     {
-        var declared = Catalog.WithTrigger<QueueTrigger>().Select(f => f.Trigger.QueueName)
-            .Concat(Catalog.All.SelectMany(f => f.Definition.QueueOutputs).Select(o => o.QueueName))
+        var topics = Catalog.WithTrigger<QueueTrigger>().Where(f => f.Trigger.Subscription is not null).Select(f => f.Trigger.QueueName).ToHashSet();
+        var declared = Catalog.WithTrigger<QueueTrigger>().Where(f => f.Trigger.Subscription is null).Select(f => f.Trigger.QueueName)
+            .Concat(Catalog.All.SelectMany(f => f.Definition.QueueOutputs).Select(o => o.QueueName).Where(q => !topics.Contains(q)))
             .ToHashSet();
         var provisioned = Variable("queueNames").EnumerateArray().Select(q => q.GetString()!).ToHashSet();
 
@@ -99,9 +103,37 @@ public sealed class InfrastructureTemplateTests
         Assert.Equal("[variables('queueNames')]", ModuleParameter("serviceBus", "queueNames"));
         var queue = Resource("serviceBus", "Microsoft.ServiceBus/namespaces/queues");
         Assert.Equal("[length(parameters('queueNames'))]", queue.GetProperty("copy").GetProperty("count").GetString());
-        var properties = queue.GetProperty("properties");
-        Assert.Equal(10, properties.GetProperty("maxDeliveryCount").GetInt32());
-        Assert.True(properties.GetProperty("deadLetteringOnMessageExpiration").GetBoolean());
+        var properties = queue.GetProperty("properties").GetString()!;
+        Assert.Contains("'maxDeliveryCount', 10", properties);
+        Assert.Contains("'deadLetteringOnMessageExpiration', true()", properties);
+        Assert.Contains("variables('duplicateDetection')", properties);
+        var duplicateDetection = Module("serviceBus").GetProperty("properties").GetProperty("template").GetProperty("variables")
+            .GetProperty("duplicateDetection");
+        Assert.True(duplicateDetection.GetProperty("requiresDuplicateDetection").GetBoolean());
+    }
+
+    [Fact]
+    public void The_topic_has_one_subscription_per_consumer_whose_only_rule_is_the_consumers_filter()
+    {
+        var subscriptions = Catalog.All.Select(f => f.Definition.Trigger).OfType<QueueTrigger>().Where(t => t.Subscription is not null).ToList();
+        var consumers = Host.Services.GetServices<EventSubscription>().ToDictionary(s => s.Name);
+        var provisioned = Variable("topicSubscriptions").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("filter").GetString()!);
+
+        Assert.Equal(EventSubscription.Topic, Variable("topicName").GetString());
+        Assert.All(subscriptions, t => Assert.Equal(EventSubscription.Topic, t.QueueName));
+        Assert.Equal(subscriptions.Select(t => t.Subscription!).Order(), provisioned.Keys.Order());
+        foreach (var (name, filter) in provisioned) Assert.Equal(consumers[name].SqlFilter, filter);
+        Assert.Equal("[variables('topicSubscriptions')]", ModuleParameter("serviceBus", "topicSubscriptions"));
+
+        var topic = Resource("serviceBus", "Microsoft.ServiceBus/namespaces/topics").GetProperty("properties").GetString()!;
+        Assert.Contains("variables('duplicateDetection')", topic);
+        var subscription = Resource("serviceBus", "Microsoft.ServiceBus/namespaces/topics/subscriptions").GetProperty("properties");
+        Assert.Equal(10, subscription.GetProperty("maxDeliveryCount").GetInt32());
+        Assert.Equal("[parameters('lockDuration')]", subscription.GetProperty("lockDuration").GetString());
+        var rule = Resource("serviceBus", "Microsoft.ServiceBus/namespaces/topics/subscriptions/rules");
+        Assert.Contains("'$Default'", rule.GetProperty("name").GetString()); // replaces the catch-all rule of a new subscription
+        Assert.Equal("SqlFilter", rule.GetProperty("properties").GetProperty("filterType").GetString());
     }
 
     [Fact]
@@ -114,8 +146,8 @@ public sealed class InfrastructureTemplateTests
         Assert.True(lockDuration >= functionTimeout, $"lock {lockDuration} is shorter than functionTimeout {functionTimeout}");
         Assert.True(lockDuration <= TimeSpan.FromMinutes(5), "Service Bus allows a lock of at most 5 minutes");
         Assert.Equal("[variables('queueLockDuration')]", ModuleParameter("serviceBus", "lockDuration"));
-        Assert.Equal("[parameters('lockDuration')]",
-            Resource("serviceBus", "Microsoft.ServiceBus/namespaces/queues").GetProperty("properties").GetProperty("lockDuration").GetString());
+        Assert.Contains("'lockDuration', parameters('lockDuration')",
+            Resource("serviceBus", "Microsoft.ServiceBus/namespaces/queues").GetProperty("properties").GetString());
     }
 
     [Fact]

@@ -87,7 +87,11 @@ public sealed class PipelineTelemetryTests
         var logger = new ScopeRecordingLogger();
         var readiness = new StorageReadiness();
         readiness.MarkReady();
-        var dispatcher = new FunctionDispatcher(new FunctionCatalog([function.Object]), readiness, logger);
+        var dispatcher = new FunctionDispatcher(new FunctionCatalog([function.Object]), readiness, logger,
+            new Mock<Pipeline.Functions.Messaging.IMessagePublisher>().Object,
+            new Pipeline.Functions.Messaging.RetryPolicies(new Mock<IServiceProvider>().Object,
+                Microsoft.Extensions.Options.Options.Create(new Pipeline.Functions.Messaging.RetryOptions()), []),
+            TimeProvider.System);
         var message = $$"""{"id":"01938a5e-0000-7000-8000-0000000000aa","type":"push.cart_recovered","traceparent":"00-{{parent.TraceId}}-{{parent.SpanId}}-01","data":{} }""";
 
         await dispatcher.RunAsync(function.Object, new Invocation { FunctionName = "Forward", Message = message, MessageId = "m1" }, CancellationToken.None);

@@ -9,7 +9,7 @@ public static class AnalyticsModule
     public static IServiceCollection AddAnalytics(this IServiceCollection services)
     {
         services.AddSingleton<AnalyticsIndex>();
-        services.AddEventProjection<AnalyticsSearchProjection>();
+        services.AddProjection<AnalyticsSearchProjection>("analytics-index", "IndexAnalyticsEvents", "analytics.*");
         services.AddFunction<CreateAnalyticsEventsFunction>();
         services.AddFunction<CreateLeadAnalyticsFunction>();
         services.AddFunction<CreateContactAnalyticsFunction>();

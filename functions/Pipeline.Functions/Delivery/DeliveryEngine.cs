@@ -1,5 +1,6 @@
 using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Messaging;
 using Pipeline.Functions.Telemetry;
 
 namespace Pipeline.Functions.Delivery;
@@ -7,22 +8,28 @@ namespace Pipeline.Functions.Delivery;
 /// <summary>
 /// Delivers one event to one destination, at most once per (event, destination) whatever redelivers the message:
 /// claim the delivery record with a lease, call the destination with the lease as its deadline, finish the record
-/// with a write conditional on the claim. Transient outcomes fail the invocation, so the queue redelivers the
-/// message and, after its max delivery count, dead-letters it with the reason; other outcomes are recorded.
+/// with a write conditional on the claim. A transient outcome is thrown as <see cref="RetryLaterException"/>, which
+/// the dispatcher turns into a scheduled retry (never an immediate redelivery); on the consumer's last attempt the
+/// delivery is recorded failed first, and the message dead-letters with the reason.
 /// </summary>
 public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
 {
-    public async Task<InvocationResult> DeliverAsync(IDestination destination, EventEnvelope envelope,
+    public async Task<InvocationResult> DeliverAsync(IDestination destination, EventEnvelope envelope, Invocation invocation,
         CancellationToken cancellationToken)
     {
-        var attempt = await AttemptAsync(destination, envelope, cancellationToken);
+        // Waiting is not an attempt: while the destination has asked callers to wait, nothing is claimed or called.
+        if (destination.PausedFor is { } pause && pause > TimeSpan.Zero)
+            throw new RetryLaterException($"{destination.Name} asked to wait {pause.TotalSeconds:0.#} s more", pause, isAttempt: false);
+
+        var attempt = await AttemptAsync(destination, envelope, cancellationToken, invocation.IsLastAttempt ? invocation.Attempt : null);
         switch (attempt)
         {
             case AttemptResult.AlreadyDone done:
                 return InvocationResult.Done().Log($"{envelope.Id} already {done.Record.Status} for {destination.Name}; nothing sent");
             case AttemptResult.HeldElsewhere held:
-                throw new DeliveryRetryException($"{envelope.Id} is being delivered to {destination.Name} by another invocation" +
-                                                 (held.Until is { } until ? $" until {until:O}" : ""));
+                var wait = held.Until is { } until ? until - clock.GetUtcNow() : (TimeSpan?)null;
+                throw new RetryLaterException($"{envelope.Id} is being delivered to {destination.Name} by another invocation" +
+                                              (held.Until is { } u ? $" until {u:O}" : ""), wait, isAttempt: false);
         }
         var made = (AttemptResult.Made)attempt;
         var detail = made.Outcome switch
@@ -37,7 +44,7 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
         if (!made.Kept) line += "; the delivery was taken over meanwhile, so its record was left to the invocation that took it";
 
         if (made.Outcome is DeliveryOutcome.Transient transient)
-            throw new DeliveryRetryException(line, transient.RetryAfter);
+            throw new RetryLaterException(line, transient.RetryAfter);
         return InvocationResult.Done().Log(line);
     }
 
@@ -45,7 +52,10 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
     /// One attempt: claim, call, record. The outcome is returned, never thrown, for callers that schedule their own
     /// retries (the Reportei webhook timer) instead of the queue's; <see cref="DeliverAsync"/> is the queue's form.
     /// </summary>
-    public async Task<AttemptResult> AttemptAsync(IDestination destination, EventEnvelope envelope, CancellationToken cancellationToken)
+    /// <param name="lastAttempt">Set when this is the consumer's last attempt: a transient outcome is then recorded as
+    /// failed, with the reason it gave up.</param>
+    public async Task<AttemptResult> AttemptAsync(IDestination destination, EventEnvelope envelope, CancellationToken cancellationToken,
+        int? lastAttempt = null)
     {
         var claim = await deliveries.ClaimAsync(envelope, destination.Name, destination.Lease, cancellationToken);
         switch (claim)
@@ -61,6 +71,8 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
         {
             DeliveryOutcome.Delivered d => (DeliveryStatus.Delivered, d.HttpStatus, (string?)null),
             DeliveryOutcome.Refused r => (DeliveryStatus.Failed, r.HttpStatus, r.Error),
+            DeliveryOutcome.Transient t when lastAttempt is { } n =>
+                (DeliveryStatus.Failed, t.HttpStatus, $"gave up after {n} attempts: {t.Error}"),
             DeliveryOutcome.Transient t => (DeliveryStatus.Retrying, t.HttpStatus, t.Error),
             DeliveryOutcome.Skipped s => (DeliveryStatus.Skipped, (int?)null, s.Reason),
             _ => throw new InvalidOperationException($"unknown outcome {outcome}"),

@@ -9,7 +9,7 @@ public abstract record DeliveryOutcome
     /// <summary>The destination refused the event for good (a 4xx other than 408/429): recorded, never retried.</summary>
     public sealed record Refused(int? HttpStatus, string Error) : DeliveryOutcome;
 
-    /// <summary>Worth trying again: no answer, a 5xx, 408 or 429. The message is redelivered.</summary>
+    /// <summary>Worth trying again: no answer, a 5xx, 408 or 429. The next attempt is scheduled (RetryPolicy).</summary>
     public sealed record Transient(string Error, int? HttpStatus = null, TimeSpan? RetryAfter = null) : DeliveryOutcome;
 
     /// <summary>Nothing to do for this destination (not configured, nothing mapped): recorded with the reason.</summary>
@@ -28,13 +28,4 @@ public sealed class TransientDeliveryException(string message, int? httpStatus =
 public sealed class RefusedDeliveryException(int? httpStatus, string message) : Exception(message)
 {
     public int? HttpStatus { get; } = httpStatus;
-}
-
-/// <summary>
-/// The invocation fails on purpose, so the queue redelivers the message (and, after its max delivery count,
-/// dead-letters it with this message as the reason).
-/// </summary>
-public sealed class DeliveryRetryException(string message, TimeSpan? retryAfter = null) : Exception(message)
-{
-    public TimeSpan? RetryAfter { get; } = retryAfter;
 }

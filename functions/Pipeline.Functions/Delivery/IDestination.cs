@@ -22,4 +22,10 @@ public interface IDestination
     /// <see cref="RefusedDeliveryException"/> from deep inside; other exceptions fail the invocation as they are.
     /// </summary>
     Task<DeliveryOutcome> DeliverAsync(EventEnvelope envelope, CancellationToken cancellationToken);
+
+    /// <summary>Whether the destination has any use for the event; one it has none for gets no delivery record.</summary>
+    bool Accepts(EventEnvelope envelope) => true;
+
+    /// <summary>How long the destination has asked every caller to wait (a 429's Retry-After); null or zero: no pause.</summary>
+    TimeSpan? PausedFor => null;
 }

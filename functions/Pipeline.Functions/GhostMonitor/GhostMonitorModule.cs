@@ -5,8 +5,6 @@ namespace Pipeline.Functions.GhostMonitor;
 
 public static class GhostMonitorModule
 {
-    public static readonly QueueOutput ToIntercom = new("intercom", QueueNames.Intercom);
-
     /// <summary>The GhostMonitor push API (seed 000): the push endpoints, the statistics sweep, and where pushes go.</summary>
     public static IServiceCollection AddGhostMonitor(this IServiceCollection services)
     {
@@ -15,8 +13,7 @@ public static class GhostMonitorModule
         services.AddFunction<StatisticsSweepTimerFunction>();
         services.AddFunction<RunStatisticsSweepPageFunction>();
         services.AddSingleton<StatisticsSweep>();
-        services.AddEventProjection<SiteStatisticsProjection>();
-        services.AddEventRoute(ToIntercom, e => GhostMonitorEvents.IsPush(e.Type));
+        services.AddProjection<SiteStatisticsProjection>("site-statistics", "KeepSiteStatistics", GhostMonitorEvents.Statistics);
         return services;
     }
 }

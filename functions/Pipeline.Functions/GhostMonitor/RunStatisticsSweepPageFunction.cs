@@ -8,7 +8,7 @@ namespace Pipeline.Functions.GhostMonitor;
 public sealed class RunStatisticsSweepPageFunction(StatisticsSweep sweep) : IFunction
 {
     public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Queue("RunStatisticsSweepPage", QueueNames.StatisticsSweep, StatisticsSweep.Pages, StatisticsSweep.Syncs);
+        FunctionDefinition.Queue("RunStatisticsSweepPage", StatisticsSweep.QueueName, StatisticsSweep.Pages, StatisticsSweep.Syncs);
 
     public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
         sweep.RunPageAsync(SweepPage.Parse(invocation.Message!), cancellationToken);

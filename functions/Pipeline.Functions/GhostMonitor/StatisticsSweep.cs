@@ -28,8 +28,11 @@ public sealed class StatisticsSweep(StorageAccount storage, SiteDirectory sites,
     /// <summary>A running sweep with no progress for this long is taken to have stopped, and is resumed.</summary>
     public static readonly TimeSpan StalledAfter = TimeSpan.FromMinutes(5);
 
-    public static readonly QueueOutput Pages = new("pages", QueueNames.StatisticsSweep);
-    public static readonly QueueOutput Syncs = new("syncs", QueueNames.Intercom);
+    public const string QueueName = "statistics-sweep";
+    public static readonly QueueOutput Pages = new("pages", QueueName);
+
+    /// <summary>Statistics re-sends go out like recorded events: whoever subscribes to them gets them.</summary>
+    public static readonly QueueOutput Syncs = new("syncs", Pipeline.EventSubscription.Topic);
 
     private const string PartitionKey = "statistics";
     private const string RowKey = "current";

@@ -31,14 +31,18 @@ public static class CustomHandlerProtocol
                 Message = ReadMessageText(trigger ?? throw new FormatException($"Data.{definition.Trigger.BindingName} is missing")),
                 DeliveryCount = metadata is { } m ? ReadInt(m, "DeliveryCount") ?? ReadInt(m, "DequeueCount") ?? 1 : 1,
                 MessageId = metadata is { } m2 ? ReadString(m2, "MessageId") ?? ReadString(m2, "Id") : null,
+                // The application properties the retry model and the filters set (older extensions: UserProperties).
+                Properties = metadata is { } m3
+                    ? ReadStringMap(Property(m3, "ApplicationProperties") ?? Property(m3, "UserProperties"))
+                    : new Dictionary<string, string>(),
             },
             _ => new Invocation { FunctionName = definition.Name },
         };
     }
 
     /// <summary>
-    /// Writes the response. Queue outputs are written as JSON objects (an array for several), never as bare
-    /// strings: the host would decode a string that happens to be valid base64 into bytes.
+    /// Writes the response: the HTTP answer and the logs. Queue messages are not output bindings: the dispatcher has
+    /// sent them through the SDK already, since an output binding cannot set a message id or properties.
     /// </summary>
     public static void WriteResult(Utf8JsonWriter writer, FunctionDefinition definition, InvocationResult result)
     {
@@ -54,19 +58,6 @@ public static class CustomHandlerProtocol
             writer.WriteEndObject();
             writer.WriteString("body", response.Body);
             writer.WriteEndObject();
-        }
-        foreach (var output in definition.QueueOutputs)
-        {
-            if (!result.Messages.TryGetValue(output.BindingName, out var messages) || messages.Count == 0) continue;
-            writer.WritePropertyName(output.BindingName);
-            if (messages.Count == 1)
-            {
-                messages[0].WriteTo(writer);
-                continue;
-            }
-            writer.WriteStartArray();
-            foreach (var message in messages) message.WriteTo(writer);
-            writer.WriteEndArray();
         }
         writer.WriteEndObject();
         writer.WriteStartArray("Logs");

@@ -40,9 +40,19 @@ public sealed record HttpTrigger(string Route, string[] Methods, AuthLevel AuthL
     public bool Allows(string method) => Methods.Any(m => string.Equals(m, method, StringComparison.OrdinalIgnoreCase));
 }
 
+/// <param name="QueueName">The Service Bus queue, or the topic when <see cref="Subscription"/> is set.</param>
 public sealed record QueueTrigger(string QueueName) : FunctionTrigger
 {
     public override string BindingName => "message";
+
+    /// <summary>The topic's subscription the function reads (null: a queue).</summary>
+    public string? Subscription { get; init; }
+
+    /// <summary>The Azurite queue that stands in for it locally: the queue, or <c>{topic}-{subscription}</c>.</summary>
+    public string LocalQueue => Subscription is null ? QueueName : $"{QueueName}-{Subscription}";
+
+    /// <summary>Where a retry of its messages is sent: the queue, or the topic addressed to this subscription.</summary>
+    public QueueOutput RetryOutput => new("retry", QueueName) { To = Subscription };
 }
 
 /// <param name="ScheduleSetting">App setting that overrides the schedule; the Functions host reads it as <c>%Setting%</c>.</param>
@@ -52,6 +62,11 @@ public sealed record TimerTrigger(string ScheduleSetting, string DefaultSchedule
     public override string BindingName => "timer";
 }
 
-/// <param name="BindingName">Key under <c>Outputs</c> in the custom-handler response.</param>
-/// <param name="QueueName">Service Bus queue in Azure; Azurite storage queue of the same name locally.</param>
-public sealed record QueueOutput(string BindingName, string QueueName);
+/// <param name="BindingName">The output's name in the function's result.</param>
+/// <param name="QueueName">Service Bus queue or topic in Azure; locally the Azurite queue of the same name, or a
+/// topic's subscription queues.</param>
+public sealed record QueueOutput(string BindingName, string QueueName)
+{
+    /// <summary>For a topic: the one subscription the messages are for (a replay), instead of every matching one.</summary>
+    public string? To { get; init; }
+}

@@ -8,7 +8,7 @@ namespace Pipeline.Functions.Hosting;
 /// </summary>
 public static class FunctionMetadataWriter
 {
-    public const string ServiceBusConnection = "ServiceBusConnection";
+    public const string ServiceBusConnection = Messaging.MessagingModule.ServiceBusConnection;
 
     public static string ToFunctionJson(FunctionDefinition definition) => RequestBodies.Json(w =>
     {
@@ -38,7 +38,15 @@ public static class FunctionMetadataWriter
                 w.WriteString("type", "serviceBusTrigger");
                 w.WriteString("direction", "in");
                 w.WriteString("name", queue.BindingName);
-                w.WriteString("queueName", queue.QueueName);
+                if (queue.Subscription is { } subscription)
+                {
+                    w.WriteString("topicName", queue.QueueName);
+                    w.WriteString("subscriptionName", subscription);
+                }
+                else
+                {
+                    w.WriteString("queueName", queue.QueueName);
+                }
                 w.WriteString("connection", ServiceBusConnection);
                 // A custom handler cannot settle messages itself: success completes, a non-2xx answer abandons.
                 w.WriteBoolean("autoCompleteMessages", true);
@@ -55,16 +63,8 @@ public static class FunctionMetadataWriter
                 w.WriteEndObject();
                 break;
         }
-        foreach (var output in definition.QueueOutputs)
-        {
-            w.WriteStartObject();
-            w.WriteString("type", "serviceBus");
-            w.WriteString("direction", "out");
-            w.WriteString("name", output.BindingName);
-            w.WriteString("queueName", output.QueueName);
-            w.WriteString("connection", ServiceBusConnection);
-            w.WriteEndObject();
-        }
+        // No serviceBus output bindings: a custom handler's output carries a body only (no message id, no
+        // properties, no schedule), so the app sends through Azure.Messaging.ServiceBus itself (IMessagePublisher).
         w.WriteEndArray();
         w.WriteEndObject();
     });

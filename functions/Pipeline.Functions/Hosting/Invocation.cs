@@ -18,6 +18,15 @@ public sealed record Invocation
     public int DeliveryCount { get; init; } = 1;
 
     public string? MessageId { get; init; }
+
+    /// <summary>The message's application properties (type, subject, the retry model's attempt count …).</summary>
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Which attempt of its consumer this message is (1 on the first); retries are new messages.</summary>
+    public int Attempt { get; init; } = 1;
+
+    /// <summary>Set by the dispatcher from the consumer's retry policy: a failure now is final.</summary>
+    public bool IsLastAttempt { get; init; }
 }
 
 public sealed class HttpRequestData
@@ -76,7 +85,7 @@ public sealed class InvocationResult
     public HttpResponseData? Response { get; init; }
 
     /// <summary>Messages per output binding name, each a JSON document.</summary>
-    public Dictionary<string, List<JsonElement>> Messages { get; } = new();
+    public Dictionary<string, List<OutputMessage>> Messages { get; } = new();
 
     public List<string> Logs { get; } = new();
 
@@ -84,11 +93,12 @@ public sealed class InvocationResult
 
     public static InvocationResult Done() => new();
 
-    public InvocationResult Send(QueueOutput output, JsonElement message)
+    /// <param name="messageId">The broker's message id; by default the envelope's id, else a hash of the message.</param>
+    public InvocationResult Send(QueueOutput output, JsonElement message, string? messageId = null)
     {
         if (!Messages.TryGetValue(output.BindingName, out var list))
-            Messages[output.BindingName] = list = new List<JsonElement>();
-        list.Add(message);
+            Messages[output.BindingName] = list = new List<OutputMessage>();
+        list.Add(new OutputMessage(message) { MessageId = messageId });
         return this;
     }
 
@@ -97,4 +107,10 @@ public sealed class InvocationResult
         Logs.Add(line);
         return this;
     }
+}
+
+/// <summary>One message a function sends on an output.</summary>
+public sealed record OutputMessage(JsonElement Body)
+{
+    public string? MessageId { get; init; }
 }

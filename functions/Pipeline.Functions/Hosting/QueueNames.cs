@@ -1,14 +1,14 @@
 namespace Pipeline.Functions.Hosting;
 
-/// <summary>Service Bus queue names (Azurite storage queues of the same names locally).</summary>
+/// <summary>
+/// The pipeline's own queue (Service Bus in Azure, an Azurite queue of the same name locally). Modules declare their
+/// queues where they use them; the topic's subscriptions are declared by their consumers.
+/// </summary>
 public static class QueueNames
 {
+    /// <summary>Every accepted event, on its way to the Recorder.</summary>
     public const string Events = "events";
-    public const string Intercom = "intercom";
-    public const string IAdvize = "iadvize";
-    public const string StatisticsSweep = "statistics-sweep";
-    public const string MetricsJobs = "metrics-jobs";
-    public const string Replays = "replays";
 
+    /// <summary>The local host's dead-letter queue of a queue (Service Bus: its <c>$DeadLetterQueue</c>).</summary>
     public static string Poison(string queue) => queue + "-poison";
 }

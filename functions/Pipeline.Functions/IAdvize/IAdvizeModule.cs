@@ -4,13 +4,12 @@ using Pipeline.Functions.Delivery.Http;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Intercom;
 using Pipeline.Functions.Pipeline;
+using Pipeline.Functions.Tracking;
 
 namespace Pipeline.Functions.IAdvize;
 
 public static class IAdvizeModule
 {
-    public static readonly QueueOutput ToIntercom = new("intercom", QueueNames.Intercom);
-
     /// <summary>
     /// iAdvize (seed 003) both ways: its signed webhooks in, identified visitors out to its REST API, its
     /// conversation and satisfaction events on to Intercom, and the connector's verification and visitor-profile URLs.
@@ -30,15 +29,15 @@ public static class IAdvizeModule
             sp => IAdvizeClient.HttpOptions(Options(sp)));
         services.AddSingleton<IAdvizeClient>();
         services.AddSingleton<IAdvizeVisitors>();
-        services.AddEventProjection<VisitorIndexProjection>();
+        services.AddProjection<VisitorIndexProjection>("visitor-index", "IndexIAdvizeVisitors",
+            TrackingEvents.WebInit, TrackingEvents.MobileInit, "analytics.*");
         services.AddSingleton<VisitorSync>();
-        services.AddSingleton<IAdvizeDestination>();
-        services.AddFunction<ForwardToIAdvizeFunction>();
-        services.AddReplayableDestination(IAdvizeDestination.DestinationName, QueueNames.IAdvize);
+        // Identified tracking visitors (the destination skips anonymous inits before claiming anything).
+        services.AddDestination<IAdvizeDestination>(IAdvizeDestination.DestinationName, "ForwardToIAdvize",
+            TrackingEvents.WebInit, TrackingEvents.MobileInit);
 
         // Conversations closed and satisfaction ratings of known visitors become data events on their Intercom contact.
         services.AddSingleton<IIntercomContactEventSource, IAdvizeIntercomEvents>();
-        services.AddEventRoute(ToIntercom, e => IAdvizeEvents.GoesToIntercom(e.Type));
 
         // The connector's URLs: the verification url and the agent's visitor-profile panel.
         services.AddSingleton<ConnectorToken>();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Delivery;
+using Pipeline.Functions.Delivery.Http;
 using Pipeline.Functions.Envelope;
 
 namespace Pipeline.Functions.Intercom;
@@ -9,7 +10,8 @@ namespace Pipeline.Functions.Intercom;
 /// modules' events that become data events on a person's contact go through their <see cref="IIntercomContactEventSource"/>.
 /// </summary>
 public sealed class IntercomDestination(IntercomSync sync, IntercomContactEvents contactEvents,
-    IEnumerable<IIntercomContactEventSource> contactEventSources, IOptions<IntercomOptions> options) : IDestination
+    IEnumerable<IIntercomContactEventSource> contactEventSources, IOptions<IntercomOptions> options,
+    [FromKeyedServices(IntercomClient.HttpClientName)] RateLimitGate gate, TimeProvider clock) : IDestination
 {
     public const string DestinationName = "intercom";
 
@@ -17,6 +19,9 @@ public sealed class IntercomDestination(IntercomSync sync, IntercomContactEvents
 
     // Long enough for a few calls to time out, waits for the rate limiter included.
     public TimeSpan Lease => TimeSpan.FromSeconds(options.Value.TimeoutSeconds * 4 + 5);
+
+    /// <summary>The pause Intercom's 429 (Retry-After) or spent budget (X-RateLimit-Reset) set for every caller.</summary>
+    public TimeSpan? PausedFor => gate.PausedUntil - clock.GetUtcNow();
 
     public async Task<DeliveryOutcome> DeliverAsync(EventEnvelope envelope, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Delivery.Http;
+using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Intercom;
@@ -19,10 +20,11 @@ public static class IntercomModule
         services.AddSingleton<OwnerContacts>();
         services.AddSingleton<IntercomSync>();
         services.AddSingleton<IntercomContactEvents>();
-        services.AddSingleton<IntercomDestination>();
         services.AddSingleton<DataAttributesCommand>();
-        services.AddFunction<ForwardToIntercomFunction>();
-        services.AddReplayableDestination(IntercomDestination.DestinationName, QueueNames.Intercom);
+        // Pushes, the sweep's statistics re-sends, and the iAdvize events that become data events on a contact.
+        services.AddDestination<IntercomDestination>(IntercomDestination.DestinationName, "ForwardToIntercom",
+            GhostMonitorEvents.PushPrefix + "*", GhostMonitorEvents.StatisticsSync,
+            IAdvize.IAdvizeEvents.ConversationClosed, IAdvize.IAdvizeEvents.SatisfactionFilled);
         return services;
     }
 

@@ -15,11 +15,6 @@ public sealed class LocalHostOptions
     /// </summary>
     public int VisibilityTimeoutSeconds { get; set; } = 10;
 
-    /// <summary>First redelivery delay after a failure; doubles each time, up to <see cref="MaxRetryDelaySeconds"/>.</summary>
-    public double RetryDelaySeconds { get; set; } = 1;
-
-    public double MaxRetryDelaySeconds { get; set; } = 30;
-
     /// <summary>Receive loops per queue; each takes up to <see cref="BatchSize"/> messages and runs them concurrently.</summary>
     public int ReceiversPerQueue { get; set; } = 2;
 
@@ -36,7 +31,4 @@ public sealed class LocalHostOptions
 
     /// <summary>Deadline of an HTTP function and its queue outputs; storage that does not answer within it is a 503.</summary>
     public double HttpTimeoutSeconds { get; set; } = 6;
-
-    public TimeSpan RetryDelay(int deliveryCount) =>
-        TimeSpan.FromSeconds(Math.Min(MaxRetryDelaySeconds, RetryDelaySeconds * Math.Pow(2, Math.Max(0, deliveryCount - 1))));
 }

@@ -88,16 +88,16 @@ public static class LocalHttpRoutes
         deadline.CancelAfter(TimeSpan.FromSeconds(options.HttpTimeoutSeconds));
         try
         {
-            result = await dispatcher.RunAsync(function, invocation, deadline.Token, async done =>
+            result = await dispatcher.RunAsync(function, invocation, deadline.Token, done =>
             {
-                await services.GetRequiredService<QueueOutputSender>().SendAsync(function.Definition, done, deadline.Token);
                 foreach (var line in done.Logs) logger.LogInformation("{Function}: {Line}", function.Definition.Name, line);
+                return Task.CompletedTask;
             });
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested
                                    && (Storage.StorageFailures.IsUnavailable(ex) || deadline.IsCancellationRequested))
         {
-            // Nothing was accepted: the caller is told to try again rather than given a 200 for a lost event.
+            // Not confirmed: the caller is told to try again rather than given a 200 for an event that may be lost.
             logger.LogError("{Function}: storage is unavailable: {Message}", function.Definition.Name, ex.Message);
             await WriteAsync(context, Storage.StorageFailures.Response());
             return;

@@ -17,13 +17,18 @@ public sealed class LocalTriggerHost(IServiceProvider services, FunctionCatalog 
         return Task.WhenAll(queueLoops.Concat(timerLoops));
     }
 
-    /// <summary>Every queue a function reads or writes, with the poison queues of those it reads.</summary>
+    /// <summary>
+    /// Every Azurite queue the local host uses: one per queue a function reads or writes, one per topic subscription
+    /// (a topic itself has none), and the poison queue of each one read.
+    /// </summary>
     public static IReadOnlyCollection<string> QueuesOf(FunctionCatalog catalog)
     {
-        var triggers = catalog.WithTrigger<QueueTrigger>().Select(f => f.Trigger.QueueName).ToList();
+        var triggers = catalog.WithTrigger<QueueTrigger>().Select(f => f.Trigger.LocalQueue).ToList();
+        var topics = catalog.WithTrigger<QueueTrigger>().Where(f => f.Trigger.Subscription is not null)
+            .Select(f => f.Trigger.QueueName).ToHashSet(StringComparer.Ordinal);
         return triggers
             .Concat(triggers.Select(QueueNames.Poison))
-            .Concat(catalog.All.SelectMany(f => f.Definition.QueueOutputs).Select(o => o.QueueName))
+            .Concat(catalog.All.SelectMany(f => f.Definition.QueueOutputs).Select(o => o.QueueName).Where(q => !topics.Contains(q)))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();

@@ -8,14 +8,16 @@ using Pipeline.Functions.Hosting;
 namespace Pipeline.Functions.LocalHost;
 
 /// <summary>
-/// Plays the Service Bus trigger for one queue on Azurite: receives batches, runs them concurrently, deletes a
-/// message only after its function and outputs succeeded, hides a failed one for a growing delay, and moves it
-/// to <c>&lt;queue&gt;-poison</c> with the failure reason once it has been delivered MaxDeliveryCount times.
+/// Plays the Service Bus trigger for one queue or subscription on Azurite, as Service Bus does it, never more kindly:
+/// receives batches, runs them concurrently, deletes a message only after its function and outputs succeeded, makes a
+/// failed one available again at once (Service Bus abandons a failed invocation's message; retries with a backoff are
+/// the dispatcher's scheduled messages, not redeliveries), and moves it to <c>&lt;queue&gt;-poison</c> with the reason
+/// once it has been delivered MaxDeliveryCount times, or at once when its consumer gave up on it.
 /// </summary>
 public sealed class QueueListener(
     IFunction function,
     FunctionDispatcher dispatcher,
-    QueueOutputSender outputs,
+    Messaging.AzuriteQueuePublisher outputs,
     Storage.StorageReadiness storageReady,
     IOptions<LocalHostOptions> options,
     TimeProvider clock,
@@ -37,7 +39,7 @@ public sealed class QueueListener(
         {
             return;
         }
-        var queue = outputs.Queue(_trigger.QueueName);
+        var queue = outputs.Queue(_trigger.LocalQueue);
         await WarnAboutPoisonAsync(stoppingToken);
         await Task.WhenAll(Enumerable.Range(0, Options.ReceiversPerQueue).Select(_ => ReceiveLoopAsync(queue, stoppingToken)));
     }
@@ -57,7 +59,7 @@ public sealed class QueueListener(
             }
             catch (Exception ex)
             {
-                logger.LogWarning("Receiving from {Queue} failed: {Message}", _trigger.QueueName, ex.Message);
+                logger.LogWarning("Receiving from {Queue} failed: {Message}", _trigger.LocalQueue, ex.Message);
                 batch = [];
             }
 
@@ -77,24 +79,32 @@ public sealed class QueueListener(
 
     private async Task ProcessAsync(QueueClient queue, QueueMessage message)
     {
+        var lease = new Lease(message.MessageId, message.PopReceipt);
+        // Past its limit already (its receiver died, or the poison move failed): it goes, it does not run again.
+        if (message.DequeueCount > Options.MaxDeliveryCount)
+        {
+            await DeadLetterAsync(queue, message, lease, $"delivered {message.DequeueCount} times, past the limit of {Options.MaxDeliveryCount}");
+            return;
+        }
+        var framed = Messaging.LocalMessageFrame.Unwrap(message.Body.ToString());
         var invocation = new Invocation
         {
             FunctionName = function.Definition.Name,
-            Message = message.Body.ToString(),
+            Message = framed.Body,
             DeliveryCount = (int)message.DequeueCount,
-            MessageId = message.MessageId,
+            MessageId = framed.MessageId ?? message.MessageId,
+            Properties = framed.Properties,
         };
-        var lease = new Lease(message.MessageId, message.PopReceipt);
         Exception? failure = null;
         using (var running = new CancellationTokenSource())
         {
             var renewal = RenewWhileRunningAsync(queue, lease, running.Token);
             try
             {
-                await dispatcher.RunAsync(function, invocation, CancellationToken.None, async result =>
+                await dispatcher.RunAsync(function, invocation, CancellationToken.None, result =>
                 {
-                    await outputs.SendAsync(function.Definition, result, CancellationToken.None);
                     foreach (var line in result.Logs) logger.LogInformation("{Function}: {Line}", function.Definition.Name, line);
+                    return Task.CompletedTask;
                 });
             }
             catch (Exception ex)
@@ -150,7 +160,7 @@ public sealed class QueueListener(
             {
                 // The message may reappear and run twice; every effect is idempotent, so that costs only time.
                 logger.LogWarning("Renewing message {MessageId} of {Queue} failed: {Message}", lease.MessageId,
-                    _trigger.QueueName, ex.Message);
+                    _trigger.LocalQueue, ex.Message);
                 if (ex is RequestFailedException { Status: 404 or 400 }) return; // gone, or another receiver has it
             }
         }
@@ -158,20 +168,29 @@ public sealed class QueueListener(
 
     private async Task HandleFailureAsync(QueueClient queue, QueueMessage message, Lease lease, Exception failure)
     {
-        var reason = $"{failure.GetType().Name}: {failure.Message}";
-        if (message.DequeueCount < Options.MaxDeliveryCount)
+        if (failure is Messaging.GaveUpException gaveUp)
         {
-            var delay = Options.RetryDelay((int)message.DequeueCount);
-            // Abandoned: visible again after the retry delay, not after the visibility timeout.
-            await IgnoreGoneAsync(() => queue.UpdateMessageAsync(lease.MessageId, lease.PopReceipt, visibilityTimeout: delay));
+            // Service Bus would fail it at once until its delivery count runs out; the end is the same, sooner.
+            await DeadLetterAsync(queue, message, lease, gaveUp.Message);
             return;
         }
+        if (message.DequeueCount < Options.MaxDeliveryCount)
+        {
+            // Abandoned: available again at once, as Service Bus makes an abandoned message.
+            await IgnoreGoneAsync(() => queue.UpdateMessageAsync(lease.MessageId, lease.PopReceipt, visibilityTimeout: TimeSpan.Zero));
+            return;
+        }
+        await DeadLetterAsync(queue, message, lease,
+            $"gave up after {message.DequeueCount} deliveries: {failure.GetType().Name}: {failure.Message}");
+    }
 
-        var poisonQueue = QueueNames.Poison(_trigger.QueueName);
+    private async Task DeadLetterAsync(QueueClient queue, QueueMessage message, Lease lease, string reason)
+    {
+        var poisonQueue = QueueNames.Poison(_trigger.LocalQueue);
         var poison = RequestBodies.Json(w =>
         {
             w.WriteStartObject();
-            w.WriteString("queue", _trigger.QueueName);
+            w.WriteString("queue", _trigger.LocalQueue);
             w.WriteString("function", function.Definition.Name);
             w.WriteString("messageId", message.MessageId);
             w.WriteNumber("deliveryCount", message.DequeueCount);
@@ -191,7 +210,7 @@ public sealed class QueueListener(
             logger.LogError(ex, "Could not move message {MessageId} to {Queue}", message.MessageId, poisonQueue);
             return;
         }
-        Telemetry.PipelineTelemetry.RecordDeadLettered(_trigger.QueueName, function.Definition.Name);
+        Telemetry.PipelineTelemetry.RecordDeadLettered(_trigger.LocalQueue, function.Definition.Name);
         logger.LogWarning("Message {MessageId} moved to {Queue} after {Count} deliveries: {Reason}",
             message.MessageId, poisonQueue, message.DequeueCount, reason);
         await IgnoreGoneAsync(() => queue.DeleteMessageAsync(lease.MessageId, lease.PopReceipt));
@@ -224,12 +243,12 @@ public sealed class QueueListener(
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 400)
         {
-            logger.LogDebug("Settling a message of {Queue} found it gone: {Message}", _trigger.QueueName, ex.Message);
+            logger.LogDebug("Settling a message of {Queue} found it gone: {Message}", _trigger.LocalQueue, ex.Message);
         }
         catch (Exception ex)
         {
             logger.LogWarning("Settling a message of {Queue} failed; it comes back after its visibility timeout: {Message}",
-                _trigger.QueueName, ex.Message);
+                _trigger.LocalQueue, ex.Message);
         }
     }
 
@@ -237,7 +256,7 @@ public sealed class QueueListener(
     {
         try
         {
-            var poison = outputs.Queue(QueueNames.Poison(_trigger.QueueName));
+            var poison = outputs.Queue(QueueNames.Poison(_trigger.LocalQueue));
             if (!await poison.ExistsAsync(cancellationToken)) return;
             var count = (await poison.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
             if (count > 0)

@@ -10,7 +10,6 @@ namespace Pipeline.Functions.LocalHost;
 public sealed class TimerScheduler(
     IFunction function,
     FunctionDispatcher dispatcher,
-    QueueOutputSender outputs,
     Storage.StorageReadiness storageReady,
     IConfiguration configuration,
     TimeProvider clock,
@@ -52,7 +51,6 @@ public sealed class TimerScheduler(
         {
             var invocation = new Invocation { FunctionName = function.Definition.Name };
             var result = await dispatcher.RunAsync(function, invocation, stoppingToken);
-            await outputs.SendAsync(function.Definition, result, stoppingToken);
             foreach (var line in result.Logs) logger.LogInformation("{Function}: {Line}", function.Definition.Name, line);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

@@ -32,11 +32,17 @@ public sealed class PoisonQueueDeadLetters(StorageAccount storage, IServiceProvi
 
     public bool Supported => true;
 
-    // Resolved late: the catalog holds every function, this one's users included.
-    public IReadOnlyList<string> Queues => services.GetRequiredService<FunctionCatalog>().WithTrigger<QueueTrigger>()
-        .Select(f => f.Trigger.QueueName).Distinct().Order(StringComparer.Ordinal).ToList();
+    // Resolved late: the catalog holds every function, this one's users included. A subscription is named by its
+    // consumer (intercom), as in Service Bus; its Azurite queue is recorded-intercom.
+    private Dictionary<string, string> LocalQueues => services.GetRequiredService<FunctionCatalog>().WithTrigger<QueueTrigger>()
+        .DistinctBy(f => f.Trigger.LocalQueue)
+        .ToDictionary(f => f.Trigger.Subscription ?? f.Trigger.QueueName, f => f.Trigger.LocalQueue, StringComparer.Ordinal);
 
-    private QueueClient Poison(string queue) => storage.Queues.GetQueueClient(QueueNames.Poison(queue));
+    public IReadOnlyList<string> Queues => LocalQueues.Keys.Order(StringComparer.Ordinal).ToList();
+
+    private string LocalQueue(string queue) => LocalQueues.GetValueOrDefault(queue, queue);
+
+    private QueueClient Poison(string queue) => storage.Queues.GetQueueClient(QueueNames.Poison(LocalQueue(queue)));
 
     public async Task<JsonObject> ListAsync(string queue, int max, CancellationToken cancellationToken)
     {
@@ -62,7 +68,7 @@ public sealed class PoisonQueueDeadLetters(StorageAccount storage, IServiceProvi
     public async Task<JsonObject> RequeueAsync(string queue, IReadOnlySet<string>? messageIds, CancellationToken cancellationToken)
     {
         var poison = Poison(queue);
-        var target = storage.Queues.GetQueueClient(queue);
+        var target = storage.Queues.GetQueueClient(LocalQueue(queue));
         var requeued = new JsonArray();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         if (!await poison.ExistsAsync(cancellationToken)) return Answer();
@@ -82,7 +88,7 @@ public sealed class PoisonQueueDeadLetters(StorageAccount storage, IServiceProvi
                     continue;
                 }
                 // Sent back first, deleted second: a failure between leaves a copy in both, never in neither.
-                await target.SendMessageAsync(Original(message.Body.ToString()), cancellationToken);
+                await target.SendMessageAsync(Messaging.LocalMessageFrame.Requeued(Original(message.Body.ToString())), cancellationToken);
                 await IgnoreGone(() => poison.DeleteMessageAsync(message.MessageId, message.PopReceipt));
                 requeued.Add((JsonNode)message.MessageId);
             }
@@ -112,6 +118,8 @@ public sealed class PoisonQueueDeadLetters(StorageAccount storage, IServiceProvi
             described["delivery_count"] = wrapper?["deliveryCount"]?.DeepClone();
             described["dead_lettered_at"] = wrapper?["deadLetteredAt"]?.DeepClone() ?? (insertedOn is { } at ? AdminHttp.Iso(at) : null);
             var original = wrapper?["message"];
+            // A framed message (LocalMessageFrame) carries the envelope as its body.
+            if (original is JsonObject frame && frame.ContainsKey("$message")) original = frame["body"];
             if (original is JsonObject envelope)
             {
                 described["event_id"] = envelope["id"]?.DeepClone();

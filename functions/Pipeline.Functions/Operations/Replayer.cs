@@ -59,10 +59,13 @@ public sealed class Replayer(StorageAccount storage, EventLog eventLog, Delivery
     IEnumerable<ReplayableDestination> destinations, IConfiguration configuration, TimeProvider clock)
 {
     public const string PageSizeSetting = "Operations:ReplayPageSize";
+
+    /// <summary>The queue the pages of a replay after its first run on.</summary>
+    public const string QueueName = "replays";
     public const int CountCap = 10_000;
     public const int ShownIds = 20;
 
-    public static readonly QueueOutput Pages = new("pages", QueueNames.Replays);
+    public static readonly QueueOutput Pages = new("pages", QueueName);
 
     private readonly Dictionary<string, ReplayableDestination> _destinations =
         destinations.ToDictionary(d => d.Name, StringComparer.Ordinal);
@@ -195,7 +198,7 @@ public sealed class Replayer(StorageAccount storage, EventLog eventLog, Delivery
                       ?? throw new InvalidOperationException($"replay {job.Id} changed while page {job.Continuation ?? "start"} ran; retrying");
 
         var result = InvocationResult.Done();
-        foreach (var envelope in queued.OrderBy(e => e.Id)) result.Send(destination.Queue, envelope.ToJson());
+        foreach (var envelope in queued.OrderBy(e => e.Id)) result.Send(destination.Queue, envelope.ToJson(), $"{envelope.Id}:replay:{job.Id}");
         if (next is not null) result.Send(Pages, new ReplayPage(job.Id, next).ToJson());
         result.Log($"replay {job.Id} page {written.Pages}: {queued.Count} queued for {request.Destination}, {refused.Count} refused" +
                    (next is null ? $"; done, {written.Queued} queued in all" : ""));

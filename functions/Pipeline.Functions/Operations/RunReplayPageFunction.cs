@@ -7,7 +7,7 @@ namespace Pipeline.Functions.Operations;
 public sealed class RunReplayPageFunction(Replayer replayer, IEnumerable<ReplayableDestination> destinations) : IFunction
 {
     public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Queue("RunReplayPage", QueueNames.Replays, Replayer.Outputs(destinations));
+        FunctionDefinition.Queue("RunReplayPage", Replayer.QueueName, Replayer.Outputs(destinations));
 
     public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
         replayer.RunPageAsync(ReplayPage.Parse(invocation.Message!), cancellationToken);

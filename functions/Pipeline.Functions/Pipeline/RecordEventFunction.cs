@@ -5,37 +5,24 @@ using Pipeline.Functions.Storage;
 namespace Pipeline.Functions.Pipeline;
 
 /// <summary>
-/// The Recorder: persists every event to the event log before anything is forwarded, runs the projections the
-/// modules registered, then sends the event on along the routes they registered. A redelivered message finds the
-/// event already recorded and is projected and routed again; projections are idempotent, and the forwarders'
-/// delivery records keep a destination from seeing it twice.
+/// The Recorder: persists every event to the event log (insert-if-absent), then publishes it once to the
+/// <see cref="EventSubscription.Topic"/>, whose subscriptions take it on to each consumer: destinations and
+/// projections alike. It knows no consumer and no event type. A redelivered message finds the event recorded and
+/// publishes it again under the same message id, which the broker's duplicate detection drops.
 /// </summary>
-public sealed class RecordEventFunction(EventLog eventLog, IEnumerable<IEventProjection> projections, IEnumerable<EventRoute> routes)
-    : IFunction
+public sealed class RecordEventFunction(EventLog eventLog) : IFunction
 {
-    private readonly IEventProjection[] _projections = projections.ToArray();
-    private readonly EventRoute[] _routes = routes.ToArray();
+    public static readonly QueueOutput Recorded = new("recorded", EventSubscription.Topic);
 
-    public FunctionDefinition Definition { get; } = FunctionDefinition.Queue("RecordEvent", QueueNames.Events,
-        routes.Select(r => r.Output).DistinctBy(o => o.BindingName).ToArray());
+    public FunctionDefinition Definition { get; } = FunctionDefinition.Queue("RecordEvent", QueueNames.Events, Recorded);
 
     public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
     {
         var envelope = EventEnvelope.Parse(invocation.Message!);
         var isNew = await eventLog.RecordAsync(envelope, cancellationToken);
-        foreach (var projection in _projections)
-        {
-            if (projection.Applies(envelope)) await projection.ProjectAsync(envelope, cancellationToken);
-        }
-
-        var result = InvocationResult.Done()
-            .Log(isNew ? $"recorded {envelope.Type} {envelope.Id}" : $"{envelope.Id} was already recorded");
         Telemetry.PipelineTelemetry.RecordRecorded(envelope.Type, isNew);
-        var forwarded = envelope.InCurrentTrace().ToJson();
-        foreach (var route in _routes)
-        {
-            if (route.Applies(envelope)) result.Send(route.Output, forwarded);
-        }
-        return result;
+        return InvocationResult.Done()
+            .Log(isNew ? $"recorded {envelope.Type} {envelope.Id}" : $"{envelope.Id} was already recorded")
+            .Send(Recorded, envelope.InCurrentTrace().ToJson());
     }
 }

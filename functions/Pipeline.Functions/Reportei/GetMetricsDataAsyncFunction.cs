@@ -17,7 +17,7 @@ public sealed class GetMetricsDataAsyncFunction(
     IOptionsMonitor<ReporteiOptions> options) : IFunction
 {
     public const int MaxUrlLength = 2048;
-    public static readonly QueueOutput Jobs = new("jobs", Hosting.QueueNames.MetricsJobs);
+    public static readonly QueueOutput Jobs = new("jobs", MetricsJobs.QueueName);
 
     public FunctionDefinition Definition { get; } =
         FunctionDefinition.Http("MetricsGetDataAsync", "metrics/get-data-async", ["post"], AuthLevel.Anonymous, Jobs);

@@ -2,13 +2,18 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Envelope;
+using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Messaging;
 
 namespace Pipeline.Functions.Reportei;
 
 /// <summary>
 /// Makes one callback attempt of a metrics job: computes the get-data payload, sends it through the delivery engine
 /// (<see cref="ReporteiWebhookDestination"/>), and records the attempt and the job's next status: delivered, gone
-/// (410), retrying at the next step of <c>Reportei__RetryScheduleSeconds</c>, or failed after the last.
+/// (410), retrying, or failed after the last. The retries are the pipeline's own: the engine's transient outcome is
+/// thrown as <see cref="RetryLaterException"/>, and the dispatcher schedules the next attempt on the
+/// <c>metrics-jobs</c> queue after the next step of <c>Reportei__RetryScheduleSeconds</c> (this consumer's policy).
+/// The job's status and its delivery record are written from the same outcome, so they always agree.
 /// </summary>
 public sealed class MetricsJobRunner(
     MetricsJobs jobs,
@@ -23,13 +28,11 @@ public sealed class MetricsJobRunner(
     public const string JobEventType = "reportei.metrics.job";
 
     /// <returns>One line for the logs saying what happened.</returns>
-    public async Task<string> AttemptAsync(Guid jobId, CancellationToken cancellationToken)
+    public async Task<string> AttemptAsync(Guid jobId, Invocation invocation, CancellationToken cancellationToken)
     {
         var job = await jobs.FindAsync(jobId, cancellationToken);
         if (job is null) return $"metrics job {jobId} does not exist";
         if (MetricsJobStatus.IsFinal(job.Status)) return $"metrics job {jobId} is {job.Status} already";
-        if (job.Status == MetricsJobStatus.Retrying && job.NextAttemptAt > clock.GetUtcNow())
-            return $"metrics job {jobId}: next attempt due at {job.NextAttemptAt:O}";
 
         var settings = options.CurrentValue;
         var started = clock.GetUtcNow();
@@ -46,11 +49,13 @@ public sealed class MetricsJobRunner(
             job.WebhookUrl, payload!, TimeSpan.FromSeconds(settings.WebhookTimeoutSeconds), clock);
         var envelope = new EventEnvelope(job.Id, JobEventType, "reportei", "metrics-job:" + job.Id, job.CreatedAt,
             JsonDocument.Parse("{}").RootElement.Clone());
-        var attempt = await engine.AttemptAsync(destination, envelope, cancellationToken);
+        var attempt = await engine.AttemptAsync(destination, envelope, cancellationToken,
+            invocation.IsLastAttempt ? invocation.Attempt : null);
         switch (attempt)
         {
-            case AttemptResult.HeldElsewhere:
-                return $"metrics job {jobId} is being sent by another invocation";
+            case AttemptResult.HeldElsewhere held:
+                throw new RetryLaterException($"metrics job {jobId} is being sent by another invocation",
+                    held.Until - clock.GetUtcNow(), isAttempt: false);
             case AttemptResult.AlreadyDone done:
                 // Sent before, but the job's record missed it (a crash between the two writes): the delivery record tells.
                 var status = done.Record.Status == DeliveryStatus.Delivered ? MetricsJobStatus.Delivered
@@ -63,18 +68,20 @@ public sealed class MetricsJobRunner(
         var seen = destination.Seen;
         var record = new MetricsJobAttempt(job.Attempts.Count + 1, started, seen.StatusCode, (long)seen.Duration.TotalMilliseconds,
             seen.Error ?? (outcome as DeliveryOutcome.Transient)?.Error, seen.Excerpt);
-        var delays = settings.RetryDelays();
+        var retries = RetryPolicy.Schedule(settings.RetryDelays());
         var (next, at) = outcome switch
         {
             DeliveryOutcome.Delivered => (MetricsJobStatus.Delivered, (DateTimeOffset?)null),
             DeliveryOutcome.Refused { HttpStatus: 410 } => (MetricsJobStatus.Gone, null),
             DeliveryOutcome.Refused or DeliveryOutcome.Skipped => (MetricsJobStatus.Failed, null),
-            _ when record.Attempt - 1 < delays.Count => (MetricsJobStatus.Retrying, clock.GetUtcNow() + delays[record.Attempt - 1]),
-            _ => (MetricsJobStatus.Failed, null),
+            _ when invocation.IsLastAttempt => (MetricsJobStatus.Failed, null),
+            _ => (MetricsJobStatus.Retrying, clock.GetUtcNow() + retries.DelayAfter(invocation.Attempt)),
         };
         await Record(job, record, next, at, cancellationToken);
-        return $"metrics job {jobId} attempt {record.Attempt}: {next}" + (record.Error is null ? "" : $" ({record.Error})")
-               + (at is null ? "" : $"; next attempt at {at:O}");
+        var line = $"metrics job {jobId} attempt {record.Attempt}: {next}" + (record.Error is null ? "" : $" ({record.Error})");
+        // The next attempt, or the dead-letter after the last one, is the dispatcher's: one retry model for every consumer.
+        if (outcome is DeliveryOutcome.Transient) throw new RetryLaterException(line);
+        return line;
     }
 
     private async Task<(string? Payload, string? Problem)> PayloadAsync(MetricsJob job, CancellationToken cancellationToken)

@@ -33,14 +33,16 @@ public sealed record MetricsJob(Guid Id, string Status, DateTimeOffset CreatedAt
 /// <summary>
 /// The metrics jobs: PartitionKey = <c>jobs</c>, RowKey = <c>{inverted creation ms}|{job id}</c>, so the newest come
 /// first (the operations page lists them) and a job id (a v7 uuid, which carries its creation time) still finds its
-/// row with a point read. A job's attempts live on its row; retries due are those with Status <c>retrying</c> and
-/// NextAttemptAt in the past.
+/// row with a point read. A job's attempts live on its row, with the time of the next one while it is retrying (the
+/// retry itself is a scheduled message on the <c>metrics-jobs</c> queue).
 /// </summary>
 public sealed class MetricsJobs(StorageAccount storage, TimeProvider clock)
 {
+    /// <summary>The queue get-data-async puts its jobs on.</summary>
+    public const string QueueName = "metrics-jobs";
+
     private const string Partition = "jobs";
     private const int MaxAttempts = 10;
-    private static readonly TimeSpan PendingGrace = TimeSpan.FromMinutes(5);
 
     private TableClient Table => storage.Table(TableNames.MetricsJobs);
 
@@ -79,25 +81,6 @@ public sealed class MetricsJobs(StorageAccount storage, TimeProvider clock)
     {
         var jobs = new List<MetricsJob>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, maxPerPage: limit, cancellationToken: cancellationToken))
-        {
-            jobs.Add(ToJob(row));
-            if (jobs.Count >= limit) break;
-        }
-        return jobs;
-    }
-
-    /// <summary>
-    /// Jobs whose next retry is due, and jobs still pending long after they were accepted (their queue message was
-    /// lost, or is stuck): the timer makes their first attempt.
-    /// </summary>
-    public async Task<List<MetricsJob>> DueAsync(int limit, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        var stale = now - PendingGrace;
-        var jobs = new List<MetricsJob>();
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {Partition} and ((Status eq {MetricsJobStatus.Retrying} and NextAttemptAt le {now}) or (Status eq {MetricsJobStatus.Pending} and CreatedAt le {stale}))");
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, maxPerPage: limit, cancellationToken: cancellationToken))
         {
             jobs.Add(ToJob(row));

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Messaging;
 using Pipeline.Functions.Pipeline;
 
 namespace Pipeline.Functions.Reportei;
@@ -7,7 +9,7 @@ public static class ReporteiModule
 {
     /// <summary>
     /// Reportei (seed 004): the integrations registry, get-data from per-day rollups the Recorder keeps, and
-    /// get-data-async with signed webhook callbacks retried by a timer.
+    /// get-data-async with signed webhook callbacks, retried on their own schedule by the pipeline's retry model.
     /// </summary>
     public static IServiceCollection AddReportei(this IServiceCollection services, IConfiguration configuration)
     {
@@ -19,7 +21,9 @@ public static class ReporteiModule
         services.AddSingleton<MetricsIntegrations>();
         services.AddSingleton<MetricsRollups>();
         services.AddSingleton<MetricsQuery>();
-        services.AddEventProjection<MetricsRollupProjection>();
+        services.AddProjection<MetricsRollupProjection>("metrics-rollups", "RollUpMetrics",
+            GhostMonitor.GhostMonitorEvents.PushPrefix + "*", "tracking.*",
+            IAdvize.IAdvizeEvents.ConversationClosed, IAdvize.IAdvizeEvents.SatisfactionFilled, "analytics.*");
         services.AddFunction<MetricsIntegrationFunction>();
         services.AddFunction<GetMetricsDataFunction>();
 
@@ -38,7 +42,8 @@ public static class ReporteiModule
             });
         services.AddFunction<GetMetricsDataAsyncFunction>();
         services.AddFunction<RunMetricsJobFunction>();
-        services.AddFunction<RetryMetricsJobsTimerFunction>();
+        services.AddSingleton(new RetryPolicyRegistration(RunMetricsJobFunction.Name,
+            sp => RetryPolicy.Schedule(sp.GetRequiredService<IOptions<ReporteiOptions>>().Value.RetryDelays())));
         services.AddFunction<GetMetricsJobFunction>();
         services.AddFunction<ListMetricsJobsFunction>();
         return services;

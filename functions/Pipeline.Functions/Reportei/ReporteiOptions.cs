@@ -4,17 +4,12 @@ namespace Pipeline.Functions.Reportei;
 public sealed class ReporteiOptions
 {
     public const string Section = "Reportei";
-    public const string RetryTimerScheduleSetting = "Reportei__RetryTimerSchedule";
-    public const string DefaultRetryTimerSchedule = "*/30 * * * * *";
 
     /// <summary>Bearer tokens Reportei may call with (<c>Reportei__Tokens__0</c>, <c>__1</c>, …); none configured: every call is refused.</summary>
     public List<string> Tokens { get; set; } = [];
 
     /// <summary>The Standard Webhooks secret, <c>whsec_</c> + base64: its decoded bytes key the callbacks' HMAC.</summary>
     public string? WebhookSecret { get; set; }
-
-    /// <summary>Six-field NCRONTAB schedule of the timer that sends due retries (read by the host, listed here for the docs).</summary>
-    public string RetryTimerSchedule { get; set; } = DefaultRetryTimerSchedule;
 
     /// <summary>Seconds after each failed attempt before the next one (Svix's schedule); after the last, the job has failed.</summary>
     public string RetryScheduleSeconds { get; set; } = "5,300,1800,7200,18000,36000,36000";

@@ -2,11 +2,16 @@ using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Reportei;
 
-/// <summary>The <c>metrics-jobs</c> queue: the first callback attempt of each accepted job (retries are the timer's).</summary>
+/// <summary>
+/// The <c>metrics-jobs</c> queue: each callback attempt of an accepted job, the first one and the retries the
+/// dispatcher schedules on Reportei's own schedule (<c>Reportei__RetryScheduleSeconds</c>).
+/// </summary>
 public sealed class RunMetricsJobFunction(MetricsJobRunner runner) : IFunction
 {
-    public FunctionDefinition Definition { get; } = FunctionDefinition.Queue("RunMetricsJob", QueueNames.MetricsJobs);
+    public const string Name = "RunMetricsJob";
+
+    public FunctionDefinition Definition { get; } = FunctionDefinition.Queue(Name, MetricsJobs.QueueName);
 
     public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
-        InvocationResult.Done().Log(await runner.AttemptAsync(MetricsJobMessage.Parse(invocation.Message!), cancellationToken));
+        InvocationResult.Done().Log(await runner.AttemptAsync(MetricsJobMessage.Parse(invocation.Message!), invocation, cancellationToken));
 }

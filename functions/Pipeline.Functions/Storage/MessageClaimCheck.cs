@@ -33,12 +33,12 @@ public sealed class MessageClaimCheck(StorageAccount storage, ILogger<MessageCla
         {
             for (var i = 0; i < messages.Count; i++)
             {
-                var text = messages[i].GetRawText();
+                var text = messages[i].Body.GetRawText();
                 // A UTF-16 character is at most 3 UTF-8 bytes: most messages are ruled out without counting.
                 if ((long)text.Length * 3 <= MaxInlineBytes) continue;
                 var bytes = Encoding.UTF8.GetBytes(text);
                 if (bytes.Length <= MaxInlineBytes) continue;
-                messages[i] = await StoreAsync(messages[i], bytes, cancellationToken);
+                messages[i] = messages[i] with { Body = await StoreAsync(messages[i].Body, bytes, cancellationToken) };
             }
         }
     }

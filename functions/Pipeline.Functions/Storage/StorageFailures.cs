@@ -17,13 +17,17 @@ public static class StorageFailures
     {
         RequestFailedException failed => failed.Status is 0 or 408 or 429 or >= 500,
         AggregateException all => all.InnerExceptions.Count > 0 && all.InnerExceptions.All(IsUnavailable),
+        Azure.Messaging.ServiceBus.ServiceBusException { IsTransient: true } => true,
         TimeoutException or OperationCanceledException or HttpRequestException or IOException => true,
         _ => false,
     };
 
-    /// <summary>The answer when nothing could be accepted because storage did not answer.</summary>
+    /// <summary>
+    /// The answer when storage or the queue did not answer in time. It says what is known: a write may have landed
+    /// after the deadline, so the request is not confirmed, neither accepted nor refused.
+    /// </summary>
     public static HttpResponseData Response() =>
-        new(503, """{"code":"503","message":"storage is unavailable; nothing was accepted, try again"}""")
+        new(503, """{"code":"503","message":"storage did not answer in time; not confirmed: it may have been accepted. Try again"}""")
         {
             Headers = new Dictionary<string, string> { ["Retry-After"] = RetryAfterSeconds.ToString() },
         };

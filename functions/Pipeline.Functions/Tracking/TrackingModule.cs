@@ -5,8 +5,6 @@ namespace Pipeline.Functions.Tracking;
 
 public static class TrackingModule
 {
-    public static readonly QueueOutput ToIAdvize = new("iadvize", QueueNames.IAdvize);
-
     /// <summary>Footprints tracking (seed 001): web and mobile endpoints; identified visitors go on to iAdvize.</summary>
     public static IServiceCollection AddTracking(this IServiceCollection services, IConfiguration configuration)
     {
@@ -18,7 +16,6 @@ public static class TrackingModule
         services.AddFunction<MobileSendFunction>();
         services.AddFunction<MobileSensorsFunction>();
         services.AddFunction<MobileGeoFunction>();
-        services.AddEventRoute(ToIAdvize, TrackingEvents.IsIdentifiedInit);
         return services;
     }
 }

@@ -60,7 +60,9 @@ public sealed class IAdvizeCustomHandlerTests : IAsyncLifetime
         var tampered = await Invoke(body.Replace("\"score\": 3", "\"score\": 5"), signature);
 
         Assert.Equal(200, accepted.GetProperty("res").GetProperty("statusCode").GetInt32());
-        var message = accepted.GetProperty("events");
+        var id = JsonDocument.Parse(accepted.GetProperty("res").GetProperty("body").GetString()!).RootElement.GetProperty("id").GetString();
+        var sent = await SentMessages.FindAsync(_host.Storage, Pipeline.Functions.Hosting.QueueNames.Events, m => m.MessageId == id);
+        var message = JsonDocument.Parse(sent.Body).RootElement;
         Assert.Equal("iadvize.satisfaction.filled", message.GetProperty("type").GetString());
         Assert.Equal("110e8400-e29b-11d4-a716-446655440000", message.GetProperty("data").GetProperty("delivery").GetProperty("id").GetString());
         Assert.Equal(401, tampered.GetProperty("res").GetProperty("statusCode").GetInt32());

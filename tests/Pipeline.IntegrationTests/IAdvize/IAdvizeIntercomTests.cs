@@ -54,7 +54,7 @@ public sealed class IAdvizeIntercomTests(IAdvizeFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal("Delivered", (await IntercomDelivery(await first.Content.ReadAsStringAsync())).GetString("Status"));
         await fixture.EventsDrained();
-        await Eventually.TrueAsync(async () => (await fixture.Host.Queue("intercom").GetPropertiesAsync()).Value.ApproximateMessagesCount == 0,
+        await Eventually.TrueAsync(async () => (await fixture.Host.Queue(SubscriptionQueues.Intercom).GetPropertiesAsync()).Value.ApproximateMessagesCount == 0,
             "the intercom queue is drained");
         var sent = Assert.Single(EventsWithConversation(conversation));
         Assert.Equal("iadvize-satisfaction-filled", sent.GetProperty("event_name").GetString());

@@ -120,14 +120,15 @@ public sealed class IAdvizeVisitorSyncTests(IAdvizeFixture fixture) : IClassFixt
         string? poisoned = null;
         await Eventually.TrueAsync(async () =>
         {
-            var queue = fixture.Host.Queue("iadvize-poison");
+            var queue = fixture.Host.Queue(Pipeline.Functions.Hosting.QueueNames.Poison(SubscriptionQueues.IAdvize));
             if (!(await queue.ExistsAsync()).Value) return false;
             poisoned = (await queue.PeekMessagesAsync(32)).Value.Select(m => m.Body.ToString()).FirstOrDefault(b => b.Contains(uid));
             return poisoned is not null;
         }, "the message is dead-lettered", TimeSpan.FromSeconds(30));
         Assert.Contains("Forbidden", poisoned);
         Assert.Equal(4, IAdvize.Calls(uid).Count(c => c.Method == "POST"));
-        var delivery = Assert.Single(await Deliveries(uid, 1, "Retrying"));
+        var delivery = Assert.Single(await Deliveries(uid, 1, "Failed"));
+        Assert.Contains("gave up after 4 attempts", delivery.GetString("Error"));
         Assert.Contains("Forbidden", delivery.GetString("Error"));
     }
 

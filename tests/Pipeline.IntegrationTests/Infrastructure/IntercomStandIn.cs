@@ -50,11 +50,12 @@ public sealed class IntercomStandIn : IDisposable
             .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
 
     /// <summary>The first upsert for this company gets <paramref name="firstStatus"/> (or a delay), every later one 200.</summary>
-    public void FailOnce(string companyId, int firstStatus, TimeSpan? firstDelay = null)
+    public void FailOnce(string companyId, int firstStatus, TimeSpan? firstDelay = null, TimeSpan? retryAfter = null)
     {
         var scenario = "once-" + companyId;
         var first = Response.Create().WithStatusCode(firstStatus).WithBody("""{"type":"error.list","errors":[{"code":"service_unavailable"}]}""");
         if (firstDelay is { } delay) first = first.WithDelay(delay);
+        if (retryAfter is { } wait) first = first.WithHeader("Retry-After", ((int)wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Server.Given(Request.Create().WithPath("/companies").UsingPost().WithBody(b => b?.Contains($"\"company_id\":\"{companyId}\"") == true))
             .AtPriority(1)
             .InScenario(scenario).WillSetStateTo("failed-once")
@@ -63,6 +64,26 @@ public sealed class IntercomStandIn : IDisposable
             .AtPriority(1)
             .InScenario(scenario).WhenStateIs("failed-once")
             .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"type":"company"}"""));
+    }
+
+    /// <summary>When each upsert for this company reached the stand-in.</summary>
+    public IReadOnlyList<DateTime> CompanyCallTimes(string companyId) =>
+        Server.LogEntries
+            .Where(e => e.RequestMessage?.Path == "/companies" && e.RequestMessage.Method == "POST"
+                        && e.RequestMessage.Body?.Contains($"\"company_id\":\"{companyId}\"") == true)
+            .Select(e => e.RequestMessage!.DateTime)
+            .Order()
+            .ToList();
+
+    /// <summary>Answers every upsert for this company with <paramref name="status"/> for <paramref name="duration"/>: an outage.</summary>
+    public void FailFor(string companyId, int status, TimeSpan duration)
+    {
+        var until = DateTime.UtcNow + duration;
+        Server.Given(Request.Create().WithPath("/companies").UsingPost()
+                .WithBody(b => b?.Contains($"\"company_id\":\"{companyId}\"") == true && DateTime.UtcNow < until))
+            .AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"type":"error.list","errors":[{"code":"server_error","message":"outage"}]}"""));
     }
 
     public void Dispose() => Server.Stop();

@@ -16,7 +16,6 @@ public sealed class ReporteiFixture : PipelineFixture, IAsyncLifetime
         settings["Reportei:Tokens:1"] = Token;
         settings["Reportei:WebhookSecret"] = "whsec_" + Convert.ToBase64String(WebhookKey);
         settings["Reportei:RetryScheduleSeconds"] = "1,1";
-        settings["Reportei:RetryTimerSchedule"] = "* * * * * *";
         settings["Reportei:AllowHttpWebhooks"] = "true";
         settings["Reportei:AllowedWebhookHosts:0"] = "127.0.0.1";
         settings["Reportei:WebhookTimeoutSeconds"] = "3";

@@ -121,6 +121,17 @@ public sealed class ReporteiWebhookTests(ReporteiFixture fixture) : IClassFixtur
         var job = await JobWhenAsync(jobId, "failed");
         Assert.Equal(3, job.GetProperty("attempts").GetArrayLength());
         Assert.Equal(3, Receiver.CallsTo(path).Count);
+        // The job and its delivery record agree: failed, one attempt per call; no listing shows it retrying.
+        var delivery = (await fixture.Host.Table(Pipeline.Functions.Storage.TableNames.Deliveries)
+            .GetEntityAsync<Azure.Data.Tables.TableEntity>(jobId.ToString(), "reportei-webhook")).Value;
+        Assert.Equal("Failed", delivery.GetString("Status"));
+        Assert.Equal(3, delivery.GetInt32("Attempts"));
+        Assert.StartsWith("gave up after 3 attempts", delivery.GetString("Error"));
+        var retrying = new HttpRequestMessage(HttpMethod.Get, "api/ops/deliveries?destination=reportei-webhook&status=retrying");
+        retrying.Headers.Add("X-Api-Key", ReporteiFixture.AdminKey);
+        var (listed, body) = await fixture.SendAsync(retrying);
+        Assert.Equal(HttpStatusCode.OK, listed);
+        Assert.DoesNotContain(jobId.ToString(), body.ToString());
     }
 
     [Fact]
