@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Storage;
