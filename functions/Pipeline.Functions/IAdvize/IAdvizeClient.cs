@@ -14,20 +14,44 @@ public sealed record IAdvizeAnswer(int Status, string? MetaStatus, string? Messa
 {
     public bool IsSuccess => Status is >= 200 and < 300 && MetaStatus == "success";
 
+    /// <summary>A 2xx without a <c>meta.status</c> the doc lists (an empty body, not JSON, <c>{}</c>): nothing says what iAdvize did.</summary>
+    public bool IsUnreadable => Status is >= 200 and < 300 && MetaStatus is not ("success" or "fail" or "error");
+
+    /// <summary>Worth a retry: 408, 429, 5xx, and <c>meta.status</c> <c>error</c> (Retry-After kept).</summary>
+    public bool IsTransient => Status is 408 or 429 or >= 500 || MetaStatus == "error";
+
+    /// <summary>iAdvize said no for good: <c>meta.status</c> <c>fail</c> or another 4xx.</summary>
+    public bool IsRefusal => !IsSuccess && !IsTransient && !IsUnreadable;
+
     public string Describe() =>
         $"{Status}" + (MetaStatus is null ? "" : $" {MetaStatus}") +
-        (Message is { Length: > 0 } ? $": {Message}" : MetaStatus is null && Body.Length > 0 ? $": {(Body.Length > 300 ? Body[..300] : Body)}" : "");
+        (Message is { Length: > 0 } ? $": {Message}" : MetaStatus is null && Body.Length > 0 ? $": {AnswerBodies.Clip(Body)}" : "");
 
     /// <summary>
-    /// Throws unless it succeeded: 408, 429, 5xx, no JSON envelope on a 2xx, and <c>meta.status</c> <c>error</c> are
-    /// worth a retry (Retry-After kept); <c>fail</c> and other 4xx are refusals, recorded with iAdvize's message.
+    /// Throws unless it succeeded: <see cref="IsTransient"/> answers are worth a retry; <c>fail</c> and other 4xx are
+    /// refusals, recorded with iAdvize's message. A 2xx without the <c>meta.status</c> envelope is refused too, with
+    /// what it was: the 2xx says the call went through, so for a create the same call again could make the visitor
+    /// twice, and an answer that will not change would only burn the retries into the poison queue. Recorded as
+    /// Failed, the delivery can be replayed once iAdvize answers as documented (a replay looks the visitor up first).
     /// </summary>
     public IAdvizeAnswer EnsureSuccess(string call)
     {
         if (IsSuccess) return this;
-        if (Status is 408 or 429 or >= 500 || MetaStatus == "error" || (MetaStatus is null && Status is >= 200 and < 300))
-            throw new TransientDeliveryException($"{call}: iAdvize answered {Describe()}; will retry", Status, RetryAfter);
+        if (IsTransient) throw new TransientDeliveryException($"{call}: iAdvize answered {Describe()}; will retry", Status, RetryAfter);
+        if (IsUnreadable)
+            throw new RefusedDeliveryException(Status, $"{call}: iAdvize answered {Status} without the meta.status its API documents ({AnswerBodies.Shape(Body)})");
         throw new RefusedDeliveryException(Status, $"{call}: iAdvize answered {Describe()}");
+    }
+
+    /// <summary>The first visitor a successful lookup listed, or null when it listed none.</summary>
+    /// <exception cref="RefusedDeliveryException">A success without the <c>data</c> list (see <see cref="EnsureSuccess"/> for other answers).</exception>
+    public JsonElement? FirstVisitor(string call)
+    {
+        EnsureSuccess(call);
+        // Without its list the answer does not say "none": a caller creating the visitor then could make it twice.
+        if (Data.ValueKind != JsonValueKind.Array)
+            throw new RefusedDeliveryException(Status, $"{call}: iAdvize answered {Status} success without the data list of visitors ({AnswerBodies.Shape(Body)})");
+        return Data.GetArrayLength() > 0 ? Data[0] : null;
     }
 
     public static IAdvizeAnswer From(int status, string body, TimeSpan? retryAfter)
@@ -101,13 +125,12 @@ public sealed class IAdvizeClient(IHttpClientFactory httpClients, IOptions<IAdvi
         return IAdvizeAnswer.From((int)response.StatusCode, body, retryAfter);
     }
 
-    /// <summary><c>GET /visitor?filters[name]=value&amp;full=1</c>: the first visitor found, or null.</summary>
-    public async Task<JsonElement?> FindVisitorAsync(string filter, string value, CancellationToken cancellationToken)
-    {
-        var answer = (await SendAsync(HttpMethod.Get, $"visitor?filters[{filter}]={Uri.EscapeDataString(value)}&full=1", null, cancellationToken))
-            .EnsureSuccess($"GET /visitor?filters[{filter}]");
-        return answer.Data.ValueKind == JsonValueKind.Array && answer.Data.GetArrayLength() > 0 ? answer.Data[0] : null;
-    }
+    /// <summary><c>GET /visitor?filters[name]=value&amp;full=1</c> as iAdvize answered it; <see cref="IAdvizeAnswer.FirstVisitor"/> reads it.</summary>
+    public Task<IAdvizeAnswer> LookUpVisitorAsync(string filter, string value, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, $"visitor?filters[{filter}]={Uri.EscapeDataString(value)}&full=1", null, cancellationToken);
+
+    /// <summary>The call a lookup's reasons name.</summary>
+    public static string LookupCall(string filter) => $"GET /visitor?filters[{filter}]";
 
     private static TimeSpan? Positive(TimeSpan span) => span > TimeSpan.Zero ? span : TimeSpan.Zero;
 }

@@ -64,16 +64,11 @@ public sealed class IAdvizeIntercomEvents(IAdvizeVisitors visitors, IAdvizeClien
             return linked;
         if (!options.Value.IsConfigured) return null;
 
-        JsonElement? lookup;
-        try
-        {
-            lookup = await iadvize.FindVisitorAsync("unique_id", uniqueId, cancellationToken);
-        }
-        catch (Delivery.RefusedDeliveryException)
-        {
-            return null; // iAdvize refuses the lookup for good (meta.status fail): as unknown as a visitor it does not find
-        }
-        if (lookup is not { } found) return null;
+        var answer = await iadvize.LookUpVisitorAsync("unique_id", uniqueId, cancellationToken);
+        // iAdvize refusing the lookup for good (meta.status fail, a 4xx) makes the visitor as unknown as one it does
+        // not find. An unreadable success says nothing of the visitor, so FirstVisitor refuses it with the reason.
+        if (answer.IsRefusal) return null;
+        if (answer.FirstVisitor(IAdvizeClient.LookupCall("unique_id")) is not { } found) return null;
         if (VisitorSync.Text(found, "external_id") is { } externalId && (await visitors.FindAsync(externalId, cancellationToken))?.Email is { } known)
             return known;
         return VisitorSync.Text(found, "email") is { } email && (await visitors.VisitorsOfEmailAsync(email, cancellationToken)).Count > 0

@@ -27,7 +27,7 @@ public sealed class IAdvizeWebhookFunction(WebhookSignature signature, WebhookDe
 
         var now = clock.GetUtcNow();
         var type = IAdvizeEvents.TypeOf(parsed.EventType);
-        var identity = await deduplication.IdentifyAsync(parsed.EventType, parsed.EventId, parsed.CorrelationId,
+        var identity = await deduplication.IdentifyAsync(parsed.EventType, parsed.EventId, parsed.CorrelationId, WebhookSignature.Body(request),
             new WebhookIdentity(Guid.CreateVersion7(now), IAdvizeSubjects.Of(parsed.Data), now, Duplicate: false), cancellationToken);
         var data = JsonSerializer.SerializeToElement(parsed.Data, PipelineJson.Default.JsonNode);
         var envelope = new EventEnvelope(identity.EnvelopeId, type, IAdvizeEvents.Source, identity.Subject, identity.ReceivedAt, data);

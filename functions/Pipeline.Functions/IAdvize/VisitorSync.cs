@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Pipeline.Functions.Delivery;
+using Pipeline.Functions.Delivery.Http;
 using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Tracking;
 
@@ -43,17 +44,24 @@ public sealed class VisitorSync(IAdvizeClient iadvize, IAdvizeVisitors visitors)
             }
         }
 
-        var found = await iadvize.FindVisitorAsync("external_id", visitorId, cancellationToken);
-        if (found is { } existing && IdOf(existing) is { } foundId)
+        var lookupCall = IAdvizeClient.LookupCall("external_id");
+        var lookup = await iadvize.LookUpVisitorAsync("external_id", visitorId, cancellationToken);
+        if (lookup.FirstVisitor(lookupCall) is { } existing)
         {
+            // A found visitor without its id is not "none found": creating it then would make it twice.
+            var foundId = IdOf(existing) ?? throw new RefusedDeliveryException(lookup.Status,
+                $"{lookupCall}: iAdvize answered a visitor without its id ({AnswerBodies.Clip(existing.GetRawText())})");
             var update = (await iadvize.SendAsync(HttpMethod.Put, $"visitor/{foundId}", fields, cancellationToken)).EnsureSuccess("PUT /visitor/{id}");
             await visitors.LinkAsync(visitorId, email, foundId, UniqueIdOf(update.Data) ?? UniqueIdOf(existing), cancellationToken);
             return new DeliveryOutcome.Delivered(update.Status, $"visitor {Short(visitorId)}: found and updated iAdvize visitor {foundId}");
         }
 
         var created = (await iadvize.SendAsync(HttpMethod.Post, "visitor", fields, cancellationToken)).EnsureSuccess("POST /visitor");
+        // Refused, not retried: the visitor was most likely created, and creating it again would make it twice (see
+        // IAdvizeAnswer.EnsureSuccess); a replay looks it up by external_id first.
         if (IdOf(created.Data) is not { } createdId)
-            throw new TransientDeliveryException("POST /visitor: iAdvize answered success without the visitor's id; will retry", created.Status);
+            throw new RefusedDeliveryException(created.Status,
+                $"POST /visitor: iAdvize answered {created.Status} success without the visitor's id ({AnswerBodies.Shape(created.Body)})");
         await visitors.LinkAsync(visitorId, email, createdId, UniqueIdOf(created.Data), cancellationToken);
         return new DeliveryOutcome.Delivered(created.Status, $"visitor {Short(visitorId)}: created iAdvize visitor {createdId}");
     }

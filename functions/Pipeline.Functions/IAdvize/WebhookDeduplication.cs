@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
 using Pipeline.Functions.Storage;
@@ -11,7 +12,8 @@ public sealed record WebhookIdentity(Guid EnvelopeId, string Subject, DateTimeOf
 /// Makes every copy of one iAdvize event (a retry, a replay) one envelope. Two keys name an event: its
 /// <c>eventType</c> + <c>eventId</c> (the doc's examples all share one eventId, so the id alone would merge different
 /// events) and the <c>X-iAdvize-CorrelationId</c> that stays the same across retries of one callback (the doc does
-/// not say that eventId does). One row per key (PartitionKey = key kind, RowKey = key) holds the envelope id, subject
+/// not say that eventId does). A body with neither is named by the SHA-256 of its exact bytes (<see cref="BodyKey"/>).
+/// One row per key (PartitionKey = key kind, RowKey = key) holds the envelope id, subject
 /// and arrival time of the first copy, written insert-if-absent before the event is queued. Every copy is queued
 /// again with that identity, so a copy arriving while the first is still queued, or after a crash between this
 /// write and the queue send, still leaves exactly one event: the Recorder inserts it if absent, and the delivery
@@ -21,16 +23,18 @@ public sealed class WebhookDeduplication(StorageAccount storage)
 {
     private const string EventKind = "event";
     private const string CorrelationKind = "correlation";
+    private const string BodyKind = "body";
 
     private TableClient Table => storage.Table(TableNames.IAdvizeWebhooks);
 
+    /// <param name="rawBody">The signed bytes as received: the event's name when neither id is there.</param>
     public async Task<WebhookIdentity> IdentifyAsync(string eventType, string? eventId, string? correlationId,
-        WebhookIdentity proposed, CancellationToken cancellationToken)
+        ReadOnlyMemory<byte> rawBody, WebhookIdentity proposed, CancellationToken cancellationToken)
     {
         var keys = new List<(string Kind, string Key)>();
         if (!string.IsNullOrEmpty(eventId)) keys.Add((EventKind, TableKeys.Composite(eventType, eventId)));
         if (!string.IsNullOrEmpty(correlationId)) keys.Add((CorrelationKind, TableKeys.Key(correlationId)));
-        if (keys.Count == 0) return proposed; // nothing names the event: every copy is its own
+        if (keys.Count == 0) keys.Add((BodyKind, BodyKey(rawBody.Span)));
 
         // Insert-if-absent under the first key (the event's own id when it has one): a new event costs one write per key.
         var identity = await ClaimAsync(keys[0].Kind, keys[0].Key, proposed, cancellationToken) ?? proposed;
@@ -46,6 +50,14 @@ public sealed class WebhookDeduplication(StorageAccount storage)
         }
         return identity with { Duplicate = identity.EnvelopeId != proposed.EnvelopeId };
     }
+
+    /// <summary>
+    /// The key of a body that names no event itself. A replayed capture is the same bytes, whatever headers come with
+    /// it; two real events differ in their bytes (the doc's payloads carry their own times and conversation, visitor
+    /// or operator ids), so a byte-identical body is a copy. The bytes as signed, not the parsed JSON: a re-serialised
+    /// body (other spacing, key order) is another body to the signature too.
+    /// </summary>
+    public static string BodyKey(ReadOnlySpan<byte> rawBody) => "sha256-" + Convert.ToHexStringLower(SHA256.HashData(rawBody));
 
     private async Task<WebhookIdentity?> FindAsync(string kind, string key, CancellationToken cancellationToken)
     {

@@ -99,7 +99,10 @@ public sealed class CompanyUpdateCoalescer(IntercomClient intercom, SiteDirector
         var update = new CompanyUpdate(siteId, fresh.ToDictionary(kv => kv.Key, kv => kv.Value.Value));
         var response = (await intercom.SendAsync(HttpMethod.Post, "companies", update.ToJson(), cancellationToken))
             .EnsureSuccess("POST /companies");
-        var companyId = response.Json().TryGetProperty("id", out var id) ? id.GetString() : knownCompanyId;
+        // Unlike a contact's, a company's id is not required of the answer: POST /companies upserts by our company_id, so
+        // a 2xx means the attributes are in whatever its body says. The id only lets owner contacts be attached, and
+        // a later upsert's answer brings it; an unreadable body must not turn a done update into a failure.
+        var companyId = IntercomResponse.IdOf(response.TryObject()) ?? knownCompanyId;
 
         site = await sites.UpdateAsync(siteId, current =>
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Delivery.Http;
+using Pipeline.Functions.Hosting;
 
 
 namespace Pipeline.Functions.Intercom;
@@ -16,30 +17,64 @@ public sealed record IntercomResponse(int Status, string Body, TimeSpan? RetryAf
     /// <summary>Worth trying again later: throttled, timed out or a server error.</summary>
     public bool IsTransient => Status is 408 or 429 or >= 500;
 
-    public JsonElement Json()
-    {
-        using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(Body) ? "{}" : Body);
-        return document.RootElement.Clone();
-    }
+    /// <summary>The body as a JSON object; null when it is empty, not JSON, or JSON of another kind.</summary>
+    public JsonElement? TryObject() => AnswerBodies.TryObject(Body);
+
+    // A 2xx whose body lacks what the call must return is refused, not retried: the 2xx says Intercom did the call,
+    // only its answer is unusable. The same call again would most likely get the same answer and, for a create, could
+    // make the record twice; retries would end in the poison queue all the same, without a reason on the delivery.
+    // Recorded as Failed with what was missing, the delivery can be replayed (POST /api/ops/replay) once Intercom, or
+    // whatever answered in its place, answers as documented; a replay looks the contact up by email first.
+
+    /// <summary>The <c>id</c> of the object a successful call answered with.</summary>
+    /// <param name="what">What the id names, for the refusal (<c>contact</c>).</param>
+    /// <exception cref="RefusedDeliveryException">The body has no such id; the reason says what it was instead.</exception>
+    public string RequiredId(string call, string what) =>
+        IdOf(TryObject()) ?? throw new RefusedDeliveryException(Status, $"{call}: Intercom answered {Status} without the {what}'s id ({Shape()})");
+
+    /// <summary>The <c>data</c> list of a successful search.</summary>
+    /// <exception cref="RefusedDeliveryException">The body has no such list; the reason says what it was instead.</exception>
+    public IReadOnlyList<JsonElement> RequiredList(string call) =>
+        TryObject() is { } answer && answer.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array
+            ? [.. data.EnumerateArray()]
+            : throw new RefusedDeliveryException(Status, $"{call}: Intercom answered {Status} without the search's data list ({Shape()})");
+
+    /// <summary>The id of one listed object, read as <see cref="RequiredId"/> reads it.</summary>
+    /// <exception cref="RefusedDeliveryException">It has none.</exception>
+    public string RequiredIdOf(JsonElement item, string call, string what) =>
+        IdOf(item) ?? throw new RefusedDeliveryException(Status, $"{call}: Intercom answered {Status} with a {what} without its id ({Clip(item.GetRawText())})");
+
+    /// <summary>An object's non-empty <c>id</c>; Intercom's ids are strings, a number is taken as its digits.</summary>
+    public static string? IdOf(JsonElement? item) =>
+        item is { ValueKind: JsonValueKind.Object } obj && obj.TryGetProperty("id", out var id)
+            ? id.ValueKind switch
+            {
+                JsonValueKind.String when id.GetString() is { Length: > 0 } text => text,
+                JsonValueKind.Number => id.GetRawText(),
+                _ => null,
+            }
+            : null;
+
+    private string Shape() => AnswerBodies.Shape(Body);
+
+    private static string Clip(string text) => AnswerBodies.Clip(text);
 
     /// <summary>Intercom's error list (<c>{"type":"error.list","errors":[{code,message}]}</c>) as one line.</summary>
     public string Describe()
     {
-        try
+        if (TryObject() is { } answer && answer.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
         {
-            if (Json().TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
-            {
-                return $"{Status}: " + string.Join("; ", errors.EnumerateArray().Select(e =>
-                    $"{(e.TryGetProperty("code", out var c) ? c.GetString() : "error")}" +
-                    $"{(e.TryGetProperty("message", out var m) ? ": " + m.GetString() : "")}"));
-            }
+            return $"{Status}: " + string.Join("; ", errors.EnumerateArray().Select(e =>
+                $"{Text(e, "code") ?? "error"}{(Text(e, "message") is { } m ? ": " + m : "")}"));
         }
-        catch (JsonException)
-        {
-            // Not Intercom's error shape (a proxy's page, say): the raw text below says more.
-        }
-        return $"{Status}: {(Body.Length > 500 ? Body[..500] : Body)}";
+        // Not Intercom's error shape (a proxy's page, say): the raw text says more.
+        return $"{Status}: {RequestBodies.Clip(Body, 500)}";
     }
+
+    private static string? Text(JsonElement item, string name) =>
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     /// <summary>Throws for anything but success: transient failures to be retried, refusals to be recorded.</summary>
     public IntercomResponse EnsureSuccess(string call)

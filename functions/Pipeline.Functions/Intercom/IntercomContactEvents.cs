@@ -65,10 +65,10 @@ public sealed class IntercomContactEvents(IntercomClient intercom)
 
     private async Task<string> FindOrCreateAsync(string email, CancellationToken cancellationToken)
     {
-        var found = (await intercom.SendAsync(HttpMethod.Post, "contacts/search", OwnerContacts.EmailSearch(email), cancellationToken)).EnsureSuccess("POST /contacts/search").Json();
-        if (found.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array && data.GetArrayLength() > 0
-            && data[0].TryGetProperty("id", out var id) && id.GetString() is { } existing)
-            return existing;
+        const string search = "POST /contacts/search";
+        var found = (await intercom.SendAsync(HttpMethod.Post, "contacts/search", OwnerContacts.EmailSearch(email), cancellationToken)).EnsureSuccess(search);
+        // An answer without its list, or a match without its id, is not "none found": creating then could make the person twice.
+        if (found.RequiredList(search) is [var first, ..]) return found.RequiredIdOf(first, search, "contact");
 
         var created = await intercom.SendAsync(HttpMethod.Post, "contacts", RequestBodies.Json(w =>
         {
@@ -80,6 +80,6 @@ public sealed class IntercomContactEvents(IntercomClient intercom)
         // Intercom's search lags behind creation: a 409 means the contact exists but was not found yet.
         if (created.Status == 409)
             throw new TransientDeliveryException($"POST /contacts: {created.Describe()} (search index not caught up; will retry)", 409);
-        return created.EnsureSuccess("POST /contacts").Json().GetProperty("id").GetString()!;
+        return created.EnsureSuccess("POST /contacts").RequiredId("POST /contacts", "contact");
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Storage;
@@ -33,7 +32,7 @@ public sealed class OwnerContacts(IntercomClient intercom, SiteDirectory sites)
             // Retrying later (through redelivery) finds it.
             if (created.Status == 409)
                 throw new TransientDeliveryException($"POST /contacts: {created.Describe()} (search index not caught up; will retry)", 409);
-            contactId = created.EnsureSuccess("POST /contacts").Json().GetProperty("id").GetString()!;
+            contactId = created.EnsureSuccess("POST /contacts").RequiredId("POST /contacts", "contact");
         }
         else if (name is not null)
         {
@@ -76,10 +75,10 @@ public sealed class OwnerContacts(IntercomClient intercom, SiteDirectory sites)
 
     private async Task<string?> FindByEmailAsync(string email, CancellationToken cancellationToken)
     {
-        var response = (await intercom.SendAsync(HttpMethod.Post, "contacts/search", EmailSearch(email), cancellationToken)).EnsureSuccess("POST /contacts/search");
+        const string call = "POST /contacts/search";
+        var response = (await intercom.SendAsync(HttpMethod.Post, "contacts/search", EmailSearch(email), cancellationToken)).EnsureSuccess(call);
         // Exactly one match is updated; none (or an ambiguous several) means create, as Segment's Intercom action does.
-        return response.Json().TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array && data.GetArrayLength() == 1
-            ? data[0].GetProperty("id").GetString()
-            : null;
+        // An answer without its list is not "none": creating then could make the owner twice.
+        return response.RequiredList(call) is [var only] ? response.RequiredIdOf(only, call, "contact") : null;
     }
 }

@@ -98,6 +98,40 @@ public sealed class IAdvizeIntercomTests(IAdvizeFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_contact_creation_answered_200_without_json_is_a_failed_delivery_with_the_reason()
+    {
+        var email = NewEmail();
+        var unique = "u-" + Guid.NewGuid().ToString("N");
+        await KnownVisitor(email, unique);
+        fixture.Intercom.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/contacts").UsingPost().WithBody(b => b?.Contains(email) == true))
+            .AtPriority(5)
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithBody("not json"));
+        var conversation = Random.Shared.Next(1_000_000, int.MaxValue);
+
+        var response = await fixture.PostWebhook(IAdvizeFixture.ConversationClosed(unique, Guid.NewGuid().ToString(), conversation));
+
+        var delivery = await IntercomDelivery(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Failed", delivery.GetString("Status"));
+        Assert.Contains("POST /contacts: Intercom answered 200 without the contact's id (a body that is not JSON: not json)", delivery.GetString("Error"));
+        Assert.Single(fixture.Intercom.Calls("POST", "/contacts"), c => c.Path == "/contacts" && c.Body.ToString().Contains(email));
+        Assert.Empty(EventsWithConversation(conversation));
+    }
+
+    [Fact]
+    public async Task A_unique_id_lookup_answered_200_with_an_empty_body_is_a_failed_delivery_not_an_unknown_visitor()
+    {
+        var unique = "u-" + Guid.NewGuid().ToString("N");
+        fixture.IAdvize.OnLookup(unique, 200, "", filter: "unique_id");
+
+        var response = await fixture.PostWebhook(IAdvizeFixture.Satisfaction(unique, Guid.NewGuid().ToString()));
+
+        var delivery = await IntercomDelivery(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Failed", delivery.GetString("Status"));
+        Assert.Contains("GET /visitor?filters[unique_id]: iAdvize answered 200 without the meta.status its API documents (an empty body)",
+            delivery.GetString("Error"));
+    }
+
+    [Fact]
     public async Task An_unknown_visitor_is_kept_and_its_delivery_skipped_with_the_reason()
     {
         var unique = "u-" + Guid.NewGuid().ToString("N");

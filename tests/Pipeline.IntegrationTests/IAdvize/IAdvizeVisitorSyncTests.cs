@@ -132,6 +132,55 @@ public sealed class IAdvizeVisitorSyncTests(IAdvizeFixture fixture) : IClassFixt
         Assert.Contains("Forbidden", delivery.GetString("Error"));
     }
 
+    [Theory]
+    [InlineData("", "without the meta.status its API documents (an empty body)")]
+    [InlineData("not json", "without the meta.status its API documents (a body that is not JSON: not json)")]
+    [InlineData("{}", "without the meta.status its API documents (body {})")]
+    [InlineData("""{"meta":{"status":"success"},"data":{"unique_id":"u-no-id"}}""", "success without the visitor's id")]
+    public async Task A_create_answered_200_without_what_it_must_return_is_refused_at_once_and_not_dead_lettered(string body, string missing)
+    {
+        var email = NewEmail();
+        var uid = await UidOf(email);
+        IAdvize.OnCreate(uid, 200, body);
+
+        await WebInit(email);
+
+        // Failed, not Retrying: before, an answer without meta.status was retried into iadvize-poison.
+        var delivery = Assert.Single(await Deliveries(uid, 1, "Failed"));
+        Assert.Contains("POST /visitor: iAdvize answered 200 " + missing, delivery.GetString("Error"));
+        await NothingPoisoned(uid);
+        // Not retried once refused (a lookup that timed out on a busy machine may have been, before the create).
+        Assert.Single(IAdvize.Calls(uid), c => c.Method == "POST");
+    }
+
+    [Theory]
+    [InlineData("not json", "GET /visitor?filters[external_id]: iAdvize answered 200 without the meta.status its API documents (a body that is not JSON")]
+    [InlineData("""{"meta":{"status":"success"}}""", "GET /visitor?filters[external_id]: iAdvize answered 200 success without the data list of visitors")]
+    [InlineData("""{"meta":{"status":"success"},"data":[{"unique_id":"u-no-id"}]}""", "GET /visitor?filters[external_id]: iAdvize answered a visitor without its id")]
+    public async Task A_lookup_answered_200_without_what_it_must_return_is_refused_and_nothing_is_created(string body, string reason)
+    {
+        var email = NewEmail();
+        var uid = await UidOf(email);
+        IAdvize.OnLookup(uid, 200, body);
+
+        await WebInit(email);
+
+        Assert.Contains(reason, Assert.Single(await Deliveries(uid, 1, "Failed")).GetString("Error"));
+        await NothingPoisoned(uid);
+        // An unreadable lookup is not "no such visitor": creating one then could make it twice.
+        Assert.All(IAdvize.Calls(uid), c => Assert.Equal("GET /visitor", $"{c.Method} {c.Path}"));
+    }
+
+    /// <summary>Once the iadvize queue holds nothing, visible or not, nothing can redeliver the visitor's init; none of it was dead-lettered.</summary>
+    private async Task NothingPoisoned(string visitorId)
+    {
+        await Eventually.TrueAsync(async () => (await fixture.Host.Queue("iadvize").GetPropertiesAsync()).Value.ApproximateMessagesCount == 0,
+            "the iadvize queue is drained");
+        var poison = fixture.Host.Queue("iadvize-poison");
+        if (!(await poison.ExistsAsync()).Value) return;
+        Assert.DoesNotContain((await poison.PeekMessagesAsync(32)).Value, m => m.Body.ToString().Contains(visitorId));
+    }
+
     [Fact]
     public async Task A_429_with_Retry_After_is_retried_no_sooner_than_asked()
     {

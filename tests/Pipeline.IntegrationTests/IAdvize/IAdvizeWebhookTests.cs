@@ -229,6 +229,54 @@ public sealed class IAdvizeWebhookTests(IAdvizeFixture fixture) : IClassFixture<
         Assert.Single(await fixture.EventsOfSubject("iadvize-visitor:" + visitor));
     }
 
+    /// <summary>A signed conversation.closed as a capture replays it: no eventId, and no correlation id is sent with it.</summary>
+    private static string ClosedWithoutEventId(string visitor, int conversationId = 1) => $$"""
+        {"eventType":"conversation.closed","platform":"sd","websiteId":1,"clientId":1,"conversationId":{{conversationId}},"operatorId":1,"channel":"chat","visitorId":"{{visitor}}","createdAt":"2017-04-22T11:01:00+02:00","sentAt":"2017-04-22T11:01:00+02:00"}
+        """;
+
+    [Fact]
+    public async Task A_body_without_eventId_or_correlation_id_replayed_five_times_is_one_event()
+    {
+        var visitor = IAdvizeFixture.NewVisitorId();
+        var body = ClosedWithoutEventId(visitor);
+
+        // Each copy comes with its own X-iAdvize-Delivery header, as separate sends of one capture do.
+        var first = await Json(await fixture.PostWebhook(body));
+        var replays = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ => await Json(await fixture.PostWebhook(body))));
+
+        Assert.Equal("accepted", first.GetProperty("status").GetString());
+        Assert.Equal(IAdvizeEvents.ConversationClosed, first.GetProperty("type").GetString());
+        Assert.False(first.GetProperty("duplicate").GetBoolean());
+        Assert.All(replays, r =>
+        {
+            Assert.True(r.GetProperty("duplicate").GetBoolean());
+            Assert.Equal(first.GetProperty("id").GetString(), r.GetProperty("id").GetString());
+        });
+        await SentinelStored();
+        var stored = Assert.Single(await fixture.EventsOfSubject("iadvize-visitor:" + visitor));
+        Assert.Equal(first.GetProperty("id").GetString(), stored.RowKey);
+    }
+
+    [Fact]
+    public async Task Two_bodies_without_eventId_that_differ_in_one_byte_are_two_events()
+    {
+        var visitor = IAdvizeFixture.NewVisitorId();
+        var one = ClosedWithoutEventId(visitor, conversationId: 1);
+        var other = ClosedWithoutEventId(visitor, conversationId: 2);
+        Assert.Equal(Encoding.UTF8.GetByteCount(one), Encoding.UTF8.GetByteCount(other));
+        Assert.Equal(1, Encoding.UTF8.GetBytes(one).Zip(Encoding.UTF8.GetBytes(other)).Count(pair => pair.First != pair.Second));
+
+        var a = await Json(await fixture.PostWebhook(one));
+        var b = await Json(await fixture.PostWebhook(other));
+
+        Assert.False(a.GetProperty("duplicate").GetBoolean());
+        Assert.False(b.GetProperty("duplicate").GetBoolean());
+        Assert.NotEqual(a.GetProperty("id").GetString(), b.GetProperty("id").GetString());
+        await SentinelStored();
+        var stored = await fixture.EventsOfSubject("iadvize-visitor:" + visitor);
+        Assert.Equal(new[] { 1, 2 }, stored.Select(e => JsonDocument.Parse(e.GetString("Data")).RootElement.GetProperty("conversationId").GetInt32()).Order());
+    }
+
     [Fact]
     public async Task Form_bodies_are_accepted_as_fields_or_as_a_payload_field()
     {

@@ -39,6 +39,12 @@ public sealed class IAdvizeStandIn : IDisposable
             .AtPriority(5)
             .RespondWith(Json(200, $$"""{"meta":{"status":"success"},"data":[{"id":{{id}},"unique_id":"{{uniqueId}}","external_id":"{{externalId}}","_link":"/visitor/{{id}}"}],"pagination":{"page":1,"pages":1,"limit":20,"count":1} }"""));
 
+    /// <summary>A lookup by this external id (or another <paramref name="filter"/>) answers <paramref name="status"/> and <paramref name="body"/>.</summary>
+    public void OnLookup(string value, int status, string body, string filter = "external_id") =>
+        Server.Given(Request.Create().WithPath(Base + "/visitor").UsingGet().WithParam($"filters[{filter}]", value))
+            .AtPriority(5)
+            .RespondWith(Json(status, body));
+
     /// <summary>Creating the visitor with this external id answers <paramref name="status"/> and <paramref name="body"/>.</summary>
     public void OnCreate(string externalId, int status, string body) =>
         Server.Given(Request.Create().WithPath(Base + "/visitor").UsingPost().WithBody(b => b?.Contains("external_id=" + externalId) == true))
