@@ -45,7 +45,7 @@ public sealed class ConsumerIsolationTests : IAsyncLifetime
         await Host.Table(TableNames.MetricsRollups).CreateIfNotExistsAsync();
         using var requeue = new HttpRequestMessage(HttpMethod.Post, "api/ops/dead-letters/requeue")
         {
-            Content = new StringContent($$"""{"queue":"{{rollupsQueue}}"}""", Encoding.UTF8, "application/json"),
+            Content = new StringContent($$"""{"queue":"metrics-rollups"}""", Encoding.UTF8, "application/json"),
         };
         requeue.Headers.Add("X-Api-Key", AdminKey);
         var requeued = await Host.Client.SendAsync(requeue);

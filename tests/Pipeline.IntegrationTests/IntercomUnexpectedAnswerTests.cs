@@ -113,11 +113,11 @@ public sealed class IntercomUnexpectedAnswerTests(PipelineFixture fixture) : ICl
 
     /// <summary>Once the intercom queue holds nothing, visible or not, no delivery of this class can be redelivered.</summary>
     private Task NothingLeftInFlight() => Eventually.TrueAsync(async () =>
-        (await Host.Queue("intercom").GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, "the intercom queue is drained");
+        (await Host.Queue(SubscriptionQueues.Intercom).GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, "the intercom queue is drained");
 
     private async Task NothingPoisoned()
     {
-        var poison = Host.Queue("intercom-poison");
+        var poison = Host.Queue(Pipeline.Functions.Hosting.QueueNames.Poison(SubscriptionQueues.Intercom));
         Assert.True(!(await poison.ExistsAsync()).Value || (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0,
             "intercom-poison is empty");
     }

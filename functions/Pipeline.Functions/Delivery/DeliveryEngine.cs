@@ -21,7 +21,8 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
         if (destination.PausedFor is { } pause && pause > TimeSpan.Zero)
             throw new RetryLaterException($"{destination.Name} asked to wait {pause.TotalSeconds:0.#} s more", pause, isAttempt: false);
 
-        var attempt = await AttemptAsync(destination, envelope, cancellationToken, invocation.IsLastAttempt ? invocation.Attempt : null);
+        var attempt = await AttemptAsync(destination, envelope, cancellationToken, invocation.IsLastAttempt ? invocation.Attempt : null,
+            reopenFailed: invocation.Properties.ContainsKey(MessageProperties.Requeued));
         switch (attempt)
         {
             case AttemptResult.AlreadyDone done:
@@ -54,10 +55,11 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
     /// </summary>
     /// <param name="lastAttempt">Set when this is the consumer's last attempt: a transient outcome is then recorded as
     /// failed, with the reason it gave up.</param>
+    /// <param name="reopenFailed">The message was requeued from the dead letters: a failed delivery is tried again.</param>
     public async Task<AttemptResult> AttemptAsync(IDestination destination, EventEnvelope envelope, CancellationToken cancellationToken,
-        int? lastAttempt = null)
+        int? lastAttempt = null, bool reopenFailed = false)
     {
-        var claim = await deliveries.ClaimAsync(envelope, destination.Name, destination.Lease, cancellationToken);
+        var claim = await deliveries.ClaimAsync(envelope, destination.Name, destination.Lease, cancellationToken, reopenFailed);
         switch (claim)
         {
             case DeliveryClaim.AlreadyDone done:

@@ -77,8 +77,10 @@ public sealed class DeliveryLog(StorageAccount storage, TimeProvider clock)
     private TableClient Index => storage.Table(TableNames.DeliveryIndex);
 
     /// <param name="lease">How long the claim holds before another invocation may take over (a crashed or stuck one).</param>
+    /// <param name="reopenFailed">An operator requeued the dead-lettered message: a delivery that failed may be tried
+    /// again (one that was delivered or skipped never is).</param>
     public async Task<DeliveryClaim> ClaimAsync(EventEnvelope envelope, string destination, TimeSpan lease,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool reopenFailed = false)
     {
         var now = clock.GetUtcNow();
         // Most claims are a first attempt: create the record at once (one round trip), read it only if it exists.
@@ -99,7 +101,7 @@ public sealed class DeliveryLog(StorageAccount storage, TimeProvider clock)
         var entity = await GetAsync(envelope.Id, destination, cancellationToken);
         if (entity is null) return new DeliveryClaim.HeldElsewhere(null); // removed meanwhile: let the redelivery decide
         var previous = ToRecord(envelope.Id, destination, entity);
-        if (previous.IsFinal)
+        if (previous.IsFinal && !(reopenFailed && previous.Status == DeliveryStatus.Failed))
         {
             // A redelivery after a finish whose index write failed: the record is the truth, the index follows it.
             await WriteIndexAsync(entity, cancellationToken);

@@ -26,7 +26,8 @@ public sealed class AzuriteQueuePublisher(StorageAccount storage, IEnumerable<Ev
         foreach (var message in messages)
         {
             var text = LocalMessageFrame.Wrap(message);
-            var delay = message.ScheduledFor is { } at && at > now ? at - now : (TimeSpan?)null;
+            // Azure Storage takes whole seconds and would drop a fraction: rounded up, never before the time.
+            var delay = message.ScheduledFor is { } at && at > now ? TimeSpan.FromSeconds(Math.Ceiling((at - now).TotalSeconds)) : (TimeSpan?)null;
             foreach (var queue in QueuesFor(entity, message))
                 sends.Add(Queue(queue).SendMessageAsync(text, delay, cancellationToken: cancellationToken));
         }

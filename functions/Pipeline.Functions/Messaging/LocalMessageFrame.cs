@@ -34,17 +34,17 @@ public static class LocalMessageFrame
     }
 
     /// <summary>
-    /// A dead-lettered message as it goes back on its queue: a fresh first attempt, no longer marked as given up
-    /// (the message id and the properties that route it stay).
+    /// A dead-lettered message as it goes back on its queue: a fresh first attempt, no longer marked as given up, and
+    /// marked as requeued so that a failed delivery is tried again (the message id and the properties that route it stay).
     /// </summary>
     public static string Requeued(string text)
     {
         var framed = Unwrap(text);
-        if (framed.MessageId is null) return text;
         var properties = framed.Properties
             .Where(p => p.Key is not (MessageProperties.GaveUp or MessageProperties.Attempt or MessageProperties.FirstAttemptAt))
             .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        return Wrap(new OutgoingMessage(framed.Body, framed.MessageId) { Properties = properties });
+        properties[MessageProperties.Requeued] = "true";
+        return Wrap(new OutgoingMessage(framed.Body, framed.MessageId ?? Guid.NewGuid().ToString()) { Properties = properties });
     }
 
     public static Unwrapped Unwrap(string text)

@@ -67,6 +67,9 @@ public static class MessageProperties
     /// <summary>The message id of the message a retry copies, so every copy's id derives from the first one's.</summary>
     public const string RetryOf = "retryOf";
 
+    /// <summary>Set on a dead letter an operator sent back: a delivery that failed is tried again.</summary>
+    public const string Requeued = "requeued";
+
     /// <summary>Set on a message whose consumer gave up: it is failed until the broker dead-letters it, with this reason.</summary>
     public const string GaveUp = "gaveUp";
 }

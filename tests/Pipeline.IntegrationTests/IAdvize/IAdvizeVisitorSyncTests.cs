@@ -174,9 +174,9 @@ public sealed class IAdvizeVisitorSyncTests(IAdvizeFixture fixture) : IClassFixt
     /// <summary>Once the iadvize queue holds nothing, visible or not, nothing can redeliver the visitor's init; none of it was dead-lettered.</summary>
     private async Task NothingPoisoned(string visitorId)
     {
-        await Eventually.TrueAsync(async () => (await fixture.Host.Queue("iadvize").GetPropertiesAsync()).Value.ApproximateMessagesCount == 0,
+        await Eventually.TrueAsync(async () => (await fixture.Host.Queue(SubscriptionQueues.IAdvize).GetPropertiesAsync()).Value.ApproximateMessagesCount == 0,
             "the iadvize queue is drained");
-        var poison = fixture.Host.Queue("iadvize-poison");
+        var poison = fixture.Host.Queue(Pipeline.Functions.Hosting.QueueNames.Poison(SubscriptionQueues.IAdvize));
         if (!(await poison.ExistsAsync()).Value) return;
         Assert.DoesNotContain((await poison.PeekMessagesAsync(32)).Value, m => m.Body.ToString().Contains(visitorId));
     }
