@@ -7,6 +7,7 @@ using Pipeline.Benchmarks;
 //                                                    (process start to GET / for the JIT build and ./publish's package)
 // dotnet run -c Release --project bench/Pipeline.Benchmarks -- drain   (the intercom queue drained against Intercom's rate limit)
 // dotnet run -c Release --project bench/Pipeline.Benchmarks -- metrics (Reportei get-data over a year of rollups)
+// dotnet run -c Release --project bench/Pipeline.Benchmarks -- storage-ops (storage requests per push, end to end)
 switch (args.FirstOrDefault())
 {
     case "micro":
@@ -21,10 +22,13 @@ switch (args.FirstOrDefault())
     case "drain":
         await DrainBenchmark.RunAsync(Console.Out);
         break;
+    case "storage-ops":
+        await StorageOpsBenchmark.RunAsync(Console.Out);
+        break;
     case "coldstart":
         return await ColdStartBenchmark.RunAsync(args[1..], Console.Out);
     default:
-        Console.Error.WriteLine("usage: Pipeline.Benchmarks e2e | drain | metrics | micro [BenchmarkDotNet options] | coldstart [--runs N] [name=executable ...]");
+        Console.Error.WriteLine("usage: Pipeline.Benchmarks e2e | drain | storage-ops | metrics | micro [BenchmarkDotNet options] | coldstart [--runs N] [name=executable ...]");
         return 2;
 }
 return 0;
