@@ -108,6 +108,8 @@ public sealed class BacklogTests
         var failed = await SampleAll(new ScriptedReader(new RequestFailedException(503, "busy")), samples: 1);
         Assert.Contains("busy", Assert.Single(failed.Entities).Error);
         Assert.Empty(failed.Problems()); // not knowing is not a backlog
+        Assert.Contains("busy", (string?)failed.ToJson()[0]!["error"]);
+        Assert.DoesNotContain("busy", (string?)failed.ToJson(withErrors: false)[0]!["error"]); // health is anonymous
     }
 
     [Fact]

@@ -112,7 +112,8 @@ public sealed record BacklogSnapshot(DateTimeOffset? SampledAt, int GrowthSample
         }
     }
 
-    public JsonArray ToJson() => new(Entities.Select(s => (JsonNode)new JsonObject
+    /// <param name="withErrors">False on anonymous answers: a broker's error text can name hosts and identities.</param>
+    public JsonArray ToJson(bool withErrors = true) => new(Entities.Select(s => (JsonNode)new JsonObject
     {
         ["entity"] = s.Entity.DisplayName,
         ["active"] = s.Backlog?.Active,
@@ -120,6 +121,6 @@ public sealed record BacklogSnapshot(DateTimeOffset? SampledAt, int GrowthSample
         ["dead_lettered"] = s.Backlog?.DeadLettered,
         ["growing"] = s.Growing,
         ["note"] = s.Backlog?.Note,
-        ["error"] = s.Error,
+        ["error"] = s.Error is null ? null : withErrors ? s.Error : "could not be read (the admin summary says why)",
     }).ToArray());
 }

@@ -56,7 +56,7 @@ public sealed class HealthFunction(StorageAccount storage, StorageReadiness read
             if (sampled.SampledAt is { } at) w.WriteString("backlog_sampled_at", at.ToUniversalTime());
             else w.WriteNull("backlog_sampled_at");
             w.WritePropertyName("backlog");
-            sampled.ToJson().WriteTo(w);
+            sampled.ToJson(withErrors: false).WriteTo(w);
             w.WriteEndObject();
         });
         return InvocationResult.Http(new HttpResponseData(problem is null ? 200 : 503, body));
