@@ -37,10 +37,12 @@ public static class PipelineApp
         services.AddSingleton<SiteDirectory>();
         services.AddSingleton<StorageReadiness>();
         services.AddSingleton<AdminApiKey>();
+        services.AddSingleton(MessagingEntities.From);
+        services.AddServiceBusClients(configuration);
         services.AddHostedService<StorageInitializer>();
         services.AddMessaging(configuration);
         services.AddDeliveryEngine();
-        services.AddFunction<HealthFunction>();
+        services.AddHealth(configuration);
         services.AddFunction<RecordEventFunction>();
 
         services.AddGhostMonitor();

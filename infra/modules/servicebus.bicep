@@ -23,6 +23,9 @@ param appPrincipalId string
 var roles = {
   dataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
   dataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
+  // Reading the entities' runtime properties (the backlog in health and the ops summary) needs the Manage claim,
+  // which only Data Owner carries; it is scoped to this namespace.
+  dataOwner: '090c5cfd-751d-490a-894a-3ce6f1109419'
 }
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {

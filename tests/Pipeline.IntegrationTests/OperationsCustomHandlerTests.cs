@@ -1,6 +1,9 @@
 namespace Pipeline.IntegrationTests;
 
-/// <summary>The admin API as the Azure Functions host invokes it: Service Bus dead letters are not read, the page is HTML.</summary>
+/// <summary>
+/// The admin API as the Azure Functions host invokes it without <c>ServiceBusConnection</c> settings: Service Bus dead
+/// letters and backlogs cannot be read and the answers say so; the page is HTML.
+/// </summary>
 public sealed class OperationsCustomHandlerTests : IAsyncLifetime
 {
     private const string Key = "ops-handler-key";
@@ -46,6 +49,26 @@ public sealed class OperationsCustomHandlerTests : IAsyncLifetime
 
         var requeue = await InvokeAsync("RequeueDeadLetters", Request("POST", "ops/dead-letters/requeue", """{"queue":"intercom"}"""));
         Assert.Equal(409, requeue.GetProperty("statusCode").GetInt32());
+    }
+
+    [Fact]
+    public async Task Without_Service_Bus_settings_the_backlog_is_unknown_and_says_why_and_health_stays_healthy()
+    {
+        JsonElement summary = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            var answer = await InvokeAsync("DeliverySummary", Request("GET", "ops/summary"));
+            summary = JsonDocument.Parse(answer.GetProperty("body").GetString()!).RootElement;
+            return summary.GetProperty("backlog").GetArrayLength() > 0;
+        }, "the backlog has been sampled once");
+        var intercom = summary.GetProperty("backlog").EnumerateArray().Single(e => e.GetProperty("entity").GetString() == "recorded/subscriptions/intercom");
+        Assert.Equal(JsonValueKind.Null, intercom.GetProperty("active").ValueKind);
+        Assert.Contains("ServiceBusConnection is not set", intercom.GetProperty("note").GetString());
+
+        var health = await InvokeAsync("Health", Request("GET", "health"));
+        var body = JsonDocument.Parse(health.GetProperty("body").GetString()!).RootElement;
+        Assert.Equal(200, health.GetProperty("statusCode").GetInt32());
+        Assert.Equal("healthy", body.GetProperty("status").GetString()); // not knowing is not a backlog
     }
 
     [Fact]

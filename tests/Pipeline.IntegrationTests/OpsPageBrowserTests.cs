@@ -50,6 +50,43 @@ public sealed class OpsPageBrowserTests(OperationsFixture fixture) : IClassFixtu
         Assert.Empty(failedRequests);
     }
 
+    [ChromiumTheory]
+    [InlineData(1280, 800)]
+    [InlineData(390, 844)]
+    public async Task After_a_sweep_the_sweep_panel_shows_its_facts_as_text_and_the_page_fits_the_window(int width, int height)
+    {
+        var started = await fixture.Host.Client.GetAsync("api/all");
+        Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+        var sweepId = JsonDocument.Parse(await started.Content.ReadAsStringAsync()).RootElement.GetProperty("sweepId").GetString()!;
+        await Eventually.TrueAsync(async () => (await fixture.AdminJsonAsync("api/ops/sweep")).GetProperty("status").GetString() == "done",
+            "the sweep is done");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        await page.GotoAsync(new Uri(fixture.Host.Client.BaseAddress!, "api/ops").ToString());
+        await page.GetByLabel("Admin key").FillAsync(OperationsFixture.AdminKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
+
+        var facts = page.Locator("#sweep dl.facts");
+        await Assertions.Expect(facts).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(facts.Locator("dt")).ToHaveCountAsync(7);
+        await Assertions.Expect(facts).ToContainTextAsync("done");
+        await Assertions.Expect(facts).ToContainTextAsync(sweepId);
+        Assert.DoesNotContain("[object", await facts.InnerTextAsync());
+        await Assertions.Expect(page.Locator("#backlog tr[data-entity='intercom']")).ToBeVisibleAsync();
+        var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+        var (pageWidth, windowWidth) = (widths[0], widths[1]);
+        Assert.True(pageWidth <= windowWidth, $"the page is {pageWidth} px wide in a {windowWidth} px window");
+    }
+
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = Chromium.Path,
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+    });
+
     [ChromiumFact]
     public async Task A_wrong_key_brings_the_key_form_back_with_the_reason()
     {
@@ -65,6 +102,84 @@ public sealed class OpsPageBrowserTests(OperationsFixture fixture) : IClassFixtu
         await page.GetByLabel("Admin key").FillAsync("not-the-key");
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("refused", new() { Timeout = 10_000 });
+        await Assertions.Expect(page.GetByLabel("Admin key")).ToBeFocusedAsync();
+    }
+}
+
+public sealed class FunctionKeyOperationsFixture : PipelineFixture
+{
+    public const string AdminKey = "ops-keyed-admin-key";
+    public const string FunctionKey = "ops-keyed-function-key";
+
+    protected override void Configure(Dictionary<string, string?> settings)
+    {
+        settings["Admin:ApiKey"] = AdminKey;
+        settings["LocalHost:FunctionKey"] = FunctionKey;
+    }
+}
+
+/// <summary>
+/// The ops page where the host requires function keys on <c>/api/ops/…</c>, as in Azure: the operator gives both keys,
+/// and a refusal names the key that was refused.
+/// </summary>
+public sealed class OpsPageFunctionKeyBrowserTests(FunctionKeyOperationsFixture fixture) : IClassFixture<FunctionKeyOperationsFixture>
+{
+    private async Task<IPage> OpenAsync(IBrowser browser, string adminKey, string? functionKey)
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(new Uri(fixture.Host.Client.BaseAddress!, "api/ops").ToString());
+        await page.GetByLabel("Admin key").FillAsync(adminKey);
+        if (functionKey is not null) await page.GetByLabel("Function key").FillAsync(functionKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
+        return page;
+    }
+
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = Chromium.Path,
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+    });
+
+    [ChromiumFact]
+    public async Task With_both_keys_the_page_shows_every_panel()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+
+        var page = await OpenAsync(browser, FunctionKeyOperationsFixture.AdminKey, FunctionKeyOperationsFixture.FunctionKey);
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { NameRegex = new("^intercom, last 24 hours") }))
+            .ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#backlog tr[data-entity='events']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#dead-letters")).ToContainTextAsync("recorded/subscriptions/intercom: 0 dead-lettered");
+        await Assertions.Expect(page.Locator("#sweep")).ToContainTextAsync("No statistics sweep has run yet.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).Not.ToContainTextAsync("refused");
+        Assert.Equal(FunctionKeyOperationsFixture.FunctionKey, await page.EvaluateAsync<string>("() => sessionStorage.getItem('opsFunctionKey')"));
+    }
+
+    [ChromiumFact]
+    public async Task Without_the_function_key_the_page_asks_for_it_not_for_the_admin_key()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+
+        var page = await OpenAsync(browser, FunctionKeyOperationsFixture.AdminKey, null);
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("function key was refused or is missing", new() { Timeout = 10_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).Not.ToContainTextAsync("admin key");
+        await Assertions.Expect(page.GetByLabel("Function key")).ToBeFocusedAsync();
+    }
+
+    [ChromiumFact]
+    public async Task With_the_function_key_a_wrong_admin_key_is_named_as_the_one_refused()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+
+        var page = await OpenAsync(browser, "not-the-admin-key", FunctionKeyOperationsFixture.FunctionKey);
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The admin key was refused", new() { Timeout = 10_000 });
         await Assertions.Expect(page.GetByLabel("Admin key")).ToBeFocusedAsync();
     }
 }

@@ -202,6 +202,7 @@ public sealed class InfrastructureTemplateTests
     [InlineData("storage", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3")] // Storage Table Data Contributor (the app's tables)
     [InlineData("serviceBus", "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39")] // Azure Service Bus Data Sender
     [InlineData("serviceBus", "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0")] // Azure Service Bus Data Receiver
+    [InlineData("serviceBus", "090c5cfd-751d-490a-894a-3ce6f1109419")] // Azure Service Bus Data Owner (runtime properties: the backlog)
     [InlineData("keyVault", "4633458b-17de-408a-b874-0445c86b69e6")] // Key Vault Secrets User
     public void The_app_identity_holds_each_data_role_it_needs(string module, string roleDefinitionId)
     {

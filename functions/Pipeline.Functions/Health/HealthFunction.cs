@@ -3,8 +3,14 @@ using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Health;
 
-/// <summary><c>GET /api/health</c>: 200 once storage answers and the tables exist, 503 before.</summary>
-public sealed class HealthFunction(StorageAccount storage, StorageReadiness readiness) : IFunction
+/// <summary>
+/// <c>GET /api/health</c>: 503 <c>unhealthy</c> until storage answers and the tables exist; then 200, <c>healthy</c>, or
+/// <c>degraded</c> with the reasons when an entity's backlog keeps growing, dead letters wait, or receives keep failing.
+/// Degraded stays 200 on purpose: the instance still accepts and processes what it can, and a load balancer or App
+/// Service health check that took it out of rotation on a non-2xx would only shrink the capacity draining the backlog.
+/// </summary>
+public sealed class HealthFunction(StorageAccount storage, StorageReadiness readiness, BacklogMonitor backlog,
+    ReceiveHealth receives) : IFunction
 {
     private static readonly TimeSpan StorageTimeout = TimeSpan.FromSeconds(2);
 
@@ -33,11 +39,24 @@ public sealed class HealthFunction(StorageAccount storage, StorageReadiness read
             }
         }
 
+        var sampled = backlog.Latest;
+        var reasons = sampled.Problems()
+            .Concat(receives.Failing.Select(f => $"{f.Entity}: the last {f.Failures.InARow} receives failed" +
+                                                 (f.Failures.Reason is { } why ? $" ({why})" : "")))
+            .ToList();
+        var status = problem is not null ? "unhealthy" : reasons.Count > 0 ? "degraded" : "healthy";
         var body = RequestBodies.Json(w =>
         {
             w.WriteStartObject();
-            w.WriteString("status", problem is null ? "healthy" : "unhealthy");
+            w.WriteString("status", status);
             w.WriteString("storage", problem ?? "reachable");
+            w.WriteStartArray("reasons");
+            foreach (var reason in reasons) w.WriteStringValue(reason);
+            w.WriteEndArray();
+            if (sampled.SampledAt is { } at) w.WriteString("backlog_sampled_at", at.ToUniversalTime());
+            else w.WriteNull("backlog_sampled_at");
+            w.WritePropertyName("backlog");
+            sampled.ToJson(withErrors: false).WriteTo(w);
             w.WriteEndObject();
         });
         return InvocationResult.Http(new HttpResponseData(problem is null ? 200 : 503, body));

@@ -18,6 +18,7 @@ public sealed class QueueListener(
     IFunction function,
     FunctionDispatcher dispatcher,
     Messaging.AzuriteQueuePublisher outputs,
+    Health.ReceiveHealth receiveHealth,
     Storage.StorageReadiness storageReady,
     IOptions<LocalHostOptions> options,
     TimeProvider clock,
@@ -27,6 +28,7 @@ public sealed class QueueListener(
     private const int MaxIdlePollMilliseconds = 200;
 
     private readonly QueueTrigger _trigger = (QueueTrigger)function.Definition.Trigger;
+    private readonly string _entity = MessagingEntity.Of((QueueTrigger)function.Definition.Trigger).DisplayName;
     private LocalHostOptions Options => options.Value;
 
     public async Task RunAsync(CancellationToken stoppingToken)
@@ -56,10 +58,12 @@ public sealed class QueueListener(
                 // them for the whole visibility timeout. Receives are short; the loop checks the token between them.
                 batch = (await queue.ReceiveMessagesAsync(Options.BatchSize,
                     TimeSpan.FromSeconds(Options.VisibilityTimeoutSeconds), CancellationToken.None)).Value;
+                receiveHealth.ReportReceiveSucceeded(_entity);
             }
             catch (Exception ex)
             {
                 logger.LogWarning("Receiving from {Queue} failed: {Message}", _trigger.LocalQueue, ex.Message);
+                receiveHealth.ReportReceiveFailed(_entity, ex.Message);
                 batch = [];
             }
 

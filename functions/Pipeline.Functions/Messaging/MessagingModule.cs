@@ -1,14 +1,11 @@
-using Azure.Core;
-using Azure.Identity;
-using Azure.Messaging.ServiceBus;
-using Microsoft.Extensions.Azure;
+using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Messaging;
 
 public static class MessagingModule
 {
     /// <summary>The Functions host's name for the Service Bus connection; the app reads the same settings.</summary>
-    public const string ServiceBusConnection = "ServiceBusConnection";
+    public const string ServiceBusConnection = ServiceBusRegistration.ConnectionSetting;
 
     /// <summary>
     /// The publisher and the retry model. Under the Functions host with a Service Bus connection (<c>ServiceBusConnection</c> as a connection
@@ -26,13 +23,7 @@ public static class MessagingModule
 
         if (UsesServiceBus(configuration))
         {
-            services.AddAzureClients(clients =>
-            {
-                var section = configuration.GetSection(ServiceBusConnection);
-                if (!string.IsNullOrWhiteSpace(section.Value)) clients.AddServiceBusClient(section.Value);
-                else clients.AddServiceBusClientWithNamespace(section["fullyQualifiedNamespace"]!).WithCredential(CredentialOf(section));
-            });
-            services.AddSingleton<IMessagePublisher, ServiceBusPublisher>();
+            services.AddSingleton<IMessagePublisher, ServiceBusPublisher>(); // its client: ServiceBusRegistration
         }
         else
         {
@@ -46,20 +37,5 @@ public static class MessagingModule
     /// Under the Functions host with a Service Bus connection. The local host always uses Azurite: its listeners
     /// read Azurite queues, so its sends must go there too.
     /// </summary>
-    public static bool UsesServiceBus(IConfiguration configuration) =>
-        !string.IsNullOrWhiteSpace(configuration[PipelineApp.CustomHandlerPortSetting]) && IsServiceBusConfigured(configuration);
-
-    public static bool IsServiceBusConfigured(IConfiguration configuration)
-    {
-        var section = configuration.GetSection(ServiceBusConnection);
-        return !string.IsNullOrWhiteSpace(section.Value) || !string.IsNullOrWhiteSpace(section["fullyQualifiedNamespace"]);
-    }
-
-    /// <summary>As the host maps the connection's keys: <c>credential=managedidentity</c> (+ <c>clientId</c>), else the default chain.</summary>
-    private static TokenCredential CredentialOf(IConfigurationSection section) =>
-        string.Equals(section["credential"], "managedidentity", StringComparison.OrdinalIgnoreCase)
-            ? new ManagedIdentityCredential(section["clientId"] is { Length: > 0 } clientId
-                ? ManagedIdentityId.FromUserAssignedClientId(clientId)
-                : ManagedIdentityId.SystemAssigned)
-            : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = section["clientId"] });
+    public static bool UsesServiceBus(IConfiguration configuration) => MessageBrokers.Of(configuration) == MessageBroker.ServiceBus;
 }

@@ -8,45 +8,77 @@ using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Operations;
 
-/// <summary>Messages a queue gave up on, with the reasons, and a way to send them back.</summary>
+/// <summary>
+/// Messages an entity gave up on, with the reasons, and a way to send them back: the local host's poison queues
+/// (<see cref="PoisonQueueDeadLetters"/>) or Service Bus dead-letter queues (<see cref="ServiceBusDeadLetters"/>).
+/// </summary>
 public interface IDeadLetters
 {
-    /// <summary>Whether this host can read its dead letters (the local host can; see the README for Azure).</summary>
+    /// <summary>Whether this process can read its dead letters (not behind the Functions host without Service Bus settings).</summary>
     bool Supported { get; }
 
-    IReadOnlyList<string> Queues { get; }
-
-    Task<JsonObject> ListAsync(string queue, int max, CancellationToken cancellationToken);
+    Task<JsonObject> ListAsync(MessagingEntity entity, int max, CancellationToken cancellationToken);
 
     /// <returns>How many were sent back; <paramref name="messageIds"/> null sends back every one.</returns>
-    Task<JsonObject> RequeueAsync(string queue, IReadOnlySet<string>? messageIds, CancellationToken cancellationToken);
+    Task<JsonObject> RequeueAsync(MessagingEntity entity, IReadOnlySet<string>? messageIds, CancellationToken cancellationToken);
+}
+
+/// <summary>The answers both kinds of dead letters give, field for field.</summary>
+internal static class DeadLetterAnswers
+{
+    public static JsonObject Listing(MessagingEntity entity, string deadLetterQueue, long? count, JsonArray messages) => new()
+    {
+        ["queue"] = entity.DisplayName,
+        ["dead_letter_queue"] = deadLetterQueue,
+        ["count"] = count,
+        ["messages"] = messages,
+    };
+
+    public static JsonObject Requeued(MessagingEntity entity, IReadOnlyCollection<string> requeued, IReadOnlySet<string>? asked,
+        JsonArray? failed = null) => new()
+    {
+        ["queue"] = entity.DisplayName,
+        ["requeued"] = requeued.Count,
+        ["message_ids"] = new JsonArray(requeued.Select(id => (JsonNode)id).ToArray()),
+        ["not_found"] = asked is null
+            ? new JsonArray()
+            : new JsonArray(asked.Except(requeued).Except(FailedIds(failed)).Select(id => (JsonNode)id).ToArray()),
+        ["failed"] = failed ?? new JsonArray(),
+    };
+
+    /// <summary>The event a dead letter carried, when its body is an envelope.</summary>
+    public static void DescribeEnvelope(JsonObject described, JsonNode? original)
+    {
+        // The local host's frame (LocalMessageFrame) carries the envelope as its body.
+        if (original is JsonObject frame && frame.ContainsKey("$message")) original = frame["body"];
+        if (original is JsonObject envelope)
+        {
+            described["event_id"] = envelope["id"]?.DeepClone();
+            described["event_type"] = envelope["type"]?.DeepClone();
+            described["subject"] = envelope["subject"]?.DeepClone();
+        }
+        described["message"] = original?.DeepClone();
+    }
+
+    private static IEnumerable<string> FailedIds(JsonArray? failed) =>
+        failed?.Select(f => f?["message_id"]?.GetValue<string>()).OfType<string>() ?? [];
 }
 
 /// <summary>
 /// The local host's dead letters: <c>&lt;queue&gt;-poison</c> storage queues, each message the local host's wrapper
 /// (<c>{queue, function, messageId, deliveryCount, reason, deadLetteredAt, message}</c>).
 /// </summary>
-public sealed class PoisonQueueDeadLetters(StorageAccount storage, IServiceProvider services) : IDeadLetters
+public sealed class PoisonQueueDeadLetters(StorageAccount storage) : IDeadLetters
 {
     private const int MaxBatches = 20;
 
     public bool Supported => true;
 
-    // Resolved late: the catalog holds every function, this one's users included. A subscription is named by its
-    // consumer (intercom), as in Service Bus; its Azurite queue is recorded-intercom.
-    private Dictionary<string, string> LocalQueues => services.GetRequiredService<FunctionCatalog>().WithTrigger<QueueTrigger>()
-        .DistinctBy(f => f.Trigger.LocalQueue)
-        .ToDictionary(f => f.Trigger.Subscription ?? f.Trigger.QueueName, f => f.Trigger.LocalQueue, StringComparer.Ordinal);
+    private QueueClient Poison(MessagingEntity entity) => storage.Queues.GetQueueClient(QueueNames.Poison(entity.LocalQueue));
 
-    public IReadOnlyList<string> Queues => LocalQueues.Keys.Order(StringComparer.Ordinal).ToList();
-
-    private string LocalQueue(string queue) => LocalQueues.GetValueOrDefault(queue, queue);
-
-    private QueueClient Poison(string queue) => storage.Queues.GetQueueClient(QueueNames.Poison(LocalQueue(queue)));
-
-    public async Task<JsonObject> ListAsync(string queue, int max, CancellationToken cancellationToken)
+    public async Task<JsonObject> ListAsync(MessagingEntity entity, int max, CancellationToken cancellationToken)
     {
-        var poison = Poison(queue);
+        var poison = Poison(entity);
         var messages = new JsonArray();
         var count = 0;
         if (await poison.ExistsAsync(cancellationToken))
@@ -56,20 +88,14 @@ public sealed class PoisonQueueDeadLetters(StorageAccount storage, IServiceProvi
             foreach (var peeked in (await poison.PeekMessagesAsync(Math.Min(max, 32), cancellationToken)).Value)
                 messages.Add(Describe(peeked.MessageId, peeked.Body.ToString(), peeked.InsertedOn));
         }
-        return new JsonObject
-        {
-            ["queue"] = queue,
-            ["dead_letter_queue"] = poison.Name,
-            ["count"] = count,
-            ["messages"] = messages,
-        };
+        return DeadLetterAnswers.Listing(entity, poison.Name, count, messages);
     }
 
-    public async Task<JsonObject> RequeueAsync(string queue, IReadOnlySet<string>? messageIds, CancellationToken cancellationToken)
+    public async Task<JsonObject> RequeueAsync(MessagingEntity entity, IReadOnlySet<string>? messageIds, CancellationToken cancellationToken)
     {
-        var poison = Poison(queue);
-        var target = storage.Queues.GetQueueClient(LocalQueue(queue));
-        var requeued = new JsonArray();
+        var poison = Poison(entity);
+        var target = storage.Queues.GetQueueClient(entity.LocalQueue);
+        var requeued = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         if (!await poison.ExistsAsync(cancellationToken)) return Answer();
         for (var batch = 0; batch < MaxBatches; batch++)
@@ -90,21 +116,13 @@ public sealed class PoisonQueueDeadLetters(StorageAccount storage, IServiceProvi
                 // Sent back first, deleted second: a failure between leaves a copy in both, never in neither.
                 await target.SendMessageAsync(Messaging.LocalMessageFrame.Requeued(Original(message.Body.ToString())), cancellationToken);
                 await IgnoreGone(() => poison.DeleteMessageAsync(message.MessageId, message.PopReceipt));
-                requeued.Add((JsonNode)message.MessageId);
+                requeued.Add(message.MessageId);
             }
             if (messageIds is not null && requeued.Count == messageIds.Count) break;
         }
         return Answer();
 
-        JsonObject Answer() => new()
-        {
-            ["queue"] = queue,
-            ["requeued"] = requeued.Count,
-            ["message_ids"] = requeued,
-            ["not_found"] = messageIds is null
-                ? new JsonArray()
-                : new JsonArray(messageIds.Except(requeued.Select(n => n!.GetValue<string>())).Select(id => (JsonNode)id).ToArray()),
-        };
+        JsonObject Answer() => DeadLetterAnswers.Requeued(entity, requeued, messageIds);
     }
 
     private static JsonObject Describe(string messageId, string body, DateTimeOffset? insertedOn)
@@ -117,16 +135,7 @@ public sealed class PoisonQueueDeadLetters(StorageAccount storage, IServiceProvi
             described["function"] = wrapper?["function"]?.DeepClone();
             described["delivery_count"] = wrapper?["deliveryCount"]?.DeepClone();
             described["dead_lettered_at"] = wrapper?["deadLetteredAt"]?.DeepClone() ?? (insertedOn is { } at ? AdminHttp.Iso(at) : null);
-            var original = wrapper?["message"];
-            // A framed message (LocalMessageFrame) carries the envelope as its body.
-            if (original is JsonObject frame && frame.ContainsKey("$message")) original = frame["body"];
-            if (original is JsonObject envelope)
-            {
-                described["event_id"] = envelope["id"]?.DeepClone();
-                described["event_type"] = envelope["type"]?.DeepClone();
-                described["subject"] = envelope["subject"]?.DeepClone();
-            }
-            described["message"] = original?.DeepClone();
+            DeadLetterAnswers.DescribeEnvelope(described, wrapper?["message"]);
         }
         catch (JsonException)
         {
@@ -168,21 +177,20 @@ public sealed class PoisonQueueDeadLetters(StorageAccount storage, IServiceProvi
 }
 
 /// <summary>
-/// Behind the Azure Functions host the dead letters are Service Bus dead-letter queues, which no binding of a
-/// custom handler reads; the README shows how to read and resubmit them with Service Bus Explorer.
+/// Behind the Functions host without <c>ServiceBusConnection</c> settings: the host triggers on Service Bus, but this
+/// app has no client to read the dead-letter queues with.
 /// </summary>
-public sealed class ServiceBusDeadLetters : IDeadLetters
+public sealed class UnreachableDeadLetters : IDeadLetters
 {
-    public const string Explanation = "dead letters are in the Service Bus dead-letter queues (<queue>/$deadletterqueue); " +
-                                      "read and resubmit them with Service Bus Explorer in the Azure portal, or replay from the event log with POST /api/ops/replay";
+    public const string Explanation = $"{ServiceBusRegistration.ConnectionSetting} is not set for this app, so it cannot read the " +
+                                      "Service Bus dead-letter queues (<queue>/$deadletterqueue); set it as the Functions host's own, " +
+                                      "or read and resubmit them with Service Bus Explorer in the Azure portal, or replay from the event log with POST /api/ops/replay";
 
     public bool Supported => false;
 
-    public IReadOnlyList<string> Queues => [];
+    public Task<JsonObject> ListAsync(MessagingEntity entity, int max, CancellationToken cancellationToken) =>
+        Task.FromResult(new JsonObject { ["queue"] = entity.DisplayName, ["count"] = null, ["messages"] = new JsonArray() });
 
-    public Task<JsonObject> ListAsync(string queue, int max, CancellationToken cancellationToken) =>
-        Task.FromResult(new JsonObject { ["queue"] = queue, ["count"] = null, ["messages"] = new JsonArray() });
-
-    public Task<JsonObject> RequeueAsync(string queue, IReadOnlySet<string>? messageIds, CancellationToken cancellationToken) =>
+    public Task<JsonObject> RequeueAsync(MessagingEntity entity, IReadOnlySet<string>? messageIds, CancellationToken cancellationToken) =>
         throw new NotSupportedException(Explanation);
 }

@@ -1,15 +1,17 @@
 using System.Text.Json.Nodes;
 using Pipeline.Functions.Delivery;
+using Pipeline.Functions.Health;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Operations;
 
 /// <summary>
 /// <c>GET /api/ops/summary?hours=24</c>: per destination, how many deliveries of the events of each hour stand at
-/// each status, read from the delivery index (status column only, at most <see cref="Cap"/> rows per destination).
+/// each status, read from the delivery index (status column only, at most <see cref="Cap"/> rows per destination);
+/// and each queue's and subscription's backlog as last sampled (<see cref="BacklogMonitor"/>).
 /// </summary>
 public sealed class DeliverySummaryFunction(AdminApiKey adminKey, DeliveryIndexReader index,
-    IEnumerable<ReplayableDestination> destinations, TimeProvider clock) : IFunction
+    IEnumerable<ReplayableDestination> destinations, TimeProvider clock, BacklogMonitor backlog) : IFunction
 {
     public const int Cap = 50_000;
     private static readonly string[] Counted = ["delivered", "failed", "skipped", "retrying", "in_flight", "replaying"];
@@ -63,6 +65,8 @@ public sealed class DeliverySummaryFunction(AdminApiKey adminKey, DeliveryIndexR
             ["since"] = AdminHttp.Iso(firstHour),
             ["until"] = AdminHttp.Iso(now),
             ["destinations"] = listed,
+            ["backlog_sampled_at"] = backlog.Latest.SampledAt is { } sampled ? AdminHttp.Iso(sampled) : null,
+            ["backlog"] = backlog.Latest.ToJson(),
         });
     }
 

@@ -3,8 +3,11 @@ using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Operations;
 
-/// <summary><c>GET /api/ops/dead-letters[?queue=intercom]</c>: each queue's dead letters (the oldest 32) with their reasons.</summary>
-public sealed class ListDeadLettersFunction(AdminApiKey adminKey, IDeadLetters deadLetters) : IFunction
+/// <summary>
+/// <c>GET /api/ops/dead-letters[?queue=intercom]</c>: each entity's dead letters (the oldest 32) with their reasons. A
+/// subscription is named <c>topic/subscriptions/subscription</c>. One entity that cannot be read does not hide the others.
+/// </summary>
+public sealed class ListDeadLettersFunction(AdminApiKey adminKey, IDeadLetters deadLetters, MessagingEntities entities) : IFunction
 {
     public FunctionDefinition Definition { get; } = AdminRoutes.Get("ListDeadLetters", "dead-letters");
 
@@ -13,15 +16,34 @@ public sealed class ListDeadLettersFunction(AdminApiKey adminKey, IDeadLetters d
         var request = invocation.Request!;
         if (adminKey.Check(request) is { } denied) return InvocationResult.Http(denied);
         if (!deadLetters.Supported)
-            return AdminHttp.Ok(new JsonObject { ["supported"] = false, ["message"] = ServiceBusDeadLetters.Explanation, ["queues"] = new JsonArray() });
+            return AdminHttp.Ok(new JsonObject { ["supported"] = false, ["message"] = UnreachableDeadLetters.Explanation, ["queues"] = new JsonArray() });
 
-        var queues = deadLetters.Queues;
         var asked = AdminHttp.Query(request, "queue");
-        if (asked is not null && !queues.Contains(asked))
-            return AdminHttp.BadRequest("queue", $"must be one of {string.Join(", ", queues)}");
+        var chosen = asked is null ? entities.All : entities.Find(asked) is { } one ? [one] : null;
+        if (chosen is null)
+            return AdminHttp.BadRequest("queue", $"must be one of {string.Join(", ", entities.All)}");
         var listed = new JsonArray();
-        foreach (var queue in asked is null ? queues : [asked])
-            listed.Add(await deadLetters.ListAsync(queue, 32, cancellationToken));
+        foreach (var entity in chosen)
+            listed.Add(await ListOrSayWhyAsync(entity, cancellationToken));
         return AdminHttp.Ok(new JsonObject { ["supported"] = true, ["queues"] = listed });
+    }
+
+    private async Task<JsonObject> ListOrSayWhyAsync(MessagingEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await deadLetters.ListAsync(entity, 32, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new JsonObject
+            {
+                ["queue"] = entity.DisplayName,
+                ["dead_letter_queue"] = null,
+                ["count"] = null,
+                ["messages"] = new JsonArray(),
+                ["error"] = $"could not be read: {ex.GetType().Name}: {ex.Message.Split('\n', 2)[0]}",
+            };
+        }
     }
 }

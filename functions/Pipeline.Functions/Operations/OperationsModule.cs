@@ -12,9 +12,12 @@ public static class OperationsModule
     {
         services.AddSingleton<DeliveryIndexReader>();
         services.AddSingleton<Replayer>();
-        var behindFunctionsHost = !string.IsNullOrWhiteSpace(configuration[PipelineApp.CustomHandlerPortSetting]);
-        if (behindFunctionsHost) services.AddSingleton<IDeadLetters, ServiceBusDeadLetters>();
-        else services.AddSingleton<IDeadLetters, PoisonQueueDeadLetters>();
+        switch (MessageBrokers.Of(configuration))
+        {
+            case MessageBroker.StorageQueues: services.AddSingleton<IDeadLetters, PoisonQueueDeadLetters>(); break;
+            case MessageBroker.ServiceBus: services.AddSingleton<IDeadLetters, ServiceBusDeadLetters>(); break;
+            default: services.AddSingleton<IDeadLetters, UnreachableDeadLetters>(); break;
+        }
 
         services.AddFunction<ListDeliveriesFunction>();
         services.AddFunction<GetEventFunction>();

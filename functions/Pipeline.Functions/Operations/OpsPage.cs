@@ -2,8 +2,9 @@ namespace Pipeline.Functions.Operations;
 
 /// <summary>
 /// The ops page: one self-contained HTML document (inline CSS and script, no build step, nothing fetched from
-/// elsewhere). It asks once for the admin key, keeps it in sessionStorage, and sends it as X-Api-Key to the admin
-/// API under its own path (<c>/api/ops/…</c>).
+/// elsewhere). It asks once for the admin key and, where the host requires function keys (as in Azure), the function
+/// key; keeps both in sessionStorage; and sends them as X-Api-Key and x-functions-key to the admin API under its own
+/// path (<c>/api/ops/…</c>). A 401 from the app names the admin key; any other 401 is the host refusing the function key.
 /// </summary>
 public static class OpsPage
 {
@@ -49,8 +50,10 @@ td.error { max-width:28rem; overflow-wrap:anywhere; }
 .legend { display:flex; flex-wrap:wrap; gap:.75rem; list-style:none; padding:0; margin:.25rem 0 0; font-size:.85rem; }
 .legend span.swatch { display:inline-block; width:.8rem; height:.8rem; border-radius:2px; margin-right:.3rem; vertical-align:-1px; }
 svg.chart { width:100%; height:auto; max-height:11rem; display:block; }
-dl.facts { display:grid; grid-template-columns:max-content 1fr; gap:.2rem .75rem; margin:0; }
-dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
+dl.facts { display:grid; grid-template-columns:max-content minmax(0, 1fr); gap:.2rem .75rem; margin:0; }
+dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; min-width:0; overflow-wrap:anywhere; }
+td.num { text-align:right; font-variant-numeric:tabular-nums; }
+.badge.growing { background:var(--failed); } .badge.steady { background:#6e7781; }
 .visually-hidden { position:absolute !important; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
 [hidden] { display:none !important; }
 @media (max-width: 40rem) {
@@ -70,8 +73,9 @@ dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
   <h1>Pipeline operations</h1>
   <form id="key-form" class="inline" autocomplete="off">
     <label for="key">Admin key <input id="key" name="key" type="password" required autocomplete="current-password" aria-describedby="key-help"></label>
+    <label for="function-key">Function key <input id="function-key" name="function-key" type="password" autocomplete="off" aria-describedby="key-help"></label>
     <button type="submit">Use key</button>
-    <span id="key-help" class="muted">Kept in this tab only; sent as X-Api-Key.</span>
+    <span id="key-help" class="muted">Kept in this tab only; sent as X-Api-Key and x-functions-key. The function key is needed where the host requires one (as in Azure).</span>
   </form>
   <div id="signed-in" class="toolbar" hidden>
     <label class="check" for="auto"><input id="auto" type="checkbox" checked> Refresh every 30 s</label>
@@ -96,6 +100,10 @@ dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
     </div>
     <div id="failures" class="scroll"><p class="muted">Loading…</p></div>
   </section>
+  <section class="wide" aria-labelledby="h-backlog">
+    <h2 id="h-backlog">Queues and subscriptions</h2>
+    <div id="backlog" class="scroll"><p class="muted">Loading…</p></div>
+  </section>
   <section aria-labelledby="h-dead">
     <h2 id="h-dead">Dead letters</h2>
     <div id="dead-letters"><p class="muted">Loading…</p></div>
@@ -113,6 +121,7 @@ dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
 "use strict";
 (() => {
   const KEY = "opsAdminKey";
+  const FUNCTION_KEY = "opsFunctionKey";
   const base = location.pathname.replace(/\/?$/, "/");
   const $ = (id) => document.getElementById(id);
   const statusLine = $("status");
@@ -125,7 +134,9 @@ dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
   let timer = null;
   const watching = new Map();
 
-  class Unauthorized extends Error {}
+  class Unauthorized extends Error {
+    constructor(byApp) { super(byApp ? "admin key refused" : "function key refused"); this.byApp = byApp; }
+  }
 
   function say(text, isError) {
     statusLine.textContent = text;
@@ -140,7 +151,7 @@ dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
       else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
       else node.setAttribute(k, v === true ? "" : v);
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === null || child === undefined) continue;
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -158,12 +169,15 @@ dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
     const key = sessionStorage.getItem(KEY);
     const init = Object.assign({ headers: {} }, options || {});
     init.headers["X-Api-Key"] = key || "";
+    const functionKey = sessionStorage.getItem(FUNCTION_KEY);
+    if (functionKey) init.headers["x-functions-key"] = functionKey;
     if (init.body) init.headers["Content-Type"] = "application/json";
     const response = await fetch(base + path, init);
-    if (response.status === 401) throw new Unauthorized();
     const text = await response.text();
     let body = null;
     try { body = text ? JSON.parse(text) : null; } catch { body = { message: text }; }
+    // The app's own refusal says {"error":"unauthorized"}; the host's function-key check answers before the app runs.
+    if (response.status === 401) throw new Unauthorized(body?.error === "unauthorized");
     return { status: response.status, ok: response.ok, body };
   }
 
@@ -219,6 +233,27 @@ dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
       target.append(el("h3", {}, d.destination), chart, legend);
       if (d.truncated) target.append(el("p", { class: "muted" }, "Counted from the first 50,000 deliveries only."));
     }
+  }
+
+  // ---- backlog ------------------------------------------------------------------------------------
+  function renderBacklog(data) {
+    const target = $("backlog");
+    const rows = data.backlog || [];
+    if (!rows.length) { target.replaceChildren(el("p", { class: "muted" }, data.backlog_sampled_at ? "No queues are read by any function." : "Not sampled yet.")); return; }
+    const count = (n) => (n === null || n === undefined ? "unknown" : String(n));
+    const head = el("thead", {}, el("tr", {}, ["Queue or subscription", "Waiting", "Scheduled", "Dead-lettered", "Trend"].map((h) => el("th", { scope: "col" }, h))));
+    const body = el("tbody");
+    for (const b of rows) {
+      body.append(el("tr", { "data-entity": b.entity },
+        el("td", { "data-label": "Queue" }, b.entity),
+        el("td", { "data-label": "Waiting", class: "num" }, count(b.active)),
+        el("td", { "data-label": "Scheduled", class: "num" }, count(b.scheduled)),
+        el("td", { "data-label": "Dead-lettered", class: "num" }, count(b.dead_lettered)),
+        el("td", { "data-label": "Trend" }, b.error ? el("span", { class: "muted" }, b.error) : badge(b.growing ? "growing" : "steady"))));
+    }
+    const notes = [...new Set(rows.map((b) => b.note).filter((n) => n))];
+    target.replaceChildren(el("table", { class: "cards", "aria-describedby": "h-backlog" }, head, body),
+      el("p", { class: "muted" }, [`Sampled ${time(data.backlog_sampled_at)}.`, ...notes.map((n) => ` Note: ${n}.`)].join("")));
   }
 
   // ---- failures -----------------------------------------------------------------------------------
@@ -321,16 +356,17 @@ dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
     if (!r.body.supported) { target.replaceChildren(el("p", { class: "muted" }, r.body.message)); return; }
     target.replaceChildren();
     for (const q of r.body.queues) {
-      const requeueAll = el("button", { type: "button", class: "secondary", disabled: q.count === 0,
+      const requeueAll = el("button", { type: "button", class: "secondary", disabled: !q.count && !q.messages.length,
         "aria-label": `Requeue every dead letter of ${q.queue}`, onclick: () => requeue(q.queue, null) }, "Requeue all");
-      target.append(el("h3", {}, `${q.queue}: ${q.count} dead-lettered`));
-      if (q.count) target.append(requeueAll);
+      target.append(el("h3", {}, q.error ? `${q.queue}: ${q.error}` : `${q.queue}: ${q.count ?? "?"} dead-lettered`));
+      if (q.count || q.messages.length) target.append(requeueAll);
       if (!q.messages.length) continue;
       const list = el("ul", {});
       for (const m of q.messages) {
         list.append(el("li", {},
           el("strong", {}, m.event_type || m.function || "message"), " ", m.event_id ? el("code", {}, m.event_id) : null,
-          el("div", { class: "muted" }, `${time(m.dead_lettered_at)} after ${m.delivery_count ?? "?"} deliveries: ${m.reason || ""}`),
+          el("div", { class: "muted" }, `${time(m.dead_lettered_at || m.enqueued_at)} after ${m.delivery_count ?? "?"} deliveries: ` +
+            [m.reason, m.error_description].filter((x) => x).join(": ")),
           el("button", { type: "button", class: "secondary", "aria-label": `Requeue message ${m.message_id} to ${q.queue}`,
             onclick: () => requeue(q.queue, [m.message_id]) }, "Requeue")));
       }
@@ -341,7 +377,9 @@ dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
   async function requeue(queue, ids) {
     const r = await guarded(() => api("dead-letters/requeue", { method: "POST", body: JSON.stringify(ids ? { queue, message_ids: ids } : { queue }) }));
     if (!r) return;
-    say(r.ok ? `Requeued ${r.body.requeued} message(s) to ${queue}.` : (r.body?.message || `Requeue refused (${r.status}).`), !r.ok);
+    const failed = r.ok ? (r.body.failed || []) : [];
+    say(r.ok ? `Requeued ${r.body.requeued} message(s) to ${queue}.` + (failed.length ? ` Not requeued: ${failed.map((f) => f.error).join("; ")}` : "")
+      : (r.body?.message || `Requeue refused (${r.status}).`), !r.ok || failed.length > 0);
     await guarded(loadDeadLetters);
   }
 
@@ -383,7 +421,11 @@ dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
     try {
       return await work();
     } catch (e) {
-      if (e instanceof Unauthorized) { signOut("The admin key was refused; enter it again."); return null; }
+      if (e instanceof Unauthorized) {
+        if (e.byApp) signOut("The admin key was refused; enter it again.", "key");
+        else signOut("The function key was refused or is missing: this host requires one (x-functions-key); enter both keys.", "function-key");
+        return null;
+      }
       say(`Something went wrong: ${e.message}`, true);
       return null;
     }
@@ -401,6 +443,7 @@ dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
       if (names.includes(chosen)) select.value = chosen;
     }
     renderSummary(summary.body);
+    renderBacklog(summary.body);
     await Promise.all([loadFailures, loadDeadLetters, loadSweep, loadJobs].map((f) => guarded(f)));
     $("panels").setAttribute("aria-busy", "false");
   }
@@ -414,14 +457,16 @@ dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
     schedule();
   }
 
-  function signOut(message) {
+  function signOut(message, field) {
     sessionStorage.removeItem(KEY);
+    sessionStorage.removeItem(FUNCTION_KEY);
     clearInterval(timer);
     $("panels").hidden = true;
     $("signed-in").hidden = true;
     $("key-form").hidden = false;
     $("key").value = "";
-    $("key").focus();
+    $("function-key").value = "";
+    $(field || "key").focus();
     say(message, true);
   }
 
@@ -435,6 +480,8 @@ dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
     const key = $("key").value.trim();
     if (!key) return;
     sessionStorage.setItem(KEY, key);
+    const functionKey = $("function-key").value.trim();
+    if (functionKey) sessionStorage.setItem(FUNCTION_KEY, functionKey); else sessionStorage.removeItem(FUNCTION_KEY);
     signIn();
   });
   $("forget").addEventListener("click", () => signOut("Key forgotten."));

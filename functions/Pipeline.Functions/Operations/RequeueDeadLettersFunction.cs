@@ -6,9 +6,9 @@ namespace Pipeline.Functions.Operations;
 /// <summary>
 /// <c>POST /api/ops/dead-letters/requeue</c> with <c>{"queue":"intercom","message_ids":[…]}</c>: sends dead letters
 /// back to their queue (every one when <c>message_ids</c> is left out). Deliveries done meanwhile are not repeated:
-/// the delivery engine finds their records done.
+/// the delivery engine finds their records done. A subscription is named <c>topic/subscriptions/subscription</c>.
 /// </summary>
-public sealed class RequeueDeadLettersFunction(AdminApiKey adminKey, IDeadLetters deadLetters) : IFunction
+public sealed class RequeueDeadLettersFunction(AdminApiKey adminKey, IDeadLetters deadLetters, MessagingEntities entities) : IFunction
 {
     public FunctionDefinition Definition { get; } = AdminRoutes.Post("RequeueDeadLetters", "dead-letters/requeue");
 
@@ -16,13 +16,13 @@ public sealed class RequeueDeadLettersFunction(AdminApiKey adminKey, IDeadLetter
     {
         var request = invocation.Request!;
         if (adminKey.Check(request) is { } denied) return InvocationResult.Http(denied);
-        if (!deadLetters.Supported) return AdminHttp.Problem(409, "queue", ServiceBusDeadLetters.Explanation);
+        if (!deadLetters.Supported) return AdminHttp.Problem(409, "queue", UnreachableDeadLetters.Explanation);
         if (RequestBodies.TryReadJsonObject(request, 64 * 1024, out var body) != RequestBodies.Problem.None)
             return AdminHttp.BadRequest("body", """must be a JSON object such as {"queue":"intercom","message_ids":["…"]}""");
 
-        var queues = deadLetters.Queues;
         var queue = body.TryGetProperty("queue", out var q) && q.ValueKind == JsonValueKind.String ? q.GetString() : null;
-        if (queue is null || !queues.Contains(queue)) return AdminHttp.BadRequest("queue", $"must be one of {string.Join(", ", queues)}");
+        if ((queue is null ? null : entities.Find(queue)) is not { } entity)
+            return AdminHttp.BadRequest("queue", $"must be one of {string.Join(", ", entities.All)}");
         HashSet<string>? ids = null;
         if (body.TryGetProperty("message_ids", out var list) && list.ValueKind != JsonValueKind.Null)
         {
@@ -31,6 +31,6 @@ public sealed class RequeueDeadLettersFunction(AdminApiKey adminKey, IDeadLetter
                 return AdminHttp.BadRequest("message_ids", "must be an array of 1 to 500 message ids (strings)");
             ids = list.EnumerateArray().Select(i => i.GetString()!).ToHashSet(StringComparer.Ordinal);
         }
-        return AdminHttp.Ok(await deadLetters.RequeueAsync(queue, ids, cancellationToken));
+        return AdminHttp.Ok(await deadLetters.RequeueAsync(entity, ids, cancellationToken));
     }
 }

@@ -1,13 +1,11 @@
 using Azure.Core;
-using Azure.Identity;
 
 namespace Pipeline.Functions.Storage;
 
 /// <summary>
 /// The identity form of a storage connection, as the Functions host reads it: <c>&lt;prefix&gt;__accountName</c> (or
 /// <c>__tableServiceUri</c> / <c>__queueServiceUri</c> / <c>__blobServiceUri</c>), <c>__credential</c> and <c>__clientId</c>.
-/// With <c>__credential</c> = <c>managedidentity</c> the app uses that managed identity (the user-assigned one when
-/// <c>__clientId</c> is set); otherwise <see cref="DefaultAzureCredential"/> (az login, environment, managed identity).
+/// The credential keys mean what they mean for every connection (<see cref="ConnectionCredential"/>).
 /// </summary>
 public sealed record StorageIdentity(Uri TableServiceUri, Uri QueueServiceUri, Uri BlobServiceUri, string? ClientId, bool ManagedIdentity)
 {
@@ -38,17 +36,12 @@ public sealed record StorageIdentity(Uri TableServiceUri, Uri QueueServiceUri, U
             : throw new InvalidOperationException(
                 $"{prefix}__{service}ServiceUri or {prefix}__accountName is needed to reach the {service} service.");
 
+        var credential = ConnectionCredential.From(section);
         return new StorageIdentity(Endpoint(tableUri, "table"), Endpoint(queueUri, "queue"), Endpoint(blobUri, "blob"),
-            Setting(section, "clientId"),
-            string.Equals(Setting(section, "credential"), "managedidentity", StringComparison.OrdinalIgnoreCase));
+            credential.ClientId, credential.ManagedIdentity);
     }
 
-    public TokenCredential CreateCredential() => ManagedIdentity
-        ? new ManagedIdentityCredential(ClientId is null
-            ? ManagedIdentityId.SystemAssigned
-            : ManagedIdentityId.FromUserAssignedClientId(ClientId))
-        : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = ClientId });
+    public TokenCredential CreateCredential() => new ConnectionCredential(ClientId, ManagedIdentity).Create();
 
-    private static string? Setting(IConfigurationSection section, string key) =>
-        section[key] is { Length: > 0 } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+    private static string? Setting(IConfigurationSection section, string key) => ConnectionCredential.Setting(section, key);
 }

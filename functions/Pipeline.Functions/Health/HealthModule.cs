@@ -1,0 +1,22 @@
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.Health;
+
+public static class HealthModule
+{
+    /// <summary><c>/api/health</c>, the backlog sampler behind it, and the receive counter the queue listener reports to.</summary>
+    public static IServiceCollection AddHealth(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<ReceiveHealth>();
+        switch (MessageBrokers.Of(configuration))
+        {
+            case MessageBroker.ServiceBus: services.AddSingleton<IBacklogReader, ServiceBusBacklog>(); break;
+            case MessageBroker.StorageQueues: services.AddSingleton<IBacklogReader, StorageQueueBacklog>(); break;
+            default: services.AddSingleton<IBacklogReader, UnknownBacklog>(); break;
+        }
+        services.AddSingleton<BacklogMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<BacklogMonitor>());
+        services.AddFunction<HealthFunction>();
+        return services;
+    }
+}
