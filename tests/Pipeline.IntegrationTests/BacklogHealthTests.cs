@@ -102,7 +102,9 @@ public sealed class BacklogHealthTests
     [Fact]
     public async Task Receives_that_keep_failing_degrade_health_until_one_succeeds()
     {
-        await using var pipeline = await TestPipeline.Create().With("Health:BacklogSampleSeconds", "60").StartAsync();
+        // No listener of its own, whose successful receives would clear the failures reported here.
+        await using var pipeline = await TestPipeline.Create().With("Health:BacklogSampleSeconds", "60")
+            .With("LocalHost:ReceiversPerQueue", "0").StartAsync();
         var receives = pipeline.Host.Services.GetRequiredService<ReceiveHealth>();
 
         for (var i = 0; i < ReceiveHealth.FailuresBeforeDegraded; i++) receives.ReportReceiveFailed("events", "RequestFailedException: 503");

@@ -74,7 +74,7 @@ public sealed class OpsPageBrowserTests(OperationsFixture fixture) : IClassFixtu
         await Assertions.Expect(facts).ToContainTextAsync("done");
         await Assertions.Expect(facts).ToContainTextAsync(sweepId);
         Assert.DoesNotContain("[object", await facts.InnerTextAsync());
-        await Assertions.Expect(page.Locator("#backlog tr[data-entity='intercom']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#backlog tr[data-entity='recorded/subscriptions/intercom']")).ToBeVisibleAsync();
         var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
         var (pageWidth, windowWidth) = (widths[0], widths[1]);
         Assert.True(pageWidth <= windowWidth, $"the page is {pageWidth} px wide in a {windowWidth} px window");
