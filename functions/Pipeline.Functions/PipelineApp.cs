@@ -37,6 +37,7 @@ public static class PipelineApp
         services.AddSingleton<StorageReadiness>();
         services.AddSingleton<AdminApiKey>();
         services.AddHostedService<StorageInitializer>();
+        services.AddHostedService<StartupSummary>();
         services.AddDeliveryEngine();
         services.AddFunction<HealthFunction>();
         services.AddFunction<RecordEventFunction>();
