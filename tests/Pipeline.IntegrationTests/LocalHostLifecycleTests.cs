@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Pipeline.Functions.Storage;
 
 namespace Pipeline.IntegrationTests;
@@ -15,6 +18,21 @@ public sealed class LocalHostLifecycleTests
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("unhealthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Storage_that_is_still_starting_is_retried_without_a_warning()
+    {
+        var logs = new LogCapture();
+        await using var pipeline = await TestPipeline.Create().WithUnreachableStorage()
+            .With("Logging:LogLevel:" + typeof(StorageInitializer).FullName, "Debug")
+            .WithServices(s => s.AddSingleton<ILoggerProvider>(logs))
+            .StartAsync();
+
+        // Well within StorageInitializer.QuietFor: the wait for an Azurite that is still starting is not news.
+        await Eventually.TrueAsync(() => logs.Of<StorageInitializer>().Count(e => e.Message.StartsWith("Storage not reachable yet")) >= 2,
+            "storage is retried twice");
+        Assert.DoesNotContain(logs.Of<StorageInitializer>(), e => e.Level >= LogLevel.Warning);
     }
 
     [Fact]
@@ -68,5 +86,31 @@ public sealed class LocalHostLifecycleTests
         await Eventually.TrueAsync(() => sites.All(s => intercom.CompanyCalls(s).Count >= 1),
             "every accepted push reaches Intercom after the restart", TimeSpan.FromSeconds(20));
         Assert.All(sites, s => Assert.Single(intercom.CompanyCalls(s)));
+    }
+}
+
+/// <summary>Every log line the app writes, with its category and level.</summary>
+internal sealed class LogCapture : ILoggerProvider
+{
+    public sealed record Entry(string Category, LogLevel Level, string Message);
+
+    private readonly ConcurrentQueue<Entry> _entries = new();
+
+    public IReadOnlyList<Entry> Of<T>() => _entries.Where(e => e.Category == typeof(T).FullName).ToList();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, ConcurrentQueue<Entry> entries) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            entries.Enqueue(new Entry(category, logLevel, formatter(state, exception)));
     }
 }
