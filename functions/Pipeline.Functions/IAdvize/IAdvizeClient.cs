@@ -26,7 +26,7 @@ public sealed record IAdvizeAnswer(int Status, string? MetaStatus, string? Messa
     {
         if (IsSuccess) return this;
         if (Status is 408 or 429 or >= 500 || MetaStatus == "error" || (MetaStatus is null && Status is >= 200 and < 300))
-            throw new TransientDeliveryException($"{call}: iAdvize answered {Describe()}; will retry", Status, RetryAfter);
+            throw new TransientDeliveryException($"{call}: iAdvize answered {Describe()}", Status, RetryAfter);
         throw new RefusedDeliveryException(Status, $"{call}: iAdvize answered {Describe()}");
     }
 

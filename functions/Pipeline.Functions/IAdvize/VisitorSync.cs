@@ -53,7 +53,7 @@ public sealed class VisitorSync(IAdvizeClient iadvize, IAdvizeVisitors visitors)
 
         var created = (await iadvize.SendAsync(HttpMethod.Post, "visitor", fields, cancellationToken)).EnsureSuccess("POST /visitor");
         if (IdOf(created.Data) is not { } createdId)
-            throw new TransientDeliveryException("POST /visitor: iAdvize answered success without the visitor's id; will retry", created.Status);
+            throw new TransientDeliveryException("POST /visitor: iAdvize answered success without the visitor's id", created.Status);
         await visitors.LinkAsync(visitorId, email, createdId, UniqueIdOf(created.Data), cancellationToken);
         return new DeliveryOutcome.Delivered(created.Status, $"visitor {Short(visitorId)}: created iAdvize visitor {createdId}");
     }
