@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pipeline.Functions.Storage;
@@ -89,28 +88,3 @@ public sealed class LocalHostLifecycleTests
     }
 }
 
-/// <summary>Every log line the app writes, with its category and level.</summary>
-internal sealed class LogCapture : ILoggerProvider
-{
-    public sealed record Entry(string Category, LogLevel Level, string Message);
-
-    private readonly ConcurrentQueue<Entry> _entries = new();
-
-    public IReadOnlyList<Entry> Of<T>() => _entries.Where(e => e.Category == typeof(T).FullName).ToList();
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(string category, ConcurrentQueue<Entry> entries) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue(new Entry(category, logLevel, formatter(state, exception)));
-    }
-}

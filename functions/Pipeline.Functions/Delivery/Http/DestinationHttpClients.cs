@@ -52,11 +52,14 @@ public static class DestinationHttpClients
 
     /// <summary>
     /// Polly would log every call at information (with the exception's stack when a call timed out or found the
-    /// circuit open). Those outcomes are expected and the delivery engine reports each once, so Polly's lines,
-    /// one per call, are kept for debugging (<c>Logging__LogLevel__Polly=Debug</c>).
+    /// circuit open). Those outcomes are expected and the delivery engine reports each once, so Polly's line per
+    /// call (its outcome and time) is kept for debugging (<c>Logging__LogLevel__Polly=Debug</c>), without the
+    /// line announcing it.
     /// </summary>
     private static void QuietResilienceEvents(TelemetryOptions telemetry) =>
-        telemetry.SeverityProvider = _ => ResilienceEventSeverity.Debug;
+        telemetry.SeverityProvider = args => args.Event.EventName == "PipelineExecuting"
+            ? ResilienceEventSeverity.None
+            : ResilienceEventSeverity.Debug;
 
     /// <summary>What counts against the circuit: no answer, a 5xx or a 408. A 429 is pacing's business, not a failure.</summary>
     private static bool IsFailure(Outcome<HttpResponseMessage> outcome) => outcome switch
