@@ -1,5 +1,6 @@
 using Cronos;
 using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.LocalHost;
 
@@ -48,16 +49,29 @@ public sealed class TimerScheduler(
 
     private async Task RunOnceAsync(CancellationToken stoppingToken)
     {
+        var name = function.Definition.Name;
+        InvocationResult result;
         try
         {
-            var invocation = new Invocation { FunctionName = function.Definition.Name };
-            var result = await dispatcher.RunAsync(function, invocation, stoppingToken);
+            result = await dispatcher.RunAsync(function, new Invocation { FunctionName = name }, stoppingToken);
+        }
+        catch (Exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            return; // the dispatcher reported it, once; the timer runs again at its next tick
+        }
+        try
+        {
             await outputs.SendAsync(function.Definition, result, stoppingToken);
-            foreach (var line in result.Logs) logger.LogInformation("{Function}: {Line}", function.Definition.Name, line);
+            foreach (var line in result.Logs) logger.LogInformation("{Function}: {Line}", name, line);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested && StorageFailures.IsUnavailable(ex))
+        {
+            logger.LogWarning("Timer {Function}: its outputs could not be queued, storage did not answer ({Error}); it runs again at its next tick",
+                name, ex.GetType().Name);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
-            logger.LogError(ex, "Timer {Function} failed; it runs again at its next tick", function.Definition.Name);
+            logger.LogError(ex, "Timer {Function}: its outputs could not be queued; it runs again at its next tick", name);
         }
     }
 }
