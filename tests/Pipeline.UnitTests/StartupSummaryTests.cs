@@ -70,6 +70,16 @@ public sealed class StartupSummaryTests
     }
 
     [Fact]
+    public void Storage_is_named_by_its_endpoints_without_the_account_key()
+    {
+        const string connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5LXRoYXQtbXVzdC1ub3Qtc2hvdw==;" +
+                                  "QueueEndpoint=http://127.0.0.1:41001/devstoreaccount1;TableEndpoint=http://127.0.0.1:41002/devstoreaccount1;";
+        var storage = Assert.Single(Summary(new() { ["AzureWebJobsStorage"] = connection }), l => l.Area == "storage");
+
+        Assert.Equal("queue http://127.0.0.1:41001/devstoreaccount1, table http://127.0.0.1:41002/devstoreaccount1", storage.Text);
+    }
+
+    [Fact]
     public void A_Reportei_secret_without_its_format_is_off_and_says_so()
     {
         var lines = Summary(new() { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true", ["Reportei:WebhookSecret"] = "not base64!" });

@@ -54,7 +54,7 @@ public sealed class StartupSummary(
         var endpoints = connection.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(part => part.Split('=', 2))
             .Where(pair => pair.Length == 2 && pair[0].EndsWith("Endpoint", StringComparison.OrdinalIgnoreCase))
-            .Select(pair => pair[1])
+            .Select(pair => $"{pair[0][..^"Endpoint".Length].ToLowerInvariant()} {pair[1]}")
             .ToList();
         return new("storage", true, endpoints.Count > 0
             ? string.Join(", ", endpoints)
