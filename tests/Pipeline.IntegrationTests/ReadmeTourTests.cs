@@ -45,7 +45,7 @@ public sealed class ReadmeTourTests
             var address = pipeline.Host.Client.BaseAddress!;
             // curl's progress meter (shown when its output is not a terminal) would bury real errors in stderr.
             await File.WriteAllTextAsync(Path.Combine(directory, ".curlrc"), "silent\nshow-error\n");
-            var (_, output, errors) = await ReadmeTour.RunAsync(tour.Script(tour.Steps, $"localhost:{address.Port}"), directory,
+            var (_, output, errors) = await Bash.RunAsync(tour.Script(tour.Steps, $"localhost:{address.Port}"), directory,
                 new Dictionary<string, string> { ["CURL_HOME"] = directory });
 
             var outputs = tour.OutputsOf(tour.Steps, output);
@@ -65,8 +65,8 @@ public sealed class ReadmeTourTests
     /// <summary>What the setup block exports: the environment after it, less the environment before.</summary>
     private static async Task<Dictionary<string, string>> SettingsOfAsync(ReadmeTour tour, string directory)
     {
-        var before = Environment(await ReadmeTour.RunAsync("env -0", directory));
-        var after = Environment(await ReadmeTour.RunAsync(string.Join("\n", tour.Setup.Select(s => s.Command)) + "\nprintf '\\0'; env -0", directory));
+        var before = Environment(await Bash.RunAsync("env -0", directory));
+        var after = Environment(await Bash.RunAsync(string.Join("\n", tour.Setup.Select(s => s.Command)) + "\nprintf '\\0'; env -0", directory));
         return after.Where(kv => kv.Key != "_" && (!before.TryGetValue(kv.Key, out var old) || old != kv.Value)).ToDictionary();
 
         static Dictionary<string, string> Environment((int ExitCode, string Output, string Errors) run) =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace Pipeline.IntegrationTests.Infrastructure;
@@ -109,33 +108,5 @@ public sealed partial class ReadmeTour
     {
         var pattern = "^" + string.Join("[^\n]*", shown.Split('…').Select(Regex.Escape)) + "$";
         return Regex.IsMatch(actual, pattern);
-    }
-
-    /// <summary>Runs a script with bash in a directory, with extra environment; returns its standard output.</summary>
-    public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string script, string directory,
-        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
-    {
-        var start = new ProcessStartInfo("bash")
-        {
-            ArgumentList = { "-c", script },
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start bash");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"the tour did not finish within {timeout}: {await errors}");
-        }
-        return (process.ExitCode, await output, await errors);
     }
 }
