@@ -46,7 +46,7 @@ public sealed class ReadmeTourTests
             // curl's progress meter (shown when its output is not a terminal) would bury real errors in stderr.
             await File.WriteAllTextAsync(Path.Combine(directory, ".curlrc"), "silent\nshow-error\n");
             var (_, output, errors) = await Bash.RunAsync(tour.Script(tour.Steps, $"localhost:{address.Port}"), directory,
-                new Dictionary<string, string> { ["CURL_HOME"] = directory });
+                new Dictionary<string, string> { ["CURL_HOME"] = directory }, TimeSpan.FromSeconds(90));
 
             var outputs = tour.OutputsOf(tour.Steps, output);
             var differences = tour.Steps
