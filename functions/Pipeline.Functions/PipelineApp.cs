@@ -41,6 +41,7 @@ public static class PipelineApp
         services.AddServiceBusClients(configuration);
         services.AddHostedService<StorageInitializer>();
         services.AddMessaging(configuration);
+        services.AddHostedService<StartupSummary>();
         services.AddDeliveryEngine();
         services.AddHealth(configuration);
         services.AddFunction<RecordEventFunction>();

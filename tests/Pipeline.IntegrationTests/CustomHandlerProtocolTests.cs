@@ -102,7 +102,7 @@ public sealed class CustomHandlerProtocolTests : IAsyncLifetime
 
         Assert.Equal(200, status);
         Assert.StartsWith("application/json", contentType);
-        Assert.Contains(body.GetProperty("Logs").EnumerateArray(), l => l.GetString()!.StartsWith("attempt 1 failed") && l.GetString()!.Contains("Retrying for intercom"));
+        Assert.Contains(body.GetProperty("Logs").EnumerateArray(), l => l.GetString()!.StartsWith("attempt 1 failed") && l.GetString()!.Contains("failed: intercom: "));
         var retry = await Sent(SubscriptionQueues.Intercom, m => m.MessageId == "01938a5e-0000-7000-8000-000000000088:intercom:1",
             TimeSpan.FromSeconds(15)); // scheduled: visible after the test host's short backoff
         Assert.Equal("2", retry.Properties["attempt"]);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Pipeline.Functions.Storage;
 
 namespace Pipeline.IntegrationTests;
@@ -15,6 +17,21 @@ public sealed class LocalHostLifecycleTests
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("unhealthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Storage_that_is_still_starting_is_retried_without_a_warning()
+    {
+        var logs = new LogCapture();
+        await using var pipeline = await TestPipeline.Create().WithUnreachableStorage()
+            .With("Logging:LogLevel:" + typeof(StorageInitializer).FullName, "Debug")
+            .WithServices(s => s.AddSingleton<ILoggerProvider>(logs))
+            .StartAsync();
+
+        // Well within StorageInitializer.QuietFor: the wait for an Azurite that is still starting is not news.
+        await Eventually.TrueAsync(() => logs.Of<StorageInitializer>().Count(e => e.Message.StartsWith("Storage not reachable yet")) >= 2,
+            "storage is retried twice");
+        Assert.DoesNotContain(logs.Of<StorageInitializer>(), e => e.Level >= LogLevel.Warning);
     }
 
     [Fact]
@@ -70,3 +87,4 @@ public sealed class LocalHostLifecycleTests
         Assert.All(sites, s => Assert.Single(intercom.CompanyCalls(s)));
     }
 }
+

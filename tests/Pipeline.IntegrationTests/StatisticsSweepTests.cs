@@ -85,6 +85,27 @@ public sealed class StatisticsSweepTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_force_asked_of_a_sweep_running_without_it_is_answered_as_not_applied()
+    {
+        var host = await StartAsync();
+        var sweep = host.Services.GetRequiredService<StatisticsSweep>();
+        // A sweep without force in mid-run: started, its first page not yet taken (no page message is queued).
+        var (running, _) = await sweep.StartAsync(false, CancellationToken.None);
+
+        var forced = await StartAsync(host, "api/all?force=true");
+        var plain = await StartAsync(host, "api/all");
+
+        Assert.Equal("already running", forced.GetProperty("status").GetString());
+        Assert.Equal(running.SweepId, forced.GetProperty("sweepId").GetGuid());
+        Assert.False(forced.GetProperty("force").GetBoolean());
+        var message = forced.GetProperty("message").GetString()!;
+        Assert.StartsWith("force=true was not applied", message);
+        Assert.Contains(running.SweepId.ToString(), message);
+        Assert.Equal("already running", plain.GetProperty("status").GetString());
+        Assert.False(plain.TryGetProperty("message", out _)); // nothing was asked that was not done
+    }
+
+    [Fact]
     public async Task The_timer_runs_the_sweep_on_its_schedule()
     {
         var host = await StartAsync(p => p.With("Intercom:StatisticsSweepSchedule", "*/2 * * * * *"));

@@ -44,8 +44,9 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
         var line = $"{envelope.Type} {envelope.Id}: {made.Status} for {destination.Name}" + (detail is null ? "" : $" ({detail})");
         if (!made.Kept) line += "; the delivery was taken over meanwhile, so its record was left to the invocation that took it";
 
+        // The retry's log line and, after the last attempt, the dead letter's reason: what the destination did.
         if (made.Outcome is DeliveryOutcome.Transient transient)
-            throw new RetryLaterException(line, transient.RetryAfter);
+            throw new RetryLaterException($"{destination.Name}: {transient.Error}", transient.RetryAfter);
         return InvocationResult.Done().Log(line);
     }
 

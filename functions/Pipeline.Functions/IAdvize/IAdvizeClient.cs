@@ -37,7 +37,7 @@ public sealed record IAdvizeAnswer(int Status, string? MetaStatus, string? Messa
     public IAdvizeAnswer EnsureSuccess(string call)
     {
         if (IsSuccess) return this;
-        if (IsTransient) throw new TransientDeliveryException($"{call}: iAdvize answered {Describe()}; will retry", Status, RetryAfter);
+        if (IsTransient) throw new TransientDeliveryException($"{call}: iAdvize answered {Describe()}", Status, RetryAfter);
         if (IsUnreadable)
             throw new RefusedDeliveryException(Status, $"{call}: iAdvize answered {Status} without the meta.status its API documents ({AnswerBodies.Shape(Body)})");
         throw new RefusedDeliveryException(Status, $"{call}: iAdvize answered {Describe()}");

@@ -17,7 +17,6 @@ public static class IAdvizeModule
     public static IServiceCollection AddIAdvize(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<IAdvizeOptions>(configuration.GetSection(IAdvizeOptions.Section));
-        services.AddHostedService<IAdvizeStartupLog>();
 
         services.AddSingleton<WebhookSignature>();
         services.AddSingleton<WebhookDeduplication>();

@@ -80,7 +80,7 @@ public sealed record IntercomResponse(int Status, string Body, TimeSpan? RetryAf
     public IntercomResponse EnsureSuccess(string call)
     {
         if (IsSuccess) return this;
-        if (IsTransient) throw new TransientDeliveryException($"{call}: Intercom answered {Describe()}; will retry", Status, RetryAfter);
+        if (IsTransient) throw new TransientDeliveryException($"{call}: Intercom answered {Describe()}", Status, RetryAfter);
         throw new RefusedDeliveryException(Status, $"{call}: {Describe()}");
     }
 }

@@ -79,7 +79,7 @@ public sealed class IntercomContactEvents(IntercomClient intercom)
         }), cancellationToken);
         // Intercom's search lags behind creation: a 409 means the contact exists but was not found yet.
         if (created.Status == 409)
-            throw new TransientDeliveryException($"POST /contacts: {created.Describe()} (search index not caught up; will retry)", 409);
+            throw new TransientDeliveryException($"POST /contacts: {created.Describe()} (its search index had not caught up)", 409);
         return created.EnsureSuccess("POST /contacts").RequiredId("POST /contacts", "contact");
     }
 }

@@ -31,7 +31,7 @@ public sealed class OwnerContacts(IntercomClient intercom, SiteDirectory sites)
             // Intercom's search lags behind creation: a 409 means the contact exists but was not yet found.
             // Retrying later (through redelivery) finds it.
             if (created.Status == 409)
-                throw new TransientDeliveryException($"POST /contacts: {created.Describe()} (search index not caught up; will retry)", 409);
+                throw new TransientDeliveryException($"POST /contacts: {created.Describe()} (its search index had not caught up)", 409);
             contactId = created.EnsureSuccess("POST /contacts").RequiredId("POST /contacts", "contact");
         }
         else if (name is not null)

@@ -29,6 +29,7 @@ public sealed class QueueListener(
 
     private readonly QueueTrigger _trigger = (QueueTrigger)function.Definition.Trigger;
     private readonly string _entity = MessagingEntity.Of((QueueTrigger)function.Definition.Trigger).DisplayName;
+    private int _receiveFailing;
     private LocalHostOptions Options => options.Value;
 
     public async Task RunAsync(CancellationToken stoppingToken)
@@ -59,11 +60,16 @@ public sealed class QueueListener(
                 batch = (await queue.ReceiveMessagesAsync(Options.BatchSize,
                     TimeSpan.FromSeconds(Options.VisibilityTimeoutSeconds), CancellationToken.None)).Value;
                 receiveHealth.ReportReceiveSucceeded(_entity);
+                if (Interlocked.Exchange(ref _receiveFailing, 0) == 1)
+                    logger.LogInformation("Receiving from {Queue} works again", _trigger.LocalQueue);
             }
             catch (Exception ex)
             {
-                logger.LogWarning("Receiving from {Queue} failed: {Message}", _trigger.LocalQueue, ex.Message);
-                receiveHealth.ReportReceiveFailed(_entity, ex.Message);
+                // Once per outage, not once per poll; health carries it meanwhile.
+                var reason = ex.Message.Split('\n', 2)[0].Trim();
+                if (Interlocked.Exchange(ref _receiveFailing, 1) == 0)
+                    logger.LogWarning("Receiving from {Queue} failed: {Message}", _trigger.LocalQueue, reason);
+                receiveHealth.ReportReceiveFailed(_entity, reason);
                 batch = [];
             }
 

@@ -1,5 +1,6 @@
 using Cronos;
 using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.LocalHost;
 
@@ -47,15 +48,15 @@ public sealed class TimerScheduler(
 
     private async Task RunOnceAsync(CancellationToken stoppingToken)
     {
+        var name = function.Definition.Name;
         try
         {
-            var invocation = new Invocation { FunctionName = function.Definition.Name };
-            var result = await dispatcher.RunAsync(function, invocation, stoppingToken);
-            foreach (var line in result.Logs) logger.LogInformation("{Function}: {Line}", function.Definition.Name, line);
+            var result = await dispatcher.RunAsync(function, new Invocation { FunctionName = name }, stoppingToken);
+            foreach (var line in result.Logs) logger.LogInformation("{Function}: {Line}", name, line);
         }
-        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        catch (Exception) when (!stoppingToken.IsCancellationRequested)
         {
-            logger.LogError(ex, "Timer {Function} failed; it runs again at its next tick", function.Definition.Name);
+            // The dispatcher reported it once (the sends of its outputs included); the timer runs again at its next tick.
         }
     }
 }

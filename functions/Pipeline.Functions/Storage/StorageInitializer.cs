@@ -1,8 +1,12 @@
+using System.Diagnostics;
+
 namespace Pipeline.Functions.Storage;
 
 /// <summary>
 /// Creates the tables (and, for the local host, the queues) once storage answers. Start-up does not wait for
 /// it: health reports 503 until storage is reachable, and the listeners start receiving once queues exist.
+/// Storage that is still starting (Azurite beside the app) is the normal case, so retries are quiet at first;
+/// a warning comes only once storage has stayed out of reach for <see cref="QuietFor"/>, and then every minute.
 /// </summary>
 public sealed class StorageInitializer(
     StorageAccount storage,
@@ -10,9 +14,14 @@ public sealed class StorageInitializer(
     StorageReadiness readiness,
     ILogger<StorageInitializer> logger) : BackgroundService
 {
+    public static readonly TimeSpan QuietFor = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan WarnEvery = TimeSpan.FromMinutes(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(200);
+        var started = Stopwatch.GetTimestamp();
+        var warnAfter = QuietFor;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -27,7 +36,16 @@ public sealed class StorageInitializer(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning("Storage not reachable yet ({Message}); retrying in {Delay}", ex.Message, delay);
+                var waited = Stopwatch.GetElapsedTime(started);
+                if (waited >= warnAfter)
+                {
+                    logger.LogWarning("Storage still not reachable after {Seconds:0} s ({Message}); retrying", waited.TotalSeconds, ex.Message);
+                    warnAfter = waited + WarnEvery;
+                }
+                else
+                {
+                    logger.LogDebug("Storage not reachable yet ({Message}); retrying in {Delay}", ex.Message, delay);
+                }
                 await Task.Delay(delay, stoppingToken);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5_000));
             }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace Pipeline.Functions.Delivery.Http;
@@ -18,6 +19,7 @@ public static class DestinationHttpClients
         Action<IServiceProvider, HttpClient> configureClient, Func<IServiceProvider, DestinationHttpOptions> options)
     {
         services.AddKeyedSingleton(name, (sp, _) => options(sp));
+        services.Configure<TelemetryOptions>(QuietResilienceEvents);
         services.AddKeyedSingleton(name, (sp, _) =>
             new RateLimitGate(sp.GetRequiredKeyedService<DestinationHttpOptions>(name), sp.GetRequiredService<TimeProvider>()));
 
@@ -47,6 +49,17 @@ public static class DestinationHttpClients
     public static IHttpClientBuilder AddDestinationHttpClient(this IServiceCollection services, string name,
         Action<IServiceProvider, HttpClient> configureClient, DestinationHttpOptions options) =>
         services.AddDestinationHttpClient(name, configureClient, _ => options);
+
+    /// <summary>
+    /// Polly would log every call at information (with the exception's stack when a call timed out or found the
+    /// circuit open). Those outcomes are expected and the delivery engine reports each once, so Polly's line per
+    /// call (its outcome and time) is kept for debugging (<c>Logging__LogLevel__Polly=Debug</c>), without the
+    /// line announcing it.
+    /// </summary>
+    private static void QuietResilienceEvents(TelemetryOptions telemetry) =>
+        telemetry.SeverityProvider = args => args.Event.EventName == "PipelineExecuting"
+            ? ResilienceEventSeverity.None
+            : ResilienceEventSeverity.Debug;
 
     /// <summary>What counts against the circuit: no answer, a 5xx or a 408. A 429 is pacing's business, not a failure.</summary>
     private static bool IsFailure(Outcome<HttpResponseMessage> outcome) => outcome switch

@@ -1,8 +1,9 @@
+using System.Text.Json;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
 
-namespace Pipeline.IntegrationTests.Infrastructure;
+namespace Pipeline.Testing;
 
 /// <summary>
 /// A WireMock.Net stand-in for iAdvize's REST API v2 under <c>/api/2</c>: visitor lookups find nothing, creates and
@@ -13,10 +14,12 @@ public sealed class IAdvizeStandIn : IDisposable
     public const string GoodKey = "iadvize-test-key";
     public const string Base = "/api/2";
 
-    public WireMockServer Server { get; } = WireMockServer.Start();
 
-    public IAdvizeStandIn()
+    public WireMockServer Server { get; }
+
+    public IAdvizeStandIn(int? port = null)
     {
+        Server = StandInServer.Start(port);
         Answer("/visitor", "GET", 200, """{"meta":{"status":"success"},"data":[],"pagination":{"page":1,"pages":0,"limit":20,"count":0}}""");
         Answer("/visitor", "POST", 200, """{"meta":{"status":"success"},"data":{"id":1,"unique_id":"unique-default","_link":"/visitor/1"}}""");
         Answer("/visitor/*", "PUT", 200, """{"meta":{"status":"success"},"data":{"id":1,"_link":"/visitor/1"}}""");

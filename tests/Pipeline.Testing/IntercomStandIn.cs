@@ -1,16 +1,22 @@
+using System.Text.Json;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
 
-namespace Pipeline.IntegrationTests.Infrastructure;
+namespace Pipeline.Testing;
 
-/// <summary>A WireMock.Net stand-in for the Intercom REST API, answering 200 to company upserts unless told otherwise.</summary>
+/// <summary>
+/// A WireMock.Net stand-in for the Intercom REST API, answering 200 to company upserts unless told otherwise, with
+/// the ids Intercom's answers carry (the pipeline keeps the company and contact ids). Tests start it on a free port;
+/// <c>./run --stand-ins</c> starts it on the one it chose.
+/// </summary>
 public sealed class IntercomStandIn : IDisposable
 {
-    public WireMockServer Server { get; } = WireMockServer.Start();
+    public WireMockServer Server { get; }
 
-    public IntercomStandIn()
+    public IntercomStandIn(int? port = null)
     {
+        Server = StandInServer.Start(port);
         Answer("/companies", "POST", 200, """{"type":"company","id":"6f1e"}""");
         Answer("/contacts/search", "POST", 200, """{"type":"list","data":[],"total_count":0}""");
         Answer("/contacts", "POST", 200, """{"type":"contact","id":"contact-new"}""");
