@@ -98,11 +98,10 @@ public sealed class CustomHandlerProtocolTests : IAsyncLifetime
         var envelope = """{"id":"01938a5e-0000-7000-8000-000000000088","type":"push.cart_recovered","source":"t","subject":"site:88","receivedAt":"2026-11-22T10:00:00+00:00","data":{"site_id":"88","cart_recovered":1},"schemaVersion":1}""";
         var payload = $$"""{ "Data": { "message": {{JsonSerializer.Serialize(envelope)}} }, "Metadata": { "DeliveryCount": 3, "MessageId": "01938a5e-0000-7000-8000-000000000088", "ApplicationProperties": { "type": "push.cart_recovered" } } }""";
 
-        var (status, contentType, body) = await Invoke("ForwardToIntercom", payload);
+        var (status, contentType, _) = await Invoke("ForwardToIntercom", payload);
 
         Assert.Equal(200, status);
         Assert.StartsWith("application/json", contentType);
-        Assert.Contains(body.GetProperty("Logs").EnumerateArray(), l => l.GetString()!.StartsWith("attempt 1 failed") && l.GetString()!.Contains("failed: intercom: "));
         var retry = await Sent(SubscriptionQueues.Intercom, m => m.MessageId == "01938a5e-0000-7000-8000-000000000088:intercom:1",
             TimeSpan.FromSeconds(15)); // scheduled: visible after the test host's short backoff
         Assert.Equal("2", retry.Properties["attempt"]);

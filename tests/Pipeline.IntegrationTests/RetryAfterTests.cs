@@ -4,8 +4,14 @@ namespace Pipeline.IntegrationTests;
 /// A destination's Retry-After is a wait, not a failure: the next call comes no earlier than it says, and waiting
 /// costs no attempt, neither for the delivery that met the 429 nor for those that arrive during the pause.
 /// </summary>
-public sealed class RetryAfterTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>
+public sealed class RetryAfterTests(RetryAfterTests.Fixture fixture) : IClassFixture<RetryAfterTests.Fixture>
 {
+    /// <summary>A generous call timeout: the 429 must be seen as a 429, not as a call that timed out on a busy machine.</summary>
+    public sealed class Fixture : PipelineFixture
+    {
+        protected override void Configure(Dictionary<string, string?> settings) => settings["Intercom:TimeoutSeconds"] = "15";
+    }
+
     [Fact]
     public async Task A_429_with_Retry_After_gets_exactly_one_more_call_no_earlier_and_the_delivery_shows_two_attempts()
     {

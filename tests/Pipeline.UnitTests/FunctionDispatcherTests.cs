@@ -67,7 +67,7 @@ public sealed class FunctionDispatcherTests
     {
         var function = Subscriber("Forward", new RetryLaterException("Intercom answered 500"));
 
-        var result = await Dispatcher(function.Object).RunAsync(function.Object, Message("Forward"), CancellationToken.None);
+        await Dispatcher(function.Object).RunAsync(function.Object, Message("Forward"), CancellationToken.None);
 
         var (entity, retry) = Assert.Single(_sent);
         Assert.Equal("recorded", entity);
@@ -76,7 +76,6 @@ public sealed class FunctionDispatcherTests
         Assert.Equal("intercom", retry.Properties[MessageProperties.To]);
         Assert.Equal("e1:intercom:1", retry.MessageId); // its own id, so duplicate detection keeps it
         Assert.Equal("""{"id":"e1","type":"push.cart_recovered"}""", retry.Body);
-        Assert.Contains(result.Logs, l => l.Contains("attempt 1 failed: Intercom answered 500", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -41,12 +41,13 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
             DeliveryOutcome.Skipped s => s.Reason,
             _ => null,
         };
-        var line = $"{envelope.Type} {envelope.Id}: {made.Status} for {destination.Name}" + (detail is null ? "" : $" ({detail})");
-        if (!made.Kept) line += "; the delivery was taken over meanwhile, so its record was left to the invocation that took it";
+        const string takenOver = "; the delivery was taken over meanwhile, so its record was left to the invocation that took it";
+        var line = $"{envelope.Type} {envelope.Id}: {made.Status} for {destination.Name}" + (detail is null ? "" : $" ({detail})")
+                   + (made.Kept ? "" : takenOver);
 
         // The retry's log line and, after the last attempt, the dead letter's reason: what the destination did.
         if (made.Outcome is DeliveryOutcome.Transient transient)
-            throw new RetryLaterException($"{destination.Name}: {transient.Error}", transient.RetryAfter);
+            throw new RetryLaterException($"{destination.Name}: {transient.Error}" + (made.Kept ? "" : takenOver), transient.RetryAfter);
         return InvocationResult.Done().Log(line);
     }
 

@@ -152,6 +152,12 @@ public sealed class FunctionDispatcher(FunctionCatalog catalog, StorageReadiness
             ScheduledFor = givesUp ? null : now + delay,
         };
         await publisher.SendAsync(queue.QueueName, [message], cancellationToken);
+        // A failed attempt is said once, as a warning without a stack (it is expected, and retried); a wait is routine.
+        if (isAttempt && !givesUp)
+        {
+            logger.LogWarning("{Function}: message {MessageId} {Line}", function.Definition.Name, original, line);
+            return InvocationResult.Done();
+        }
         return InvocationResult.Done().Log(line);
     }
 
