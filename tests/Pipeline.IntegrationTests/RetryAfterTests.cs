@@ -1,3 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Functions.Delivery;
+using Pipeline.Functions.Envelope;
+using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Messaging;
+
 namespace Pipeline.IntegrationTests;
 
 /// <summary>
@@ -37,6 +43,34 @@ public sealed class RetryAfterTests(RetryAfterTests.Fixture fixture) : IClassFix
         Assert.Single(fixture.Intercom.CompanyCalls(during));
         Assert.True(fixture.Intercom.CompanyCallTimes(during)[0] - calls[0] >= wait - TimeSpan.FromMilliseconds(50));
         Assert.Empty((await fixture.Host.Queue(Pipeline.Functions.Hosting.QueueNames.Poison(SubscriptionQueues.Intercom)).PeekMessagesAsync(1)).Value);
+    }
+
+    [Fact]
+    public async Task A_call_never_sent_because_the_circuit_is_open_is_a_wait_not_an_attempt_even_on_the_last_one()
+    {
+        var engine = fixture.Host.Services.GetRequiredService<DeliveryEngine>();
+        var site = PipelineFixture.NewSiteId();
+        var envelope = EventEnvelope.Create("push.cart_recovered", "test", Subjects.Site(site),
+            JsonDocument.Parse($$"""{"site_id":"{{site}}","cart_recovered":3}""").RootElement, TimeProvider.System);
+        var last = new Invocation { FunctionName = "ForwardToIntercom", Attempt = 4, IsLastAttempt = true };
+
+        var wait = await Assert.ThrowsAsync<RetryLaterException>(() => engine.DeliverAsync(new CircuitOpen(), envelope, last, CancellationToken.None));
+
+        Assert.False(wait.IsAttempt);
+        Assert.Equal(TimeSpan.FromSeconds(3), wait.RetryAfter);
+        var record = (await fixture.DeliveryOf(envelope.Id, "intercom"))!;
+        Assert.Equal("Retrying", record.GetString("Status")); // not Failed: nothing was tried, so nothing was given up
+    }
+
+    /// <summary>Intercom as its client sees it while its circuit breaker is open: nothing goes out.</summary>
+    private sealed class CircuitOpen : IDestination
+    {
+        public string Name => "intercom";
+        public TimeSpan Lease => TimeSpan.FromSeconds(30);
+
+        public Task<DeliveryOutcome> DeliverAsync(EventEnvelope envelope, CancellationToken cancellationToken) =>
+            throw new TransientDeliveryException("POST /companies: not sent, the circuit to intercom is open", retryAfter: TimeSpan.FromSeconds(3),
+                notSent: true);
     }
 
     private async Task<Guid> PushAsync(string site)

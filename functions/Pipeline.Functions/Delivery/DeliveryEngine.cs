@@ -47,7 +47,8 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
 
         // The retry's log line and, after the last attempt, the dead letter's reason: what the destination did.
         if (made.Outcome is DeliveryOutcome.Transient transient)
-            throw new RetryLaterException($"{destination.Name}: {transient.Error}" + (made.Kept ? "" : takenOver), transient.RetryAfter);
+            throw new RetryLaterException($"{destination.Name}: {transient.Error}" + (made.Kept ? "" : takenOver), transient.RetryAfter,
+                isAttempt: !transient.NotSent);
         return InvocationResult.Done().Log(line);
     }
 
@@ -75,7 +76,7 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
         {
             DeliveryOutcome.Delivered d => (DeliveryStatus.Delivered, d.HttpStatus, (string?)null),
             DeliveryOutcome.Refused r => (DeliveryStatus.Failed, r.HttpStatus, r.Error),
-            DeliveryOutcome.Transient t when lastAttempt is { } n =>
+            DeliveryOutcome.Transient t when lastAttempt is { } n && !t.NotSent =>
                 (DeliveryStatus.Failed, t.HttpStatus, $"gave up after {n} attempts: {t.Error}"),
             DeliveryOutcome.Transient t => (DeliveryStatus.Retrying, t.HttpStatus, t.Error),
             DeliveryOutcome.Skipped s => (DeliveryStatus.Skipped, (int?)null, s.Reason),
@@ -99,7 +100,7 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
         }
         catch (TransientDeliveryException ex)
         {
-            return new DeliveryOutcome.Transient(ex.Message, ex.HttpStatus, ex.RetryAfter);
+            return new DeliveryOutcome.Transient(ex.Message, ex.HttpStatus, ex.RetryAfter, ex.NotSent);
         }
         catch (RefusedDeliveryException ex)
         {

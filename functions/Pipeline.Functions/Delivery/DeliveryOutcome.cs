@@ -10,7 +10,9 @@ public abstract record DeliveryOutcome
     public sealed record Refused(int? HttpStatus, string Error) : DeliveryOutcome;
 
     /// <summary>Worth trying again: no answer, a 5xx, 408 or 429. The next attempt is scheduled (RetryPolicy).</summary>
-    public sealed record Transient(string Error, int? HttpStatus = null, TimeSpan? RetryAfter = null) : DeliveryOutcome;
+    /// <param name="NotSent">Nothing reached the destination (its circuit was open, or it had asked to wait): a wait,
+    /// which costs the consumer no attempt.</param>
+    public sealed record Transient(string Error, int? HttpStatus = null, TimeSpan? RetryAfter = null, bool NotSent = false) : DeliveryOutcome;
 
     /// <summary>Nothing to do for this destination (not configured, nothing mapped): recorded with the reason.</summary>
     public sealed record Skipped(string Reason) : DeliveryOutcome;
@@ -18,8 +20,11 @@ public abstract record DeliveryOutcome
 
 /// <summary>Thrown from deep inside a destination's calls when a retry later may succeed; the engine makes it an outcome.</summary>
 public sealed class TransientDeliveryException(string message, int? httpStatus = null, TimeSpan? retryAfter = null,
-    Exception? inner = null) : Exception(message, inner)
+    Exception? inner = null, bool notSent = false) : Exception(message, inner)
 {
+    /// <summary>Nothing was sent: a wait, not an attempt (see <see cref="DeliveryOutcome.Transient.NotSent"/>).</summary>
+    public bool NotSent { get; } = notSent;
+
     public int? HttpStatus { get; } = httpStatus;
     public TimeSpan? RetryAfter { get; } = retryAfter;
 }

@@ -17,8 +17,8 @@ public sealed class IAdvizeDestination(VisitorSync sync, IOptions<IAdvizeOptions
     // A lookup and a write, each possibly timing out, plus waiting for a concurrency permit.
     public TimeSpan Lease => TimeSpan.FromSeconds(options.Value.TimeoutSeconds * 4 + 5);
 
-    /// <summary>The pause iAdvize's 429 or 503 (Retry-After) set for every caller.</summary>
-    public TimeSpan? PausedFor => gate.PausedUntil - clock.GetUtcNow();
+    /// <summary>The pause iAdvize's 429 or 503 (Retry-After) set for every caller, or the open circuit's break.</summary>
+    public TimeSpan? PausedFor => gate.CallsHeldUntil - clock.GetUtcNow();
 
     public bool Accepts(EventEnvelope envelope) => TrackingEvents.IsIdentifiedInit(envelope);
 

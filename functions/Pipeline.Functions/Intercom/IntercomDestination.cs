@@ -20,8 +20,8 @@ public sealed class IntercomDestination(IntercomSync sync, IntercomContactEvents
     // Long enough for a few calls to time out, waits for the rate limiter included.
     public TimeSpan Lease => TimeSpan.FromSeconds(options.Value.TimeoutSeconds * 4 + 5);
 
-    /// <summary>The pause Intercom's 429 (Retry-After) or spent budget (X-RateLimit-Reset) set for every caller.</summary>
-    public TimeSpan? PausedFor => gate.PausedUntil - clock.GetUtcNow();
+    /// <summary>The pause Intercom's 429 (Retry-After) or spent budget (X-RateLimit-Reset) set, or the open circuit's break.</summary>
+    public TimeSpan? PausedFor => gate.CallsHeldUntil - clock.GetUtcNow();
 
     public async Task<DeliveryOutcome> DeliverAsync(EventEnvelope envelope, CancellationToken cancellationToken)
     {

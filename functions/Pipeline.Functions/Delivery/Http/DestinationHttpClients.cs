@@ -33,8 +33,25 @@ public static class DestinationHttpClients
         builder.AddResilienceHandler(name, (pipeline, context) =>
         {
             var o = context.ServiceProvider.GetRequiredKeyedService<DestinationHttpOptions>(name);
+            var gate = context.ServiceProvider.GetRequiredKeyedService<RateLimitGate>(name);
             pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
+                // The gate tells the engine while the circuit is open, so deliveries wait without claiming an attempt.
+                OnOpened = args =>
+                {
+                    gate.CircuitOpened(args.BreakDuration);
+                    return ValueTask.CompletedTask;
+                },
+                OnHalfOpened = _ =>
+                {
+                    gate.CircuitAllowsCalls();
+                    return ValueTask.CompletedTask;
+                },
+                OnClosed = _ =>
+                {
+                    gate.CircuitAllowsCalls();
+                    return ValueTask.CompletedTask;
+                },
                 FailureRatio = o.BreakerFailureRatio,
                 MinimumThroughput = o.BreakerMinimumThroughput,
                 SamplingDuration = o.BreakerSamplingDuration,

@@ -61,6 +61,29 @@ public sealed class RateLimitGate : IDisposable
         get { lock (_lock) return _pausedUntil; }
     }
 
+    private DateTimeOffset _circuitOpenUntil;
+
+    /// <summary>
+    /// Until when no call would be made at all: the destination's pause, or the circuit breaker's break. The delivery
+    /// engine asks before it claims a delivery, so that waiting for either costs no attempt.
+    /// </summary>
+    public DateTimeOffset CallsHeldUntil
+    {
+        get { lock (_lock) return _pausedUntil > _circuitOpenUntil ? _pausedUntil : _circuitOpenUntil; }
+    }
+
+    /// <summary>The circuit breaker opened for <paramref name="breakDuration"/> (its callback, Polly's own state).</summary>
+    public void CircuitOpened(TimeSpan breakDuration)
+    {
+        lock (_lock) _circuitOpenUntil = _clock.GetUtcNow() + breakDuration;
+    }
+
+    /// <summary>The circuit let a trial call through, or closed again.</summary>
+    public void CircuitAllowsCalls()
+    {
+        lock (_lock) _circuitOpenUntil = default;
+    }
+
     /// <summary>Waits until a call may go out: past any pause, then its turn in the window. Counts it as in flight.</summary>
     public async Task WaitAsync(CancellationToken cancellationToken)
     {
@@ -68,7 +91,8 @@ public sealed class RateLimitGate : IDisposable
         {
             var pause = PausedUntil - _clock.GetUtcNow();
             if (pause > _options.MaxPauseWait)
-                throw new TransientDeliveryException($"the destination asked to wait {pause.TotalSeconds:0} s more (Retry-After)", 429, pause);
+                throw new TransientDeliveryException($"the destination asked to wait {pause.TotalSeconds:0} s more (Retry-After)", 429, pause,
+                    notSent: true);
             if (pause > TimeSpan.Zero) await Task.Delay(pause, _clock, cancellationToken);
 
             Pacer? pacer;

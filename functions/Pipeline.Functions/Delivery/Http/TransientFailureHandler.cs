@@ -26,7 +26,7 @@ public sealed class TransientFailureHandler(string destination) : DelegatingHand
         catch (BrokenCircuitException ex)
         {
             throw new TransientDeliveryException($"{Call(request)}: not sent, the circuit to {destination} is open after repeated failures",
-                retryAfter: ex.RetryAfter, inner: ex);
+                retryAfter: ex.RetryAfter, inner: ex, notSent: true);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
