@@ -127,7 +127,7 @@ public static class MetricsBenchmark
                 rows[day] = row = new TableEntity(MetricsRollups.PartitionOf(RollupScope.TrackingApp, AppKey), MetricsRollups.DayKey(day));
             contribution.Apply(row);
         }
-        var table = host.Table(TableNames.MetricsRollups);
+        var table = host.Table(Pipeline.Functions.Reportei.MetricsRollups.TableName);
         foreach (var chunk in rows.Values.Chunk(100))
             await table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)));
         return visits;

@@ -24,7 +24,7 @@ public sealed class ConsumerIsolationTests : IAsyncLifetime
     public async Task A_projection_whose_table_is_gone_delays_no_other_consumer_and_its_messages_dead_letter_until_requeued()
     {
         var rollupsQueue = SubscriptionQueues.Of("metrics-rollups");
-        await Host.Table(TableNames.MetricsRollups).DeleteAsync(); // the Reportei module's storage is gone
+        await Host.Table(Pipeline.Functions.Reportei.MetricsRollups.TableName).DeleteAsync(); // the Reportei module's storage is gone
         var sites = Enumerable.Range(0, 20).Select(_ => PipelineFixture.NewSiteId()).ToList();
 
         var pushes = await Task.WhenAll(sites.Select(site => Host.PostJsonAsync("api/push/cart_recovered",
@@ -42,7 +42,7 @@ public sealed class ConsumerIsolationTests : IAsyncLifetime
         Assert.Equal(0, (await Host.Queue(QueueNames.Poison(SubscriptionQueues.Intercom)).GetPropertiesAsync()).Value.ApproximateMessagesCount);
 
         // Repaired, then requeued: each event is counted once.
-        await Host.Table(TableNames.MetricsRollups).CreateIfNotExistsAsync();
+        await Host.Table(Pipeline.Functions.Reportei.MetricsRollups.TableName).CreateIfNotExistsAsync();
         using var requeue = new HttpRequestMessage(HttpMethod.Post, "api/ops/dead-letters/requeue")
         {
             Content = new StringContent($$"""{"queue":"metrics-rollups"}""", Encoding.UTF8, "application/json"),
@@ -59,7 +59,7 @@ public sealed class ConsumerIsolationTests : IAsyncLifetime
     private async Task<long> PushesCounted(IReadOnlyCollection<string> sites)
     {
         long total = 0;
-        await foreach (var row in Host.Table(TableNames.MetricsRollups).QueryAsync<TableEntity>("RowKey ge 'd|' and RowKey lt 'd}'"))
+        await foreach (var row in Host.Table(Pipeline.Functions.Reportei.MetricsRollups.TableName).QueryAsync<TableEntity>("RowKey ge 'd|' and RowKey lt 'd}'"))
         {
             if (sites.Any(s => row.PartitionKey.EndsWith(s, StringComparison.Ordinal)))
                 total += row.GetInt64(Pipeline.Functions.Reportei.Metrics.Pushes) ?? 0;

@@ -39,7 +39,7 @@ public sealed class OperationsApiTests(OperationsFixture fixture) : IClassFixtur
         Assert.Equal(1, dryBody.GetProperty("would_queue").GetInt32());
         Assert.Equal(eventId.ToString(), Assert.Single(dryBody.GetProperty("event_ids").EnumerateArray()).GetString());
         Assert.Equal(recordBefore!.ETag, (await fixture.DeliveryOf(eventId, "intercom"))!.ETag);
-        Assert.DoesNotContain(await Host.Table(TableNames.Replays).QueryAsync<TableEntity>().ToListAsync(),
+        Assert.DoesNotContain(await Host.Table(Pipeline.Functions.Operations.Replayer.TableName).QueryAsync<TableEntity>().ToListAsync(),
             replay => replay.GetString("Request").Contains(site));
         Assert.Equal(0, fixture.DeliveredCalls(site));
 

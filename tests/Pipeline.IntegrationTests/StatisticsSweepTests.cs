@@ -72,7 +72,7 @@ public sealed class StatisticsSweepTests : IAsyncLifetime
         Assert.Single(starts.Select(s => s.State.SweepId).Distinct());
 
         // No progress for longer than StalledAfter: the next start resumes it where it stopped.
-        var table = host.Table(TableNames.Sweeps);
+        var table = host.Table(Pipeline.Functions.GhostMonitor.StatisticsSweep.TableName);
         var row = (await table.GetEntityAsync<TableEntity>("statistics", "current")).Value;
         row["UpdatedAt"] = DateTimeOffset.UtcNow - StatisticsSweep.StalledAfter - TimeSpan.FromMinutes(1);
         row["Continuation"] = "token-of-page-3";

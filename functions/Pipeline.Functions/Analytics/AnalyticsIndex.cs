@@ -19,7 +19,10 @@ public sealed class AnalyticsIndex(StorageAccount storage)
     public const string Lead = "lead";
     public const string Contact = "contact";
 
-    private TableClient Table => storage.Table(TableNames.Analytics);
+    /// <summary>This module's table, registered in its <c>Add…()</c>.</summary>
+    public const string TableName = "Analytics";
+
+    private TableClient Table => storage.Table(TableName);
 
     /// <summary>Recordings one search may name; each is a range query, run at most <see cref="QueryParallelism"/> at once.</summary>
     public const int MaxRecordingsPerSearch = 100;

@@ -1,5 +1,6 @@
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Pipeline;
+using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Analytics;
 
@@ -9,6 +10,7 @@ public static class AnalyticsModule
     public static IServiceCollection AddAnalytics(this IServiceCollection services)
     {
         services.AddSingleton<AnalyticsIndex>();
+        services.AddTable(AnalyticsIndex.TableName);
         services.AddProjection<AnalyticsSearchProjection>("analytics-index", "IndexAnalyticsEvents", "analytics.*");
         services.AddFunction<CreateAnalyticsEventsFunction>();
         services.AddFunction<CreateLeadAnalyticsFunction>();

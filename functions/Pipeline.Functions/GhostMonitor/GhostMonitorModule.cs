@@ -1,5 +1,6 @@
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Pipeline;
+using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.GhostMonitor;
 
@@ -13,6 +14,7 @@ public static class GhostMonitorModule
         services.AddFunction<StatisticsSweepTimerFunction>();
         services.AddFunction<RunStatisticsSweepPageFunction>();
         services.AddSingleton<StatisticsSweep>();
+        services.AddTable(StatisticsSweep.TableName);
         services.AddProjection<SiteStatisticsProjection>("site-statistics", "KeepSiteStatistics", GhostMonitorEvents.Statistics);
         return services;
     }

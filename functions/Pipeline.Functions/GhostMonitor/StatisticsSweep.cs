@@ -37,7 +37,10 @@ public sealed class StatisticsSweep(StorageAccount storage, SiteDirectory sites,
     private const string PartitionKey = "statistics";
     private const string RowKey = "current";
 
-    private TableClient Table => storage.Table(TableNames.Sweeps);
+    /// <summary>This module's table, registered in its <c>Add…()</c>.</summary>
+    public const string TableName = "Sweeps";
+
+    private TableClient Table => storage.Table(TableName);
 
     public enum StartOutcome { Started, AlreadyRunning, Resumed }
 

@@ -5,6 +5,7 @@ using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Intercom;
 using Pipeline.Functions.Pipeline;
 using Pipeline.Functions.Tracking;
+using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.IAdvize;
 
@@ -20,6 +21,7 @@ public static class IAdvizeModule
 
         services.AddSingleton<WebhookSignature>();
         services.AddSingleton<WebhookDeduplication>();
+        services.AddTable(WebhookDeduplication.TableName);
         services.AddFunction<IAdvizeWebhookFunction>();
 
         // The one registration of the outbound client: a concurrency cap per instance, Retry-After pauses, the attempt timeout.
@@ -28,6 +30,7 @@ public static class IAdvizeModule
             sp => IAdvizeClient.HttpOptions(Options(sp)));
         services.AddSingleton<IAdvizeClient>();
         services.AddSingleton<IAdvizeVisitors>();
+        services.AddTable(IAdvizeVisitors.TableName);
         services.AddProjection<VisitorIndexProjection>("visitor-index", "IndexIAdvizeVisitors",
             TrackingEvents.WebInit, TrackingEvents.MobileInit, "analytics.*");
         services.AddSingleton<VisitorSync>();

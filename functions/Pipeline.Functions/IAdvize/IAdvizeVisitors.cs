@@ -25,7 +25,10 @@ public sealed record AnalyticsView(string EntityId, string EventType, string? Re
 /// </summary>
 public sealed class IAdvizeVisitors(StorageAccount storage)
 {
-    private TableClient Table => storage.Table(TableNames.IAdvizeVisitors);
+    /// <summary>This module's table, registered in its <c>Add…()</c>.</summary>
+    public const string TableName = "IAdvizeVisitors";
+
+    private TableClient Table => storage.Table(TableName);
 
     private static string VisitorKey(string visitorId) => TableKeys.Composite("visitor", visitorId);
     private static string UniqueKey(string uniqueId) => TableKeys.Composite("unique", uniqueId);

@@ -25,7 +25,10 @@ public sealed class WebhookDeduplication(StorageAccount storage)
     private const string CorrelationKind = "correlation";
     private const string BodyKind = "body";
 
-    private TableClient Table => storage.Table(TableNames.IAdvizeWebhooks);
+    /// <summary>This module's table, registered in its <c>Add…()</c>.</summary>
+    public const string TableName = "IAdvizeWebhooks";
+
+    private TableClient Table => storage.Table(TableName);
 
     /// <param name="rawBody">The signed bytes as received: the event's name when neither id is there.</param>
     public async Task<WebhookIdentity> IdentifyAsync(string eventType, string? eventId, string? correlationId,

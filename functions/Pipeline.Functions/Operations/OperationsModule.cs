@@ -1,4 +1,5 @@
 using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Operations;
 
@@ -12,6 +13,7 @@ public static class OperationsModule
     {
         services.AddSingleton<DeliveryIndexReader>();
         services.AddSingleton<Replayer>();
+        services.AddTable(Replayer.TableName);
         switch (MessageBrokers.Of(configuration))
         {
             case MessageBroker.StorageQueues: services.AddSingleton<IDeadLetters, PoisonQueueDeadLetters>(); break;

@@ -70,7 +70,10 @@ public sealed class Replayer(StorageAccount storage, EventLog eventLog, Delivery
     private readonly Dictionary<string, ReplayableDestination> _destinations =
         destinations.ToDictionary(d => d.Name, StringComparer.Ordinal);
 
-    private TableClient Table => storage.Table(TableNames.Replays);
+    /// <summary>This module's table, registered in its <c>Add…()</c>.</summary>
+    public const string TableName = "Replays";
+
+    private TableClient Table => storage.Table(TableName);
 
     public IReadOnlyCollection<string> Destinations => _destinations.Keys;
 

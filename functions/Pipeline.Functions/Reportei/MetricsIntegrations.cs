@@ -23,7 +23,10 @@ public sealed class MetricsIntegrations(StorageAccount storage)
 {
     private const string Partition = "integration";
 
-    private TableClient Table => storage.Table(TableNames.MetricsIntegrations);
+    /// <summary>This module's table, registered in its <c>Add…()</c>.</summary>
+    public const string TableName = "MetricsIntegrations";
+
+    private TableClient Table => storage.Table(TableName);
 
     public async Task PutAsync(MetricsIntegration integration, CancellationToken cancellationToken) =>
         await Table.UpsertEntityAsync(new TableEntity(Partition, integration.Id.ToString("D"))

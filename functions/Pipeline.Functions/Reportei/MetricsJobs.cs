@@ -44,7 +44,10 @@ public sealed class MetricsJobs(StorageAccount storage, TimeProvider clock)
     private const string Partition = "jobs";
     private const int MaxAttempts = 10;
 
-    private TableClient Table => storage.Table(TableNames.MetricsJobs);
+    /// <summary>This module's table, registered in its <c>Add…()</c>.</summary>
+    public const string TableName = "MetricsJobs";
+
+    private TableClient Table => storage.Table(TableName);
 
     public static string RowKeyOf(Guid jobId)
     {

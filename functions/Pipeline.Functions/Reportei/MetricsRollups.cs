@@ -24,7 +24,10 @@ public sealed class MetricsRollups(StorageAccount storage)
 {
     private const int MaxAttempts = 25;
 
-    private TableClient Table => storage.Table(TableNames.MetricsRollups);
+    /// <summary>This module's table, registered in its <c>Add…()</c>.</summary>
+    public const string TableName = "MetricsRollups";
+
+    private TableClient Table => storage.Table(TableName);
 
     public static string PartitionOf(RollupScope scope, string id) => scope switch
     {

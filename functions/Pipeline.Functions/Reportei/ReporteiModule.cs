@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Messaging;
 using Pipeline.Functions.Pipeline;
+using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Reportei;
 
@@ -20,6 +21,8 @@ public static class ReporteiModule
         services.AddSingleton<ReporteiBearer>();
         services.AddSingleton<MetricsIntegrations>();
         services.AddSingleton<MetricsRollups>();
+        services.AddTable(MetricsIntegrations.TableName);
+        services.AddTable(MetricsRollups.TableName);
         services.AddSingleton<MetricsQuery>();
         services.AddProjection<MetricsRollupProjection>("metrics-rollups", "RollUpMetrics",
             GhostMonitor.GhostMonitorEvents.PushPrefix + "*", "tracking.*",
@@ -28,6 +31,7 @@ public static class ReporteiModule
         services.AddFunction<GetMetricsDataFunction>();
 
         services.AddSingleton<MetricsJobs>();
+        services.AddTable(MetricsJobs.TableName);
         services.AddSingleton<WebhookGuard>();
         services.AddSingleton<MetricsJobRunner>();
         services.AddHttpClient(ReporteiWebhookDestination.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)

@@ -67,26 +67,14 @@ public sealed class StorageAccount
     public TableClient Table(string name) => Tables.GetTableClient(name);
 }
 
+/// <summary>The pipeline's own tables; each module registers its own with <see cref="TableRegistration.AddTable"/>.</summary>
 public static class TableNames
 {
     public const string Events = "Events";
-    public const string Deliveries = "Deliveries";
-    public const string Sites = "Sites";
-    public const string Sweeps = "Sweeps";
-    public const string TrackingIds = "TrackingIds";
-    public const string Analytics = "Analytics";
-    public const string IAdvizeWebhooks = "IAdvizeWebhooks";
-    public const string IAdvizeVisitors = "IAdvizeVisitors";
-    public const string MetricsIntegrations = "MetricsIntegrations";
-    public const string MetricsRollups = "MetricsRollups";
-    public const string MetricsJobs = "MetricsJobs";
-    public const string DeliveryIndex = "DeliveryIndex";
     public const string EventIds = "EventIds";
-    public const string Replays = "Replays";
+    public const string Deliveries = "Deliveries";
+    public const string DeliveryIndex = "DeliveryIndex";
+    public const string Sites = "Sites";
 
-    public static readonly string[] All =
-    [
-        Events, Deliveries, Sites, Sweeps, TrackingIds, Analytics, IAdvizeWebhooks, IAdvizeVisitors,
-        MetricsIntegrations, MetricsRollups, MetricsJobs, DeliveryIndex, EventIds, Replays,
-    ];
+    public static readonly string[] Core = [Events, EventIds, Deliveries, DeliveryIndex, Sites];
 }

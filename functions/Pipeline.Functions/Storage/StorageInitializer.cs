@@ -12,8 +12,11 @@ public sealed class StorageInitializer(
     StorageAccount storage,
     QueueProvisioning queues,
     StorageReadiness readiness,
+    IEnumerable<TableRegistration> moduleTables,
     ILogger<StorageInitializer> logger) : BackgroundService
 {
+    private readonly IReadOnlyList<string> _tables = TableRegistration.All(moduleTables);
+
     public static readonly TimeSpan QuietFor = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan WarnEvery = TimeSpan.FromMinutes(1);
 
@@ -26,12 +29,12 @@ public sealed class StorageInitializer(
         {
             try
             {
-                foreach (var table in TableNames.All)
+                foreach (var table in _tables)
                     await storage.Tables.CreateTableIfNotExistsAsync(table, stoppingToken);
                 foreach (var queue in queues.Queues)
                     await storage.Queues.GetQueueClient(queue).CreateIfNotExistsAsync(cancellationToken: stoppingToken);
                 readiness.MarkReady();
-                logger.LogInformation("Storage ready: {Tables} tables, {Queues} queues", TableNames.All.Length, queues.Queues.Count);
+                logger.LogInformation("Storage ready: {Tables} tables, {Queues} queues", _tables.Count, queues.Queues.Count);
                 return;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

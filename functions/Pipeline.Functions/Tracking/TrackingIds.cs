@@ -20,7 +20,10 @@ public sealed class TrackingIds(StorageAccount storage, IOptions<TrackingOptions
     private byte[]? _secret;
     private readonly SemaphoreSlim _secretGate = new(1, 1);
 
-    private TableClient Issued => storage.Table(TableNames.TrackingIds);
+    /// <summary>This module's table, registered in its <c>Add…()</c>.</summary>
+    public const string TableName = "TrackingIds";
+
+    private TableClient Issued => storage.Table(TableName);
 
     public async Task<string> IssueAsync(string appKey, TrackingIdKind kind, string? email, string? phone,
         CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Pipeline;
+using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Tracking;
 
@@ -10,6 +11,7 @@ public static class TrackingModule
     {
         services.Configure<TrackingOptions>(configuration.GetSection(TrackingOptions.Section));
         services.AddSingleton<TrackingIds>();
+        services.AddTable(TrackingIds.TableName);
         services.AddFunction<WebInitFunction>();
         services.AddFunction<WebSendFunction>();
         services.AddFunction<MobileInitFunction>();

@@ -42,7 +42,7 @@ public sealed class IAdvizeVisitorSyncTests(IAdvizeFixture fixture) : IClassFixt
     }
 
     private async Task<TableEntity> Link(string visitorId) =>
-        (await fixture.Host.Table(TableNames.IAdvizeVisitors).GetEntityAsync<TableEntity>("visitor|" + visitorId, "")).Value;
+        (await fixture.Host.Table(Pipeline.Functions.IAdvize.IAdvizeVisitors.TableName).GetEntityAsync<TableEntity>("visitor|" + visitorId, "")).Value;
 
     [Fact]
     public async Task A_new_visitor_is_looked_up_then_created_and_a_second_init_is_a_put_without_lookup()

@@ -66,7 +66,7 @@ public sealed class IAdvizeWebhookTests(IAdvizeFixture fixture) : IClassFixture<
         Assert.Contains("X-iAdvize-Signature", json.GetProperty("message").GetString());
         await SentinelStored();
         Assert.Empty(await fixture.EventsOfSubject("iadvize-visitor:" + visitor));
-        Assert.False((await fixture.Host.Table(TableNames.IAdvizeWebhooks)
+        Assert.False((await fixture.Host.Table(Pipeline.Functions.IAdvize.WebhookDeduplication.TableName)
             .GetEntityIfExistsAsync<TableEntity>("event", "conversation.closed|" + eventId)).HasValue);
     }
 

@@ -216,7 +216,7 @@ public sealed class ReporteiMetricsTests(ReporteiFixture fixture) : IClassFixtur
         await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => fixture.EnqueueAsync(Guid.CreateVersion7(), "iadvize.conversation.closed",
             "iadvize:" + website, at, data)));
         await AnswerWhenAsync(request, a => a.GetProperty("n").GetProperty("values").GetInt32() == 21, "twenty concurrent events all count");
-        var markers = await Host.Table(TableNames.MetricsRollups)
+        var markers = await Host.Table(Pipeline.Functions.Reportei.MetricsRollups.TableName)
             .QueryAsync<TableEntity>(e => e.PartitionKey == "iadvize|" + website).ToListAsync();
         Assert.Equal(21, markers.Count(m => m.RowKey.StartsWith("e|")));
     }
