@@ -129,9 +129,17 @@ public sealed class StatisticsSweep(StorageAccount storage, SiteDirectory sites,
 /// <summary>The message that asks for one page of a sweep.</summary>
 public sealed record SweepPage(Guid SweepId, string? Continuation = null)
 {
-    public System.Text.Json.JsonElement ToJson() => System.Text.Json.JsonSerializer.SerializeToElement(this, PipelineJson.Default.SweepPage);
+    public System.Text.Json.JsonElement ToJson() => System.Text.Json.JsonSerializer.SerializeToElement(this, GhostMonitorJson.Default.SweepPage);
 
     public static SweepPage Parse(string json) =>
-        System.Text.Json.JsonSerializer.Deserialize(json, PipelineJson.Default.SweepPage)
+        System.Text.Json.JsonSerializer.Deserialize(json, GhostMonitorJson.Default.SweepPage)
         ?? throw new System.Text.Json.JsonException("message is JSON null, not a sweep page");
 }
+
+/// <summary>The GhostMonitor module's own messages, with the pipeline's wire options (camelCase, nulls left out).</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(
+    PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    RespectRequiredConstructorParameters = true)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SweepPage))]
+internal sealed partial class GhostMonitorJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -11,7 +11,6 @@ namespace Pipeline.Functions;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(EventEnvelope))]
-[JsonSerializable(typeof(GhostMonitor.SweepPage))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonNode))]
 [JsonSerializable(typeof(long))]
