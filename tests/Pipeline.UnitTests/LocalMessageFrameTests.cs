@@ -21,6 +21,18 @@ public sealed class LocalMessageFrameTests
     }
 
     [Theory]
+    [InlineData("not json {")]
+    [InlineData("{} trailing")]
+    [InlineData("")]
+    public void A_body_that_is_not_one_json_value_travels_as_text_and_comes_back_the_same(string body)
+    {
+        var received = LocalMessageFrame.Unwrap(LocalMessageFrame.Wrap(new OutgoingMessage(body, "m1")));
+
+        Assert.Equal(body, received.Body);
+        Assert.Equal("m1", received.MessageId);
+    }
+
+    [Theory]
     [InlineData("""{"id":"e1","type":"push.x"}""")]
     [InlineData("not json {")]
     [InlineData("""{"$message":"not a frame"}""")]

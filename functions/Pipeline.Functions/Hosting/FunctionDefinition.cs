@@ -49,7 +49,7 @@ public sealed record QueueTrigger(string QueueName) : FunctionTrigger
     public string? Subscription { get; init; }
 
     /// <summary>The Azurite queue that stands in for it locally: the queue, or <c>{topic}-{subscription}</c>.</summary>
-    public string LocalQueue => Subscription is null ? QueueName : $"{QueueName}-{Subscription}";
+    public string LocalQueue => MessagingEntity.Of(this).LocalQueue;
 
     /// <summary>Where a retry of its messages is sent: the queue, or the topic addressed to this subscription.</summary>
     public QueueOutput RetryOutput => new("retry", QueueName) { To = Subscription };

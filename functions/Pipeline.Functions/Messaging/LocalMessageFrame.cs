@@ -40,10 +40,8 @@ public static class LocalMessageFrame
     public static string Requeued(string text)
     {
         var framed = Unwrap(text);
-        var properties = framed.Properties
-            .Where(p => p.Key is not (MessageProperties.GaveUp or MessageProperties.Attempt or MessageProperties.FirstAttemptAt))
-            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        properties[MessageProperties.Requeued] = "true";
+        var properties = new Dictionary<string, string>(framed.Properties, StringComparer.Ordinal);
+        MessageProperties.MarkRequeued(properties, "true");
         return Wrap(new OutgoingMessage(framed.Body, framed.MessageId ?? Guid.NewGuid().ToString()) { Properties = properties });
     }
 
@@ -71,11 +69,16 @@ public static class LocalMessageFrame
         }
     }
 
+    /// <summary>A reader pass, no document: every send of the local host comes through here.</summary>
     private static bool IsJson(string text)
     {
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(text));
         try
         {
-            using var _ = JsonDocument.Parse(text);
+            while (reader.Read())
+            {
+            }
             return true;
         }
         catch (JsonException)

@@ -70,6 +70,18 @@ public static class MessageProperties
     /// <summary>Set on a dead letter an operator sent back: a delivery that failed is tried again.</summary>
     public const string Requeued = "requeued";
 
+    /// <summary>
+    /// A dead letter's properties as it goes back, in either host: a first attempt again (no longer given up, its
+    /// attempt count and age reset) and marked <see cref="Requeued"/>; what routes it (type, deliverTo …) stays.
+    /// </summary>
+    public static void MarkRequeued<TValue>(IDictionary<string, TValue> properties, TValue requeued)
+    {
+        properties.Remove(GaveUp);
+        properties.Remove(Attempt);
+        properties.Remove(FirstAttemptAt);
+        properties[Requeued] = requeued;
+    }
+
     /// <summary>Set on a message whose consumer gave up: it is failed until the broker dead-letters it, with this reason.</summary>
     public const string GaveUp = "gaveUp";
 }

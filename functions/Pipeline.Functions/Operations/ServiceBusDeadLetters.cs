@@ -115,10 +115,7 @@ public sealed class ServiceBusDeadLetters(ServiceBusClient client, IBacklogReade
         copy.ApplicationProperties.Remove("DeadLetterErrorDescription");
         // A fresh first attempt: no longer given up, its retry count and age reset, and marked as requeued so that a
         // failed delivery is tried again.
-        copy.ApplicationProperties.Remove(MessageProperties.GaveUp);
-        copy.ApplicationProperties.Remove(MessageProperties.Attempt);
-        copy.ApplicationProperties.Remove(MessageProperties.FirstAttemptAt);
-        copy.ApplicationProperties[MessageProperties.Requeued] = "true";
+        MessageProperties.MarkRequeued(copy.ApplicationProperties, (object)"true");
         copy.ApplicationProperties[OriginalIdProperty] = original;
         copy.ApplicationProperties[RequeuesProperty] = requeues;
         if (entity.Subscription is { } subscription) copy.ApplicationProperties[ToProperty] = subscription;
