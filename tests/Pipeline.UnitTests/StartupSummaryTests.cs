@@ -12,7 +12,7 @@ namespace Pipeline.UnitTests;
 /// <summary>The start-up summary: every credential's area is named, on or off, with the setting that turns it on.</summary>
 public sealed class StartupSummaryTests
 {
-    private static IReadOnlyList<StartupSummary.Line> Summary(Dictionary<string, string?> settings)
+    private static IReadOnlyList<StartupLine> Summary(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         T Bind<T>(string section) where T : new()
@@ -21,10 +21,14 @@ public sealed class StartupSummaryTests
             configuration.GetSection(section).Bind(options);
             return options;
         }
-        return new StartupSummary(configuration,
-                Options.Create(Bind<IntercomOptions>(IntercomOptions.Section)), Options.Create(Bind<IAdvizeOptions>(IAdvizeOptions.Section)),
-                Options.Create(Bind<TrackingOptions>(TrackingOptions.Section)), Options.Create(Bind<ReporteiOptions>(ReporteiOptions.Section)),
-                NullLogger<StartupSummary>.Instance)
+        IStartupReport[] modules =
+        [
+            new IntercomStartupReport(Options.Create(Bind<IntercomOptions>(IntercomOptions.Section))),
+            new IAdvizeStartupReport(Options.Create(Bind<IAdvizeOptions>(IAdvizeOptions.Section))),
+            new TrackingStartupReport(Options.Create(Bind<TrackingOptions>(TrackingOptions.Section))),
+            new ReporteiStartupReport(Options.Create(Bind<ReporteiOptions>(ReporteiOptions.Section))),
+        ];
+        return new StartupSummary(configuration, modules, NullLogger<StartupSummary>.Instance)
             .Lines().ToList();
     }
 

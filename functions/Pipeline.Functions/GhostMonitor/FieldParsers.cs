@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-using Pipeline.Functions.Intercom;
 
 namespace Pipeline.Functions.GhostMonitor;
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
 
-using Pipeline.Functions.Intercom;
 
 namespace Pipeline.Functions.GhostMonitor;
 

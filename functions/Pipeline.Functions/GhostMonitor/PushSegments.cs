@@ -1,4 +1,3 @@
-using Pipeline.Functions.Intercom;
 
 namespace Pipeline.Functions.GhostMonitor;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Mail;
 using System.Text.Json;
 
-using Pipeline.Functions.Intercom;
 
 namespace Pipeline.Functions.GhostMonitor;
 

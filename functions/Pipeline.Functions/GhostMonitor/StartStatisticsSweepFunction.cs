@@ -1,6 +1,5 @@
 using Pipeline.Functions.Hosting;
 
-using Pipeline.Functions.Intercom;
 
 namespace Pipeline.Functions.GhostMonitor;
 

@@ -3,7 +3,6 @@ using Azure.Data.Tables;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Storage;
 
-using Pipeline.Functions.Intercom;
 
 namespace Pipeline.Functions.GhostMonitor;
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Delivery.Http;
 using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Intercom;
 using Pipeline.Functions.Pipeline;
 using Pipeline.Functions.Tracking;
 using Pipeline.Functions.Storage;
@@ -18,6 +17,7 @@ public static class IAdvizeModule
     public static IServiceCollection AddIAdvize(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<IAdvizeOptions>(configuration.GetSection(IAdvizeOptions.Section));
+        services.AddSingleton<IStartupReport, IAdvizeStartupReport>();
 
         services.AddSingleton<WebhookSignature>();
         services.AddSingleton<WebhookDeduplication>();
@@ -37,9 +37,6 @@ public static class IAdvizeModule
         // Identified tracking visitors (the destination skips anonymous inits before claiming anything).
         services.AddDestination<IAdvizeDestination>(IAdvizeDestination.DestinationName, "ForwardToIAdvize",
             TrackingEvents.WebInit, TrackingEvents.MobileInit);
-
-        // Conversations closed and satisfaction ratings of known visitors become data events on their Intercom contact.
-        services.AddSingleton<IIntercomContactEventSource, IAdvizeIntercomEvents>();
 
         // The connector's URLs: the verification url and the agent's visitor-profile panel.
         services.AddSingleton<ConnectorToken>();

@@ -12,6 +12,7 @@ public static class IntercomModule
     public static IServiceCollection AddIntercom(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<IntercomOptions>(configuration.GetSection(IntercomOptions.Section));
+        services.AddSingleton<IStartupReport, IntercomStartupReport>();
         services.AddDestinationHttpClient(IntercomClient.HttpClientName,
             (sp, http) => IntercomClient.Configure(http, Options(sp)),
             sp => IntercomClient.HttpOptions(Options(sp)));
@@ -21,6 +22,8 @@ public static class IntercomModule
         services.AddSingleton<IntercomSync>();
         services.AddSingleton<IntercomContactEvents>();
         services.AddSingleton<DataAttributesCommand>();
+        // Conversations closed and satisfaction ratings of known iAdvize visitors become data events on their contact.
+        services.AddSingleton<IIntercomContactEventSource, IAdvizeContactEvents>();
         // Pushes, the sweep's statistics re-sends, and the iAdvize events that become data events on a contact.
         services.AddDestination<IntercomDestination>(IntercomDestination.DestinationName, "ForwardToIntercom",
             GhostMonitorEvents.PushPrefix + "*", GhostMonitorEvents.StatisticsSync,

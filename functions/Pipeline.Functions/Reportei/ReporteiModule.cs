@@ -14,6 +14,7 @@ public static class ReporteiModule
     /// </summary>
     public static IServiceCollection AddReportei(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<IStartupReport, ReporteiStartupReport>();
         services.AddOptions<ReporteiOptions>()
             .Bind(configuration.GetSection(ReporteiOptions.Section))
             .Validate(o => o.RetryDelaysAreValid(), "Reportei__RetryScheduleSeconds must be seconds separated by commas, e.g. 5,300,1800")

@@ -10,6 +10,7 @@ public static class TrackingModule
     public static IServiceCollection AddTracking(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<TrackingOptions>(configuration.GetSection(TrackingOptions.Section));
+        services.AddSingleton<IStartupReport, TrackingStartupReport>();
         services.AddSingleton<TrackingIds>();
         services.AddTable(TrackingIds.TableName);
         services.AddFunction<WebInitFunction>();

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Envelope;
-using Pipeline.Functions.Intercom;
+using Pipeline.Functions.IAdvize;
 
-namespace Pipeline.Functions.IAdvize;
+namespace Pipeline.Functions.Intercom;
 
 /// <summary>
 /// <c>conversation.closed</c> and <c>satisfaction.filled</c> as Intercom data events on the visitor's contact:
@@ -12,7 +12,7 @@ namespace Pipeline.Functions.IAdvize;
 /// upserted that visitor (<see cref="IAdvizeVisitors"/>), or, with an API key, when <c>GET /visitor?filters[unique_id]=…</c>
 /// gives an external id or an email the pipeline knows. The contact is found by that visitor's email.
 /// </summary>
-public sealed class IAdvizeIntercomEvents(IAdvizeVisitors visitors, IAdvizeClient iadvize, IOptions<IAdvizeOptions> options)
+public sealed class IAdvizeContactEvents(IAdvizeVisitors visitors, IAdvizeClient iadvize, IOptions<IAdvizeOptions> options)
     : IIntercomContactEventSource
 {
     public const string ConversationClosedEvent = "iadvize-conversation-closed";
