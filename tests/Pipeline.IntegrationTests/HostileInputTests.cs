@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Pipeline.Functions;
+using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Storage;
 
 using static Pipeline.IntegrationTests.TrackingFixture;
@@ -220,7 +221,7 @@ public sealed class HostileInputTests(TrackingFixture fixture) : IClassFixture<T
         await using var azurite = await Azurite.StartAsync();
         var port = FreePorts.Next();
         var settings = PipelineHost.DefaultSettings(azurite.ConnectionString, null);
-        settings[customHandler ? PipelineApp.CustomHandlerPortSetting : "PORT"] = port.ToString();
+        settings[customHandler ? FunctionsHost.CustomHandlerPortSetting : "PORT"] = port.ToString();
         await using var app = PipelineApp.Build(["--environment", Environments.Development],
             builder => builder.Configuration.AddInMemoryCollection(settings));
         await app.StartAsync();

@@ -90,8 +90,8 @@ public sealed class MessagingEntitiesTests
         Assert.Equal(MessageBroker.StorageQueues, MessageBrokers.Of(Settings()));
         Assert.Equal(MessageBroker.StorageQueues,
             MessageBrokers.Of(Settings(("ServiceBusConnection__fullyQualifiedNamespace", "pipeline-bus.servicebus.windows.net"))));
-        Assert.Equal(MessageBroker.Unreachable, MessageBrokers.Of(Settings((PipelineApp.CustomHandlerPortSetting, "5000"))));
-        Assert.Equal(MessageBroker.ServiceBus, MessageBrokers.Of(Settings((PipelineApp.CustomHandlerPortSetting, "5000"),
+        Assert.Equal(MessageBroker.Unreachable, MessageBrokers.Of(Settings((FunctionsHost.CustomHandlerPortSetting, "5000"))));
+        Assert.Equal(MessageBroker.ServiceBus, MessageBrokers.Of(Settings((FunctionsHost.CustomHandlerPortSetting, "5000"),
             ("ServiceBusConnection__fullyQualifiedNamespace", "pipeline-bus.servicebus.windows.net"))));
     }
 }

@@ -7,7 +7,7 @@ namespace Pipeline.Functions.Telemetry;
 /// The envelope fields the hosting layer needs for every queue invocation (its span's parent and the log scope),
 /// read from the top level of the message without parsing <c>data</c>. A message that is not an envelope gives none.
 /// </summary>
-internal readonly record struct EnvelopeFields(string? Id, string? Type, string? Traceparent)
+public readonly record struct EnvelopeFields(string? Id, string? Type, string? Traceparent)
 {
     public static EnvelopeFields Read(string? message)
     {

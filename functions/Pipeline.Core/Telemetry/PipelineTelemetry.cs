@@ -72,7 +72,7 @@ public static class PipelineTelemetry
     /// one that the server span did not already continue (under the Functions host it arrives in
     /// <c>Data.req.Headers</c>); anything else is a child of the current span, or a new trace.
     /// </summary>
-    internal static Activity? StartInvocation(FunctionDefinition definition, Invocation invocation, EnvelopeFields envelope)
+    public static Activity? StartInvocation(FunctionDefinition definition, Invocation invocation, EnvelopeFields envelope)
     {
         if (!Source.HasListeners()) return null;
         var current = Activity.Current;

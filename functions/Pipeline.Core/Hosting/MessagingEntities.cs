@@ -62,7 +62,7 @@ public enum MessageBroker
 public static class MessageBrokers
 {
     public static MessageBroker Of(IConfiguration configuration) =>
-        string.IsNullOrWhiteSpace(configuration[PipelineApp.CustomHandlerPortSetting]) ? MessageBroker.StorageQueues
+        !FunctionsHost.IsCustomHandler(configuration) ? MessageBroker.StorageQueues
         : ServiceBusRegistration.IsConfigured(configuration) ? MessageBroker.ServiceBus
         : MessageBroker.Unreachable;
 }

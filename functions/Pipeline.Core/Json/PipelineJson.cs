@@ -19,7 +19,7 @@ namespace Pipeline.Functions;
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 [JsonSerializable(typeof(Dictionary<string, long>))]
-internal sealed partial class PipelineJson : JsonSerializerContext
+public sealed partial class PipelineJson : JsonSerializerContext
 {
     public static PipelineJson Indented { get; } = new(new JsonSerializerOptions { WriteIndented = true });
 

@@ -56,7 +56,7 @@ public sealed class StartupSummary(
 
     private StartupLine FunctionKeyLine()
     {
-        if (!string.IsNullOrWhiteSpace(configuration[PipelineApp.CustomHandlerPortSetting]))
+        if (FunctionsHost.IsCustomHandler(configuration))
             return new("function keys", true, "checked by the Functions host");
         return string.IsNullOrEmpty(configuration["LocalHost:FunctionKey"])
             ? new("function keys", false, "LocalHost__FunctionKey is not set: no key is asked for, as under Core Tools")
