@@ -51,7 +51,7 @@ var topicSubscriptions = [
   { name: 'analytics-index', filter: '(deliverTo IS NULL AND (type LIKE \'analytics.%\')) OR deliverTo = \'analytics-index\'' }
   { name: 'iadvize', filter: '(deliverTo IS NULL AND (type = \'tracking.web.init\' OR type = \'tracking.mobile.init\')) OR deliverTo = \'iadvize\'' }
   { name: 'intercom', filter: '(deliverTo IS NULL AND (type LIKE \'push.%\' OR type = \'sync.statistics\' OR type = \'iadvize.conversation.closed\' OR type = \'iadvize.satisfaction.filled\')) OR deliverTo = \'intercom\'' }
-  { name: 'metrics-rollups', filter: '(deliverTo IS NULL AND (type LIKE \'push.%\' OR type LIKE \'tracking.%\' OR type = \'iadvize.conversation.closed\' OR type = \'iadvize.satisfaction.filled\' OR type LIKE \'analytics.%\')) OR deliverTo = \'metrics-rollups\'' }
+  { name: 'metrics-rollups', filter: '(deliverTo IS NULL AND (type LIKE \'push.%\' OR type = \'tracking.web.send\' OR type = \'tracking.mobile.send\' OR type = \'tracking.web.init\' OR type = \'tracking.mobile.init\' OR type LIKE \'analytics.%\' OR type = \'iadvize.conversation.closed\' OR type = \'iadvize.satisfaction.filled\')) OR deliverTo = \'metrics-rollups\'' }
   { name: 'site-statistics', filter: '(deliverTo IS NULL AND (type = \'push.statistics\')) OR deliverTo = \'site-statistics\'' }
   { name: 'visitor-index', filter: '(deliverTo IS NULL AND (type = \'tracking.web.init\' OR type = \'tracking.mobile.init\' OR type LIKE \'analytics.%\')) OR deliverTo = \'visitor-index\'' }
 ]

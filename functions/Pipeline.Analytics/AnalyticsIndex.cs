@@ -40,20 +40,17 @@ public sealed class AnalyticsIndex(StorageAccount storage)
 
     private static string RecordingPrefix(string recordingId) => TableKeys.Key(recordingId) + "|";
 
-    /// <summary>Indexes an event the Recorder persisted; a redelivery writes the same row again.</summary>
-    public async Task IndexAsync(EventEnvelope envelope, CancellationToken cancellationToken)
+    /// <summary>Indexes a lead's or contact's event; a redelivery writes the same row again.</summary>
+    public async Task IndexAsync(AnalyticsEventRecorded recorded, EventEnvelope envelope, CancellationToken cancellationToken)
     {
-        var data = envelope.Data;
-        var stored = data.GetProperty("stored");
-        string Text(string name) => stored.GetProperty(name).GetString()!;
-        var entity = data.GetProperty("entity").GetString()!;
-        if (entity is not (Lead or Contact)) return; // only leads and contacts have a search
-        var row = $"{RecordingPrefix(Text("recording_id"))}{DateTimeOffset.MaxValue.UtcTicks - envelope.ReceivedAt.UtcTicks:D19}|{envelope.Id}";
-        var indexed = new TableEntity(PartitionOf(entity, Text("customer_id"), Text("user_id"), data.GetProperty("entity_id").GetString()!), row)
+        if (!recorded.IsAboutLeadOrContact) return; // only leads and contacts have a search
+        if (recorded is not { EntityId: { } entityId, CustomerId: { } customer, UserId: { } user, RecordingId: { } recording }) return;
+        var row = $"{RecordingPrefix(recording)}{DateTimeOffset.MaxValue.UtcTicks - envelope.ReceivedAt.UtcTicks:D19}|{envelope.Id}";
+        var indexed = new TableEntity(PartitionOf(recorded.Entity!, customer, user, entityId), row)
         {
             ["CreatedAt"] = envelope.ReceivedAt,
         };
-        ChunkedText.Write(indexed, "Stored", stored.GetRawText());
+        ChunkedText.Write(indexed, "Stored", recorded.Stored.GetRawText());
         await Table.UpsertEntityAsync(indexed, TableUpdateMode.Replace, cancellationToken);
     }
 

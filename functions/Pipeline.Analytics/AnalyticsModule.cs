@@ -11,7 +11,8 @@ public static class AnalyticsModule
     {
         services.AddSingleton<AnalyticsIndex>();
         services.AddTable(AnalyticsIndex.TableName);
-        services.AddProjection<AnalyticsSearchProjection>("analytics-index", "IndexAnalyticsEvents", "analytics.*");
+        services.AddProjection("analytics-index", "IndexAnalyticsEvents")
+            .AddSubscription<AnalyticsEventRecorded, AnalyticsSearchProjection>();
         services.AddFunction<CreateAnalyticsEventsFunction>();
         services.AddFunction<CreateLeadAnalyticsFunction>();
         services.AddFunction<CreateContactAnalyticsFunction>();

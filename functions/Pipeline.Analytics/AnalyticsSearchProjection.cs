@@ -4,9 +4,8 @@ using Pipeline.Functions.Pipeline;
 namespace Pipeline.Functions.Analytics;
 
 /// <summary>Indexes lead and contact analytics events for the search endpoints.</summary>
-public sealed class AnalyticsSearchProjection(AnalyticsIndex index) : IEventProjection
+public sealed class AnalyticsSearchProjection(AnalyticsIndex index) : IEventProjection<AnalyticsEventRecorded>
 {
-    public bool Applies(EventEnvelope envelope) => AnalyticsKind.OfEventType(envelope.Type) is not null;
-
-    public Task ProjectAsync(EventEnvelope envelope, CancellationToken cancellationToken) => index.IndexAsync(envelope, cancellationToken);
+    public Task ProjectAsync(AnalyticsEventRecorded recorded, EventEnvelope envelope, CancellationToken cancellationToken) =>
+        index.IndexAsync(recorded, envelope, cancellationToken);
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-
 namespace Pipeline.Functions.GhostMonitor;
 
 /// <summary>Parsers for the loosely typed strings of the Intercom service seed. Each returns false on bad input.</summary>

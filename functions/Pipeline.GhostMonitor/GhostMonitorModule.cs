@@ -6,16 +6,17 @@ namespace Pipeline.Functions.GhostMonitor;
 
 public static class GhostMonitorModule
 {
-    /// <summary>The GhostMonitor push API (seed 000): the push endpoints, the statistics sweep, and where pushes go.</summary>
+    /// <summary>
+    /// The GhostMonitor push API (seed 000): the push endpoints, whose events it publishes as <see cref="PushReceived"/>,
+    /// and each site's latest statistics, which the statistics sweep re-sends.
+    /// </summary>
     public static IServiceCollection AddGhostMonitor(this IServiceCollection services)
     {
         services.AddFunction<PushSegmentFunction>();
-        services.AddFunction<StartStatisticsSweepFunction>();
-        services.AddFunction<StatisticsSweepTimerFunction>();
-        services.AddFunction<RunStatisticsSweepPageFunction>();
-        services.AddSingleton<StatisticsSweep>();
-        services.AddTable(StatisticsSweep.TableName);
-        services.AddProjection<SiteStatisticsProjection>("site-statistics", "KeepSiteStatistics", GhostMonitorEvents.Statistics);
+        services.AddSingleton<SiteStatistics>();
+        services.AddTable(SiteStatistics.TableName);
+        services.AddProjection("site-statistics", "KeepSiteStatistics")
+            .AddSubscription<PushReceived, SiteStatisticsProjection>(GhostMonitorEvents.Statistics);
         return services;
     }
 }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
 
-
 namespace Pipeline.Functions.GhostMonitor;
 
 /// <summary>

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Mail;
 using System.Text.Json;
 
-
 namespace Pipeline.Functions.GhostMonitor;
 
 /// <summary>
@@ -12,6 +11,9 @@ namespace Pipeline.Functions.GhostMonitor;
 public static class PushValidator
 {
     public const int MaxTextLength = 255; // Intercom's limit for a string attribute
+
+    /// <summary>Written beside <c>trial_days_left</c> when the push gave the date the trial ends.</summary>
+    public const string TrialEndsAtField = "trial_ends_at";
 
     public sealed record Outcome(JsonElement? Data, Dictionary<string, string> Errors)
     {
@@ -114,7 +116,7 @@ public static class PushValidator
                 }
                 if (FieldParsers.TryParseDate(text, out var ends))
                 {
-                    writer.WriteString("trial_ends_at", ends.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+                    writer.WriteString(TrialEndsAtField, ends.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
                     return null;
                 }
                 return Describe(field, $"must be a number of days or the date the trial ends, got '{Clip(text)}'");

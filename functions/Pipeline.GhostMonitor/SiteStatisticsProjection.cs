@@ -1,17 +1,13 @@
 using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Pipeline;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.GhostMonitor;
 
-/// <summary>Keeps each site's latest statistics on its row, for the sweep to re-send.</summary>
-public sealed class SiteStatisticsProjection(SiteDirectory sites) : IEventProjection
+/// <summary>Keeps each site's latest statistics push, for the statistics sweep to re-send.</summary>
+public sealed class SiteStatisticsProjection(SiteStatistics statistics) : IEventProjection<PushReceived>
 {
-    public bool Applies(EventEnvelope envelope) => envelope.Type == GhostMonitorEvents.Statistics;
-
-    public async Task ProjectAsync(EventEnvelope envelope, CancellationToken cancellationToken)
-    {
-        if (Subjects.SiteId(envelope.Subject) is { } siteId)
-            await sites.UpdateAsync(siteId, site => StatisticsSync.Remember(site, envelope), cancellationToken);
-    }
+    public Task ProjectAsync(PushReceived push, EventEnvelope envelope, CancellationToken cancellationToken) =>
+        push is { SiteId: { } siteId, SegmentName: "statistics" }
+            ? statistics.KeepAsync(new SiteStatisticsRecord(siteId, envelope.Data.GetRawText(), envelope.Id, envelope.ReceivedAt), cancellationToken)
+            : Task.CompletedTask;
 }

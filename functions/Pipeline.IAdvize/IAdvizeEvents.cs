@@ -1,8 +1,11 @@
+using Pipeline.Functions.Envelope;
+
 namespace Pipeline.Functions.IAdvize;
 
 /// <summary>
 /// The event types this module produces: <c>iadvize.</c> + the webhook's <c>eventType</c>. The digest's events are
-/// named here; an eventType iAdvize adds later is stored the same way (<see cref="TypeOf"/>).
+/// named here; an eventType iAdvize adds later is stored the same way (<see cref="TypeOf"/>). The records other
+/// modules read follow.
 /// </summary>
 public static class IAdvizeEvents
 {
@@ -28,8 +31,32 @@ public static class IAdvizeEvents
 
     public static string TypeOf(string eventType) => Prefix + eventType;
 
-    public static bool IsIAdvize(string type) => type.StartsWith(Prefix, StringComparison.Ordinal);
+}
 
-    /// <summary>The iAdvize events that become data events on the visitor's Intercom contact.</summary>
-    public static bool GoesToIntercom(string type) => type is ConversationClosed or SatisfactionFilled;
+/// <summary><c>iadvize.conversation.closed</c>: a conversation ended, as the webhook said it.</summary>
+public sealed record ConversationClosed(string? VisitorId, string? ConversationId, string? Channel, string? OperatorId,
+    string? WebsiteId, DateTimeOffset? CreatedAt) : IRecordedEvent<ConversationClosed>
+{
+    public static IReadOnlyList<string> EventTypes { get; } = [IAdvizeEvents.ConversationClosed];
+
+    public static ConversationClosed Read(EventEnvelope envelope)
+    {
+        var data = envelope.Data;
+        return new(EventData.Id(data, "visitorId"), EventData.Id(data, "conversationId"), EventData.Id(data, "channel"),
+            EventData.Id(data, "operatorId"), EventData.Id(data, "websiteId"), EventData.Instant(data, "createdAt"));
+    }
+}
+
+/// <summary><c>iadvize.satisfaction.filled</c>: a visitor's satisfaction score for a conversation.</summary>
+public sealed record SatisfactionFilled(string? VisitorId, string? ConversationId, string? WebsiteId, double? Score,
+    DateTimeOffset? CreatedAt) : IRecordedEvent<SatisfactionFilled>
+{
+    public static IReadOnlyList<string> EventTypes { get; } = [IAdvizeEvents.SatisfactionFilled];
+
+    public static SatisfactionFilled Read(EventEnvelope envelope)
+    {
+        var data = envelope.Data;
+        return new(EventData.Id(data, "visitorId"), EventData.Id(data, "conversationId"), EventData.Id(data, "websiteId"),
+            EventData.Number(data, "score"), EventData.Instant(data, "createdAt"));
+    }
 }

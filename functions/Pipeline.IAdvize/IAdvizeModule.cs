@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Pipeline.Functions.Analytics;
 using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Delivery.Http;
 using Pipeline.Functions.Hosting;
@@ -31,12 +32,14 @@ public static class IAdvizeModule
         services.AddSingleton<IAdvizeClient>();
         services.AddSingleton<IAdvizeVisitors>();
         services.AddTable(IAdvizeVisitors.TableName);
-        services.AddProjection<VisitorIndexProjection>("visitor-index", "IndexIAdvizeVisitors",
-            TrackingEvents.WebInit, TrackingEvents.MobileInit, "analytics.*");
+        services.AddProjection("visitor-index", "IndexIAdvizeVisitors")
+            .AddSubscription<VisitorSessionStarted, VisitorIndexProjection>()
+            .AddSubscription<AnalyticsEventRecorded, VisitorIndexProjection>();
         services.AddSingleton<VisitorSync>();
-        // Identified tracking visitors (the destination skips anonymous inits before claiming anything).
-        services.AddDestination<IAdvizeDestination>(IAdvizeDestination.DestinationName, "ForwardToIAdvize",
-            TrackingEvents.WebInit, TrackingEvents.MobileInit);
+        services.AddSingleton<KnownVisitorEmails>();
+        // Identified tracking visitors (anonymous session starts are skipped before anything is claimed).
+        services.AddDestination<IAdvizeDestination>(IAdvizeDestination.DestinationName, "ForwardToIAdvize")
+            .AddSubscription<VisitorSessionStarted, ForwardIdentifiedVisitors>();
 
         // The connector's URLs: the verification url and the agent's visitor-profile panel.
         services.AddSingleton<ConnectorToken>();

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Delivery.Http;
-using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Tracking;
 
 namespace Pipeline.Functions.IAdvize;
@@ -14,16 +13,10 @@ namespace Pipeline.Functions.IAdvize;
 /// </summary>
 public sealed class VisitorSync(IAdvizeClient iadvize, IAdvizeVisitors visitors)
 {
-    /// <summary>Our id of the visitor an init envelope is about.</summary>
-    public static string? VisitorIdOf(EventEnvelope envelope) =>
-        Text(envelope.Data, "uid") ?? Text(envelope.Data, "mobileId")
-        ?? (envelope.Subject.StartsWith("visitor:", StringComparison.Ordinal) ? envelope.Subject["visitor:".Length..] : null);
-
-    public async Task<DeliveryOutcome> UpsertAsync(EventEnvelope envelope, CancellationToken cancellationToken)
+    public async Task<DeliveryOutcome> UpsertAsync(VisitorSessionStarted session, CancellationToken cancellationToken)
     {
-        if (VisitorIdOf(envelope) is not { } visitorId) return new DeliveryOutcome.Skipped("the init names no visitor id");
-        var email = Text(envelope.Data, "email");
-        var phone = Text(envelope.Data, "phone");
+        if (session.VisitorId is not { } visitorId) return new DeliveryOutcome.Skipped("the init names no visitor id");
+        var (email, phone) = (session.Email, session.Phone);
         var fields = new List<KeyValuePair<string, string>> { new("external_id", visitorId) };
         if (email is not null) fields.Add(new("email", email));
         if (phone is not null) fields.Add(new("phone", phone));

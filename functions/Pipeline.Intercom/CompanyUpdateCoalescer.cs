@@ -7,7 +7,7 @@ namespace Pipeline.Functions.Intercom;
 /// What a company upsert did: the Intercom company id, whether a call was needed at all, and the site's record as
 /// stored afterwards (read once for the attribute times, so callers need not read it again).
 /// </summary>
-public sealed record CompanyUpsert(string? IntercomCompanyId, bool Sent, int AttributesSent, SiteRecord Site);
+public sealed record CompanyUpsert(string? IntercomCompanyId, bool Sent, int AttributesSent, CompanyRecord Site);
 
 /// <summary>
 /// Sends company attribute updates so that the newest value of every attribute wins by the event's time:
@@ -21,7 +21,7 @@ public sealed record CompanyUpsert(string? IntercomCompanyId, bool Sent, int Att
 /// </list>
 /// Pacing is not its business: the Intercom client's handlers pace every call.
 /// </summary>
-public sealed class CompanyUpdateCoalescer(IntercomClient intercom, SiteDirectory sites)
+public sealed class CompanyUpdateCoalescer(IntercomClient intercom, IntercomCompanies sites)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Batch> _open = new(StringComparer.Ordinal);
@@ -30,7 +30,7 @@ public sealed class CompanyUpdateCoalescer(IntercomClient intercom, SiteDirector
     /// <param name="resendCurrent">Send values whose event time equals the last sent one too (a forced resync); never older ones.</param>
     /// <param name="alsoRecord">A change to the site's record to write with the attribute times, once the call succeeded.</param>
     public async Task<CompanyUpsert> UpsertAsync(string siteId, IReadOnlyDictionary<string, JsonElement> attributes,
-        DateTimeOffset eventTime, bool resendCurrent, Func<SiteRecord, SiteRecord?>? alsoRecord, CancellationToken cancellationToken)
+        DateTimeOffset eventTime, bool resendCurrent, Func<CompanyRecord, CompanyRecord?>? alsoRecord, CancellationToken cancellationToken)
     {
         Batch batch;
         bool leads;
@@ -121,7 +121,7 @@ public sealed class CompanyUpdateCoalescer(IntercomClient intercom, SiteDirector
     private sealed class Batch
     {
         public Dictionary<string, (JsonElement Value, DateTimeOffset Time)> Values { get; } = new(StringComparer.Ordinal);
-        public List<Func<SiteRecord, SiteRecord?>> AlsoRecord { get; } = [];
+        public List<Func<CompanyRecord, CompanyRecord?>> AlsoRecord { get; } = [];
         public TaskCompletionSource<CompanyUpsert> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public bool ResendCurrent { get; set; }
 
@@ -135,9 +135,9 @@ public sealed class CompanyUpdateCoalescer(IntercomClient intercom, SiteDirector
         }
 
         /// <returns>The record with every merged update's own change, or null when none changes anything.</returns>
-        public SiteRecord? ApplyAlsoRecord(SiteRecord site)
+        public CompanyRecord? ApplyAlsoRecord(CompanyRecord site)
         {
-            SiteRecord? changed = null;
+            CompanyRecord? changed = null;
             foreach (var change in AlsoRecord)
                 if (change(changed ?? site) is { } next) changed = next;
             return changed;

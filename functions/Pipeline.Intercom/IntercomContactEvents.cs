@@ -9,24 +9,6 @@ namespace Pipeline.Functions.Intercom;
 /// <param name="CreatedAt">The event's own time: Intercom deduplicates on (contact, name, created_at), so a resend is harmless.</param>
 public sealed record ContactEvent(string Email, string EventName, DateTimeOffset CreatedAt, IReadOnlyList<KeyValuePair<string, JsonElement>> Metadata);
 
-/// <summary>What a module makes of one of its envelopes for Intercom: a contact event, or why there is none.</summary>
-public sealed record ContactEventPlan(ContactEvent? Event, string? SkipReason)
-{
-    public static ContactEventPlan Skip(string reason) => new(null, reason);
-}
-
-/// <summary>
-/// A module whose events become data events on a person's Intercom contact (iAdvize conversations, say). The
-/// Intercom destination asks the first source that applies, so it knows no module by name.
-/// </summary>
-public interface IIntercomContactEventSource
-{
-    bool Applies(EventEnvelope envelope);
-
-    /// <exception cref="TransientDeliveryException">The person could not be resolved now; retry later.</exception>
-    Task<ContactEventPlan> PlanAsync(EventEnvelope envelope, CancellationToken cancellationToken);
-}
-
 /// <summary>Records a <see cref="ContactEvent"/>: the contact found by email (<c>POST /contacts/search</c>) or created, then <c>POST /events</c>.</summary>
 public sealed class IntercomContactEvents(IntercomClient intercom)
 {

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Pipeline.Functions.Envelope;
-
 using Pipeline.Functions.GhostMonitor;
 
 namespace Pipeline.Functions.Intercom;
@@ -32,15 +30,9 @@ public static class IntercomMapping
 {
     public const string StatisticsPrefix = "stats_";
 
-    /// <summary>The segment an Intercom-bound envelope carries: <c>push.&lt;segment&gt;</c>, or a statistics sync.</summary>
-    public static PushSegment? SegmentOf(EventEnvelope envelope) => envelope.Type switch
+    public static Dictionary<string, JsonElement> CompanyAttributes(PushReceived push)
     {
-        GhostMonitorEvents.StatisticsSync => PushSegments.Find("statistics"),
-        _ => GhostMonitorEvents.SegmentOf(envelope.Type) is { } segment ? PushSegments.Find(segment) : null,
-    };
-
-    public static Dictionary<string, JsonElement> CompanyAttributes(PushSegment segment, JsonElement data)
-    {
+        var segment = push.Segment!;
         var attributes = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         switch (segment.Name)
         {
@@ -51,7 +43,7 @@ public static class IntercomMapping
                 attributes["plugin_active"] = Bool(segment.Name == "plugin_activated");
                 break;
             default:
-                foreach (var field in CompanyFields(segment)) MapField(segment, field, data, attributes);
+                foreach (var field in CompanyFields(segment)) MapField(push, field, attributes);
                 break;
         }
         return attributes;
@@ -61,23 +53,22 @@ public static class IntercomMapping
     /// Metadata of the data event a push records on the owner contact: flat values only, dates as Unix seconds
     /// under a <c>_date</c> key, money as a number; Intercom tracks only the first 10 keys, so no more are sent.
     /// </summary>
-    public static Dictionary<string, JsonElement> EventMetadata(PushSegment segment, JsonElement data)
+    public static Dictionary<string, JsonElement> EventMetadata(PushReceived push)
     {
         var metadata = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var field in segment.Fields.Where(f => f.Name != PushSegments.SiteId))
+        foreach (var field in push.Fields)
         {
             if (metadata.Count == MaxEventMetadataKeys) break;
-            if (!data.TryGetProperty(field.Name, out var value)) continue;
             switch (field.Kind)
             {
                 case FieldKind.Date:
-                    metadata[field.Name + "_date"] = UnixSeconds(value);
+                    if (field.Instant is { } at) metadata[field.Name + "_date"] = UnixSeconds(at);
                     break;
                 case FieldKind.Money:
-                    metadata[field.Name] = value.GetProperty("amount").Clone();
+                    if (field.Amount is { } amount) metadata[field.Name] = Number(amount);
                     break;
                 default:
-                    metadata[field.Name] = value.Clone();
+                    metadata[field.Name] = field.Value;
                     break;
             }
         }
@@ -125,32 +116,28 @@ public static class IntercomMapping
     /// name), which a custom attribute must not shadow.
     /// </summary>
     private static IEnumerable<FieldSpec> CompanyFields(PushSegment segment) =>
-        segment.Fields.Where(f => f.Name != PushSegments.SiteId && !(segment.Name == "signup_ended" && f.Name == OwnerNameField));
+        segment.Fields.Where(f => f.Name != PushSegments.SiteId && !(segment.Name == "signup_ended" && f.Name == PushReceived.OwnerNameField));
 
-    /// <summary>The <c>signup_ended</c> field that names the site's owner.</summary>
-    public const string OwnerNameField = "name";
-
-    private static void MapField(PushSegment segment, FieldSpec field, JsonElement data, Dictionary<string, JsonElement> attributes)
+    private static void MapField(PushReceived push, FieldSpec spec, Dictionary<string, JsonElement> attributes)
     {
-        var name = AttributeName(segment, field);
-        if (field.Kind == FieldKind.DaysOrDate && data.TryGetProperty("trial_ends_at", out var ends))
+        var name = AttributeName(push.Segment!, spec);
+        if (spec.Kind == FieldKind.DaysOrDate && push.TrialEndsAt is { } ends)
         {
             attributes["trial_ends_at"] = UnixSeconds(ends);
             return;
         }
-        if (!data.TryGetProperty(field.Name, out var value)) return;
-        switch (field.Kind)
+        if (push.Field(spec.Name) is not { } field) return;
+        switch (spec.Kind)
         {
             case FieldKind.Date:
-                attributes[name] = UnixSeconds(value);
+                if (field.Instant is { } at) attributes[name] = UnixSeconds(at);
                 break;
             case FieldKind.Money:
-                attributes[name] = value.GetProperty("amount").Clone();
-                if (value.GetProperty("currency") is { ValueKind: JsonValueKind.String } currency)
-                    attributes[name + "_currency"] = currency.Clone();
+                if (field.Amount is { } amount) attributes[name] = Number(amount);
+                if (field.Currency is { } currency) attributes[name + "_currency"] = JsonSerializer.SerializeToElement(currency, IntercomJson.Default.String);
                 break;
             default:
-                attributes[name] = value.Clone();
+                attributes[name] = field.Value;
                 break;
         }
     }
@@ -162,9 +149,9 @@ public static class IntercomMapping
         return field.Kind == FieldKind.Date ? field.Name + "_at" : field.Name;
     }
 
-    public static JsonElement UnixSeconds(JsonElement isoDate) =>
-        JsonSerializer.SerializeToElement(DateTimeOffset.Parse(isoDate.GetString()!, System.Globalization.CultureInfo.InvariantCulture)
-            .ToUnixTimeSeconds(), PipelineJson.Default.Int64);
+    public static JsonElement UnixSeconds(DateTimeOffset at) => JsonSerializer.SerializeToElement(at.ToUnixTimeSeconds(), IntercomJson.Default.Int64);
 
-    private static JsonElement Bool(bool value) => JsonSerializer.SerializeToElement(value, PipelineJson.Default.Boolean);
+    private static JsonElement Number(double value) => JsonSerializer.SerializeToElement(value, IntercomJson.Default.Double);
+
+    private static JsonElement Bool(bool value) => JsonSerializer.SerializeToElement(value, IntercomJson.Default.Boolean);
 }

@@ -3,12 +3,14 @@ using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Delivery.Http;
 using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Hosting;
+using Pipeline.Functions.IAdvize;
+using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Intercom;
 
 public static class IntercomModule
 {
-    /// <summary>Intercom as a destination: its client, mapping, forwarder and the attribute set-up command.</summary>
+    /// <summary>Intercom as a destination: its client, mapping, forwarder, the statistics sweep and the attribute set-up command.</summary>
     public static IServiceCollection AddIntercom(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<IntercomOptions>(configuration.GetSection(IntercomOptions.Section));
@@ -17,17 +19,28 @@ public static class IntercomModule
             (sp, http) => IntercomClient.Configure(http, Options(sp)),
             sp => IntercomClient.HttpOptions(Options(sp)));
         services.AddSingleton<IntercomClient>();
+        services.AddSingleton<IntercomCompanies>();
+        services.AddTable(IntercomCompanies.TableName);
         services.AddSingleton<CompanyUpdateCoalescer>();
         services.AddSingleton<OwnerContacts>();
-        services.AddSingleton<IntercomSync>();
         services.AddSingleton<IntercomContactEvents>();
         services.AddSingleton<DataAttributesCommand>();
-        // Conversations closed and satisfaction ratings of known iAdvize visitors become data events on their contact.
-        services.AddSingleton<IIntercomContactEventSource, IAdvizeContactEvents>();
-        // Pushes, the sweep's statistics re-sends, and the iAdvize events that become data events on a contact.
-        services.AddDestination<IntercomDestination>(IntercomDestination.DestinationName, "ForwardToIntercom",
-            GhostMonitorEvents.PushPrefix + "*", GhostMonitorEvents.StatisticsSync,
-            IAdvize.IAdvizeEvents.ConversationClosed, IAdvize.IAdvizeEvents.SatisfactionFilled);
+
+        // What it forwards: pushes, the sweep's statistics re-sends, and the iAdvize conversations of known visitors,
+        // which become data events on their contact.
+        services.AddDestination<IntercomDestination>(IntercomDestination.DestinationName, "ForwardToIntercom")
+            .AddSubscription<PushReceived, IntercomSync>()
+            .AddSubscription<StatisticsResent, IntercomSync>()
+            .AddSubscription<ConversationClosed, IAdvizeContactEvents>()
+            .AddSubscription<SatisfactionFilled, IAdvizeContactEvents>();
+
+        // The statistics sweep (GET /api/all and its timer): re-sends each site's latest statistics Intercom lacks.
+        services.AddFunction<StartStatisticsSweepFunction>();
+        services.AddFunction<StatisticsSweepTimerFunction>();
+        services.AddFunction<RunStatisticsSweepPageFunction>();
+        services.AddSingleton<StatisticsSweep>();
+        services.AddTable(StatisticsSweep.TableName);
+        services.AddFunction<GetSweepFunction>();
         return services;
     }
 

@@ -1,65 +1,61 @@
-using System.Text.Json;
+using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Envelope;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Storage;
-
 using Pipeline.Functions.GhostMonitor;
 
 namespace Pipeline.Functions.Intercom;
 
 /// <summary>
-/// Everything one envelope does in Intercom (the README's mapping table): the company's attributes, the owner
-/// contact for sign-up segments, a data event on the owner contact, and the statistics sync mark.
+/// Everything a push does in Intercom (the README's mapping table): the company's attributes, the owner contact for
+/// sign-up segments, a data event on the owner contact, and for statistics the mark of what Intercom has. A
+/// statistics re-send by the sweep does the same with the statistics' own time, and records no data event.
 /// </summary>
-/// <exception cref="Delivery.TransientDeliveryException">Retry later.</exception>
-/// <exception cref="Delivery.RefusedDeliveryException">Intercom refused for good.</exception>
+/// <exception cref="TransientDeliveryException">Retry later.</exception>
+/// <exception cref="RefusedDeliveryException">Intercom refused for good.</exception>
 public sealed class IntercomSync(CompanyUpdateCoalescer companies, OwnerContacts owners, IntercomContactEvents contactEvents)
+    : IDeliveryHandler<PushReceived>, IDeliveryHandler<StatisticsResent>
 {
-    /// <returns>A one-line summary of what was sent, or null when the envelope has nothing for Intercom.</returns>
-    public async Task<string?> ApplyAsync(EventEnvelope envelope, CancellationToken cancellationToken)
-    {
-        var segment = IntercomMapping.SegmentOf(envelope);
-        var siteId = Subjects.SiteId(envelope.Subject);
-        if (segment is null || siteId is null) return null;
+    public Task<DeliveryOutcome> DeliverAsync(PushReceived push, EventEnvelope envelope, CancellationToken cancellationToken) =>
+        ApplyAsync(push, envelope.ReceivedAt, envelope.Id, resend: false, forced: false, cancellationToken);
 
-        var isSync = envelope.Type == StatisticsSync.EventType;
-        var eventTime = isSync ? StatisticsSync.StatisticsTime(envelope) : envelope.ReceivedAt;
-        var forced = isSync && StatisticsSync.IsForced(envelope);
+    public Task<DeliveryOutcome> DeliverAsync(StatisticsResent resent, EventEnvelope envelope, CancellationToken cancellationToken) =>
+        ApplyAsync(resent.Statistics, resent.StatisticsAt ?? envelope.ReceivedAt, resent.StatisticsEventId ?? envelope.Id, resend: true,
+            resent.Force, cancellationToken);
+
+    /// <param name="eventTime">When the values were true: newer attribute values already sent are never overwritten.</param>
+    /// <param name="statisticsEventId">The statistics push these values are (marked as synced once sent).</param>
+    private async Task<DeliveryOutcome> ApplyAsync(PushReceived push, DateTimeOffset eventTime, Guid statisticsEventId, bool resend,
+        bool forced, CancellationToken cancellationToken)
+    {
+        if (push is not { Segment: { } segment, SiteId: { } siteId }) return new DeliveryOutcome.Skipped("no Intercom mapping for this push");
 
         // The site's record is read once, inside the company upsert, and written once with what this event changed:
-        // the attribute times, and for statistics the mark of what Intercom now has (an already synced sync finds
+        // the attribute times, and for statistics the mark of what Intercom now has (an already synced re-send finds
         // every attribute time as new as its own, so it sends nothing).
-        var statisticsEventId = isSync ? StatisticsSync.SourceEventId(envelope) : envelope.Id;
-        Func<SiteRecord, SiteRecord?>? markSynced = segment.Name == "statistics"
-            ? site => StatisticsSync.MarkSynced(site, statisticsEventId, eventTime)
+        Func<CompanyRecord, CompanyRecord?>? markSynced = segment.Name == "statistics"
+            ? site => StatisticsResent.MarkSynced(site, statisticsEventId, eventTime)
             : null;
-        var company = await companies.UpsertAsync(siteId, IntercomMapping.CompanyAttributes(segment, envelope.Data), eventTime,
+        var company = await companies.UpsertAsync(siteId, IntercomMapping.CompanyAttributes(push), eventTime,
             resendCurrent: forced, markSynced, cancellationToken);
         var summary = company.Sent ? $"company {siteId}: {company.AttributesSent} attributes"
-            : isSync ? "statistics already synced"
+            : resend ? "statistics already synced"
             : $"company {siteId}: nothing newer";
 
         string? ownerId = null;
-        if (segment.Name is "signup_started" or "signup_ended")
+        if (push.OwnerEmail is { } email)
         {
-            var email = envelope.Data.GetProperty(segment.Name == "signup_started" ? "email" : "sender_email").GetString()!;
-            var name = envelope.Data.TryGetProperty("name", out var n) ? n.GetString() : null;
-            (ownerId, _) = await owners.UpsertAsync(company.Site, email, name, company.IntercomCompanyId, cancellationToken);
+            (ownerId, _) = await owners.UpsertAsync(company.Site, email, push.OwnerName, company.IntercomCompanyId, cancellationToken);
             summary += $"; owner contact {ownerId}";
         }
 
-        if (!isSync)
+        if (!resend)
         {
             ownerId ??= company.Site.OwnerContactId;
             if (ownerId is not null)
             {
-                await RecordDataEventAsync(ownerId, segment, envelope, cancellationToken);
+                await contactEvents.SendAsync(ownerId, segment.Name, eventTime, IntercomMapping.EventMetadata(push), cancellationToken);
                 summary += $"; event {segment.Name}";
             }
         }
-        return summary;
+        return new DeliveryOutcome.Delivered(200, summary);
     }
-
-    private Task RecordDataEventAsync(string contactId, PushSegment segment, EventEnvelope envelope, CancellationToken cancellationToken) =>
-        contactEvents.SendAsync(contactId, segment.Name, envelope.ReceivedAt, IntercomMapping.EventMetadata(segment, envelope.Data), cancellationToken);
 }

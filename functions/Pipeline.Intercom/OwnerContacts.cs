@@ -10,11 +10,11 @@ namespace Pipeline.Functions.Intercom;
 /// email, updated or created, and attached to the site's company. Its id is kept on the site's record so that every
 /// later push can record a data event on it.
 /// </summary>
-public sealed class OwnerContacts(IntercomClient intercom, SiteDirectory sites)
+public sealed class OwnerContacts(IntercomClient intercom, IntercomCompanies sites)
 {
     /// <param name="site">The site's record as the caller just read or wrote it.</param>
     /// <returns>The contact's id, and the site's record as stored with it.</returns>
-    public async Task<(string ContactId, SiteRecord Site)> UpsertAsync(SiteRecord site, string email, string? name,
+    public async Task<(string ContactId, CompanyRecord Site)> UpsertAsync(CompanyRecord site, string email, string? name,
         string? intercomCompanyId, CancellationToken cancellationToken)
     {
         var contactId = await FindByEmailAsync(email, cancellationToken);

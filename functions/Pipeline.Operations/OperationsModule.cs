@@ -28,7 +28,6 @@ public static class OperationsModule
         services.AddFunction<GetReplayFunction>();
         services.AddFunction<ListDeadLettersFunction>();
         services.AddFunction<RequeueDeadLettersFunction>();
-        services.AddFunction<GetSweepFunction>();
         services.AddFunction<DeliverySummaryFunction>();
         services.AddFunction<OpsPageFunction>();
         return services;

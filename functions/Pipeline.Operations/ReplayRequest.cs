@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Functions.Delivery;
 
+using Pipeline.Functions.Hosting;
+
 namespace Pipeline.Functions.Operations;
 
 /// <summary>

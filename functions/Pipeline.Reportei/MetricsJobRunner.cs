@@ -49,7 +49,7 @@ public sealed class MetricsJobRunner(
             job.WebhookUrl, payload!, TimeSpan.FromSeconds(settings.WebhookTimeoutSeconds), clock);
         var envelope = new EventEnvelope(job.Id, JobEventType, "reportei", "metrics-job:" + job.Id, job.CreatedAt,
             JsonDocument.Parse("{}").RootElement.Clone());
-        var attempt = await engine.AttemptAsync(destination, envelope, cancellationToken,
+        var attempt = await engine.AttemptAsync(destination, envelope, token => destination.DeliverAsync(envelope, token), cancellationToken,
             invocation.IsLastAttempt ? invocation.Attempt : null);
         switch (attempt)
         {

@@ -1,136 +1,124 @@
-using Pipeline.Functions.IAdvize;
-using System.Globalization;
-using System.Text.Json;
 using Pipeline.Functions.Analytics;
 using Pipeline.Functions.Envelope;
 using Pipeline.Functions.GhostMonitor;
+using Pipeline.Functions.IAdvize;
 using Pipeline.Functions.Pipeline;
 using Pipeline.Functions.Tracking;
 
 namespace Pipeline.Functions.Reportei;
 
 /// <summary>
-/// What the Recorder keeps for Reportei: each recorded event counted once into its scope's row for the UTC day it
-/// was received (<see cref="MetricsRollups"/>). Which events count, and into what, is <see cref="ContributionOf"/>.
+/// What Reportei keeps of the events it subscribes to: each counted once into its scope's row for the UTC day it was
+/// received (<see cref="MetricsRollups"/>). What each record adds, and to which scope, is its <c>Of</c> below.
 /// </summary>
-public sealed class MetricsRollupProjection(MetricsRollups rollups) : IEventProjection
+public sealed class MetricsRollupProjection(MetricsRollups rollups) :
+    IEventProjection<PushReceived>, IEventProjection<TrackingActionSent>, IEventProjection<VisitorSessionStarted>,
+    IEventProjection<AnalyticsEventRecorded>, IEventProjection<ConversationClosed>, IEventProjection<SatisfactionFilled>
 {
-    public bool Applies(EventEnvelope envelope) => ContributionOf(envelope) is not null;
+    public Task ProjectAsync(PushReceived push, EventEnvelope envelope, CancellationToken cancellationToken) =>
+        ApplyAsync(Of(push, envelope), envelope, cancellationToken);
 
-    public Task ProjectAsync(EventEnvelope envelope, CancellationToken cancellationToken) =>
-        ContributionOf(envelope) is { } contribution
-            ? rollups.ApplyAsync(envelope.Id, contribution, cancellationToken)
-            : Task.CompletedTask;
+    public Task ProjectAsync(TrackingActionSent action, EventEnvelope envelope, CancellationToken cancellationToken) =>
+        ApplyAsync(Of(action, envelope), envelope, cancellationToken);
 
-    /// <returns>What the event adds to its scope's day, or null when no metric counts it.</returns>
-    public static RollupContribution? ContributionOf(EventEnvelope envelope)
+    public Task ProjectAsync(VisitorSessionStarted session, EventEnvelope envelope, CancellationToken cancellationToken) =>
+        ApplyAsync(Of(session, envelope), envelope, cancellationToken);
+
+    public Task ProjectAsync(AnalyticsEventRecorded recorded, EventEnvelope envelope, CancellationToken cancellationToken) =>
+        ApplyAsync(Of(recorded, envelope), envelope, cancellationToken);
+
+    public Task ProjectAsync(ConversationClosed closed, EventEnvelope envelope, CancellationToken cancellationToken) =>
+        ApplyAsync(Of(closed, envelope), envelope, cancellationToken);
+
+    public Task ProjectAsync(SatisfactionFilled filled, EventEnvelope envelope, CancellationToken cancellationToken) =>
+        ApplyAsync(Of(filled, envelope), envelope, cancellationToken);
+
+    private Task ApplyAsync(RollupContribution? contribution, EventEnvelope envelope, CancellationToken cancellationToken) =>
+        contribution is null ? Task.CompletedTask : rollups.ApplyAsync(envelope.Id, contribution, cancellationToken);
+
+    /// <returns>What an event of any subscribed type adds to its scope's day, or null when no metric counts it.</returns>
+    public static RollupContribution? ContributionOf(EventEnvelope envelope) => envelope.Type switch
     {
-        var day = DateOnly.FromDateTime(envelope.ReceivedAt.UtcDateTime);
-        var data = envelope.Data;
-        if (data.ValueKind != JsonValueKind.Object) return null;
+        _ when Is<PushReceived>(envelope) => Of(PushReceived.Read(envelope), envelope),
+        _ when Is<TrackingActionSent>(envelope) => Of(TrackingActionSent.Read(envelope), envelope),
+        _ when Is<VisitorSessionStarted>(envelope) => Of(VisitorSessionStarted.Read(envelope), envelope),
+        _ when Is<AnalyticsEventRecorded>(envelope) => Of(AnalyticsEventRecorded.Read(envelope), envelope),
+        _ when Is<ConversationClosed>(envelope) => Of(ConversationClosed.Read(envelope), envelope),
+        _ when Is<SatisfactionFilled>(envelope) => Of(SatisfactionFilled.Read(envelope), envelope),
+        _ => null,
+    };
 
-        if (GhostMonitorEvents.IsPush(envelope.Type))
-        {
-            if (Subjects.SiteId(envelope.Subject) is not { } siteId) return null;
-            var at = envelope.ReceivedAt;
-            return new(RollupScope.Site, siteId, day, row =>
-            {
-                RollupProperties.Add(row, Metrics.Pushes, 1L);
-                switch (GhostMonitorEvents.SegmentOf(envelope.Type))
-                {
-                    case "cart_recovered":
-                        if (Number(data, "cart_recovered") is { } carts) RollupProperties.Latest(row, Metrics.CartsRecovered, carts, at);
-                        break;
-                    case "emails_sent":
-                        if (Number(data, "emails_sent") is { } emails) RollupProperties.Latest(row, Metrics.EmailsSent, emails, at);
-                        break;
-                    case "money_recovered":
-                        if (data.TryGetProperty("money_recovered", out var money) && Number(money, "amount") is { } amount)
-                            RollupProperties.Latest(row, Metrics.MoneyRecovered, amount, at);
-                        break;
-                    case "statistics":
-                        if (Number(data, "carts_recovered") is { } statCarts) RollupProperties.Latest(row, Metrics.CartsRecovered, statCarts, at);
-                        if (Number(data, "emails_sent") is { } statEmails) RollupProperties.Latest(row, Metrics.EmailsSent, statEmails, at);
-                        break;
-                }
-            });
-        }
+    private static bool Is<TEvent>(EventEnvelope envelope) where TEvent : IRecordedEvent<TEvent> =>
+        TEvent.EventTypes.Any(pattern => EventSubscription.Matches(pattern, envelope.Type));
 
-        if (envelope.Type.StartsWith("tracking.", StringComparison.Ordinal))
-        {
-            if (Text(data, TrackingRequest.AppKeyField) is not { } appKey) return null;
-            switch (envelope.Type)
-            {
-                case TrackingEvents.WebSend or TrackingEvents.MobileSend:
-                    var actionType = Text(data, "actionType");
-                    if (actionType is null || !TrackingAction.ActionTypes.Contains(actionType)) return null;
-                    var value = actionType == "sale" ? SalesValue(data) : 0;
-                    var identified = envelope.Type == TrackingEvents.WebSend && Text(data, "uType") == "c";
-                    var visitor = envelope.Subject;
-                    return new(RollupScope.TrackingApp, appKey, day, row =>
-                    {
-                        RollupProperties.Add(row, Metrics.ActionProperty(actionType), 1L);
-                        if (actionType == "sale") RollupProperties.Add(row, Metrics.SalesValue, value);
-                        if (identified) RollupProperties.AddVisitor(row, RollupProperties.VisitorHash(visitor));
-                    });
-                case TrackingEvents.WebInit or TrackingEvents.MobileInit when TrackingEvents.IsIdentifiedInit(envelope):
-                    var person = envelope.Subject;
-                    return new(RollupScope.TrackingApp, appKey, day, row => RollupProperties.AddVisitor(row, RollupProperties.VisitorHash(person)));
-                default:
-                    return null;
-            }
-        }
+    private static DateOnly DayOf(EventEnvelope envelope) => DateOnly.FromDateTime(envelope.ReceivedAt.UtcDateTime);
 
-        if (AnalyticsKind.OfEventType(envelope.Type) is not null)
+    public static RollupContribution? Of(PushReceived push, EventEnvelope envelope)
+    {
+        if (push.SiteId is not { } siteId) return null;
+        var at = envelope.ReceivedAt;
+        var (carts, emails, money) = (Countable(push.CartsRecovered), Countable(push.EmailsSent), Countable(push.MoneyRecovered));
+        return new(RollupScope.Site, siteId, DayOf(envelope), row =>
         {
-            if (!data.TryGetProperty("stored", out var stored) || stored.ValueKind != JsonValueKind.Object) return null;
-            if (Text(stored, "event_type") != "view" || Text(stored, "customer_id") is not { } customer) return null;
-            var property = Text(data, "entity") switch
-            {
-                AnalyticsIndex.Lead => Metrics.LeadViews,
-                AnalyticsIndex.Contact => Metrics.ContactViews,
-                _ => null,
-            };
-            return property is null ? null : new(RollupScope.AnalyticsCustomer, customer, day, row => RollupProperties.Add(row, property, 1L));
-        }
-
-        if (envelope.Type is IAdvizeEvents.ConversationClosed or IAdvizeEvents.SatisfactionFilled)
-        {
-            if (Text(data, "websiteId") is not { } website) return null;
-            if (envelope.Type == IAdvizeEvents.ConversationClosed)
-            {
-                var channel = Text(data, "channel");
-                return new(RollupScope.IAdvizeWebsite, website, day, row =>
-                {
-                    RollupProperties.Add(row, Metrics.ConversationsClosed, 1L);
-                    if (channel is not null) RollupProperties.AddToBreakdown(row, RollupProperties.Channels, channel);
-                });
-            }
-            if (Number(data, "score") is not { } score) return null;
-            return new(RollupScope.IAdvizeWebsite, website, day, row =>
-            {
-                RollupProperties.Add(row, Metrics.SatisfactionSum, score);
-                RollupProperties.Add(row, Metrics.SatisfactionCount, 1L);
-            });
-        }
-        return null;
+            RollupProperties.Add(row, Metrics.Pushes, 1L);
+            if (carts is { } c) RollupProperties.Latest(row, Metrics.CartsRecovered, c, at);
+            if (emails is { } e) RollupProperties.Latest(row, Metrics.EmailsSent, e, at);
+            if (money is { } m) RollupProperties.Latest(row, Metrics.MoneyRecovered, m, at);
+        });
     }
 
-    private static double SalesValue(JsonElement data) =>
-        data.TryGetProperty("aditionalData", out var additional) && additional.ValueKind == JsonValueKind.Object
-        && additional.TryGetProperty("receipts", out var receipts) && receipts.ValueKind == JsonValueKind.Array
-            ? receipts.EnumerateArray().Sum(r => Number(r, "value") ?? 0)
-            : 0;
+    public static RollupContribution? Of(TrackingActionSent action, EventEnvelope envelope)
+    {
+        if (action is not { AppKey: { } appKey, ActionType: { } actionType }) return null;
+        var value = Countable(action.SalesValue) ?? 0;
+        var visitor = envelope.Subject;
+        return new(RollupScope.TrackingApp, appKey, DayOf(envelope), row =>
+        {
+            RollupProperties.Add(row, Metrics.ActionProperty(actionType), 1L);
+            if (actionType == "sale") RollupProperties.Add(row, Metrics.SalesValue, value);
+            if (action.ByIdentifiedVisitor) RollupProperties.AddVisitor(row, RollupProperties.VisitorHash(visitor));
+        });
+    }
 
-    private static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
-            ? value.ValueKind switch
-            {
-                JsonValueKind.String when value.GetString() is { Length: > 0 } s => s,
-                JsonValueKind.Number => value.GetRawText(),
-                _ => null,
-            }
-            : null;
+    public static RollupContribution? Of(VisitorSessionStarted session, EventEnvelope envelope)
+    {
+        if (session is not { Identified: true, AppKey: { } appKey }) return null;
+        var person = envelope.Subject;
+        return new(RollupScope.TrackingApp, appKey, DayOf(envelope), row => RollupProperties.AddVisitor(row, RollupProperties.VisitorHash(person)));
+    }
+
+    public static RollupContribution? Of(AnalyticsEventRecorded recorded, EventEnvelope envelope)
+    {
+        if (recorded is not { EventType: "view", CustomerId: { } customer }) return null;
+        var property = recorded.Entity switch
+        {
+            AnalyticsIndex.Lead => Metrics.LeadViews,
+            AnalyticsIndex.Contact => Metrics.ContactViews,
+            _ => null,
+        };
+        return property is null ? null : new(RollupScope.AnalyticsCustomer, customer, DayOf(envelope), row => RollupProperties.Add(row, property, 1L));
+    }
+
+    public static RollupContribution? Of(ConversationClosed closed, EventEnvelope envelope)
+    {
+        if (closed.WebsiteId is not { } website) return null;
+        var channel = closed.Channel;
+        return new(RollupScope.IAdvizeWebsite, website, DayOf(envelope), row =>
+        {
+            RollupProperties.Add(row, Metrics.ConversationsClosed, 1L);
+            if (channel is not null) RollupProperties.AddToBreakdown(row, RollupProperties.Channels, channel);
+        });
+    }
+
+    public static RollupContribution? Of(SatisfactionFilled filled, EventEnvelope envelope)
+    {
+        if (filled.WebsiteId is not { } website || Countable(filled.Score) is not { } score) return null;
+        return new(RollupScope.IAdvizeWebsite, website, DayOf(envelope), row =>
+        {
+            RollupProperties.Add(row, Metrics.SatisfactionSum, score);
+            RollupProperties.Add(row, Metrics.SatisfactionCount, 1L);
+        });
+    }
 
     /// <summary>
     /// Largest magnitude a score, amount or total counts with. Beyond it a value is no real score or sum of money, and
@@ -138,16 +126,5 @@ public sealed class MetricsRollupProjection(MetricsRollups rollups) : IEventProj
     /// </summary>
     public const double MaxMagnitude = 1e15;
 
-    private static double? Number(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
-            ? value.ValueKind switch
-            {
-                JsonValueKind.Number when value.TryGetDouble(out var d) && Countable(d) => d,
-                JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
-                                          && Countable(d) => d,
-                _ => null,
-            }
-            : null;
-
-    private static bool Countable(double value) => double.IsFinite(value) && Math.Abs(value) <= MaxMagnitude;
+    private static double? Countable(double? value) => value is { } v && double.IsFinite(v) && Math.Abs(v) <= MaxMagnitude ? v : null;
 }

@@ -1,8 +1,12 @@
 using Microsoft.Extensions.Options;
+using Pipeline.Functions.Analytics;
+using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Hosting;
+using Pipeline.Functions.IAdvize;
 using Pipeline.Functions.Messaging;
 using Pipeline.Functions.Pipeline;
 using Pipeline.Functions.Storage;
+using Pipeline.Functions.Tracking;
 
 namespace Pipeline.Functions.Reportei;
 
@@ -25,9 +29,13 @@ public static class ReporteiModule
         services.AddTable(MetricsIntegrations.TableName);
         services.AddTable(MetricsRollups.TableName);
         services.AddSingleton<MetricsQuery>();
-        services.AddProjection<MetricsRollupProjection>("metrics-rollups", "RollUpMetrics",
-            GhostMonitor.GhostMonitorEvents.PushPrefix + "*", "tracking.*",
-            IAdvize.IAdvizeEvents.ConversationClosed, IAdvize.IAdvizeEvents.SatisfactionFilled, "analytics.*");
+        services.AddProjection("metrics-rollups", "RollUpMetrics")
+            .AddSubscription<PushReceived, MetricsRollupProjection>()
+            .AddSubscription<TrackingActionSent, MetricsRollupProjection>()
+            .AddSubscription<VisitorSessionStarted, MetricsRollupProjection>()
+            .AddSubscription<AnalyticsEventRecorded, MetricsRollupProjection>()
+            .AddSubscription<ConversationClosed, MetricsRollupProjection>()
+            .AddSubscription<SatisfactionFilled, MetricsRollupProjection>();
         services.AddFunction<MetricsIntegrationFunction>();
         services.AddFunction<GetMetricsDataFunction>();
 

@@ -91,5 +91,7 @@ public static class TrackingRequest
     public static HttpResponseData Invalid(Dictionary<string, string> errors) =>
         Error(422, "the request has invalid fields", errors);
 
-    public static string VisitorSubject(string id) => "visitor:" + id;
+    public const string VisitorSubjectPrefix = "visitor:";
+
+    public static string VisitorSubject(string id) => VisitorSubjectPrefix + id;
 }

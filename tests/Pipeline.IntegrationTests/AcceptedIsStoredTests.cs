@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Pipeline.Functions.Intercom;
 using Pipeline.Functions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions.Storage;
@@ -39,7 +40,7 @@ public sealed class AcceptedIsStoredTests(AcceptedIsStoredFixture fixture, Xunit
         await Eventually.TrueAsync(() => fixture.Intercom.CompanyCalls(siteId).Count >= 1, "the push reaches Intercom");
         var recorded = Assert.Single(await EventsAbout("site:" + siteId));
         Assert.Equal(3, JsonDocument.Parse(recorded.GetString("Data")).RootElement.GetProperty("cart_recovered").GetInt32());
-        await Eventually.TrueAsync(async () => (await RowsWhere(TableNames.Sites, SiteDirectory.Columns.SiteId, siteId)).Count == 1,
+        await Eventually.TrueAsync(async () => (await RowsWhere(IntercomCompanies.TableName, IntercomCompanies.Columns.SiteId, siteId)).Count == 1,
             "the site's row is kept");
         await AssertNoPoisonAsync();
     }

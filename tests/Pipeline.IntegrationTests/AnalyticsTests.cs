@@ -138,7 +138,7 @@ public sealed class AnalyticsTests(AnalyticsFixture fixture) : IClassFixture<Ana
             .Concat(Enumerable.Range(0, 200).Select(i => Event("CUST", "OTHER-USER", "LEAD", i, start)))
             .Concat(Enumerable.Range(0, 200).Select(i => Event("OTHER-CUST", "USER", "LEAD", i, start)));
         await Parallel.ForEachAsync(events, new ParallelOptions { MaxDegreeOfParallelism = 16 },
-            async (e, ct) => await index.IndexAsync(e, ct));
+            async (e, ct) => await index.IndexAsync(AnalyticsEventRecorded.Read(e), e, ct));
         _storageRequests.Clear();
 
         var page1 = await Search("recording_id=rec-1&recording_id=rec-2&pageSize=100");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
+using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Intercom;
 using Pipeline.Functions.Storage;
 
@@ -18,13 +19,15 @@ public sealed class DeliveryLeaseTests(PipelineFixture fixture) : IClassFixture<
     public async Task A_delivery_held_past_its_lease_is_taken_over_and_Intercom_sees_one_call_with_the_winners_record()
     {
         var engine = fixture.Host.Services.GetRequiredService<DeliveryEngine>();
-        var stuckFirst = new StuckOnFirstCall(fixture.Host.Services.GetRequiredService<IntercomDestination>(), TimeSpan.FromSeconds(1.5));
+        var stuckFirst = new StuckOnFirstCall(IntercomDestination.DestinationName, TimeSpan.FromSeconds(1.5));
+        var intercom = fixture.Host.Services.GetRequiredService<IntercomSync>();
         var site = PipelineFixture.NewSiteId();
         var envelope = EventEnvelope.Create("push.cart_recovered", "test", Subjects.Site(site),
             JsonDocument.Parse($$"""{"site_id":"{{site}}","cart_recovered":3}""").RootElement, TimeProvider.System);
+        DeliveryCall send = token => stuckFirst.CallAsync(t => intercom.DeliverAsync(PushReceived.Read(envelope), envelope, t), token);
 
         // The first invocation claims the delivery and then hangs, as a wait for a rate limit that never ends would.
-        var first = engine.DeliverAsync(stuckFirst, envelope, new Invocation { FunctionName = "ForwardToIntercom" }, CancellationToken.None);
+        var first = engine.DeliverAsync(stuckFirst, envelope, send, new Invocation { FunctionName = "ForwardToIntercom" }, CancellationToken.None);
         await stuckFirst.FirstLeaseRanOut.WaitAsync(TimeSpan.FromSeconds(10));
 
         // Its lease is over: a second invocation (the message redelivered) takes the delivery over and delivers. The
@@ -35,7 +38,7 @@ public sealed class DeliveryLeaseTests(PipelineFixture fixture) : IClassFixture<
         {
             try
             {
-                second = await engine.DeliverAsync(stuckFirst, envelope, new Invocation { FunctionName = "ForwardToIntercom" }, CancellationToken.None);
+                second = await engine.DeliverAsync(stuckFirst, envelope, send, new Invocation { FunctionName = "ForwardToIntercom" }, CancellationToken.None);
                 return true;
             }
             catch (RetryLaterException held) when (held.Message.Contains("by another invocation"))
@@ -87,25 +90,25 @@ public sealed class DeliveryLeaseTests(PipelineFixture fixture) : IClassFixture<
     /// Intercom whose first call has a short lease and hangs until the lease cancels it and the test lets it go on;
     /// every later call goes straight through, with a lease long enough for a slow machine.
     /// </summary>
-    private sealed class StuckOnFirstCall(IDestination inner, TimeSpan firstLease) : IDestination
+    private sealed class StuckOnFirstCall(string name, TimeSpan firstLease) : IDestination
     {
         private readonly TaskCompletionSource _leaseRanOut = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _calls;
 
-        public string Name => inner.Name;
+        public string Name => name;
         public TimeSpan Lease => Volatile.Read(ref _calls) == 0 ? firstLease : TimeSpan.FromSeconds(30);
         public Task FirstLeaseRanOut => _leaseRanOut.Task;
         public void ReleaseFirst() => _release.TrySetResult();
 
-        public async Task<DeliveryOutcome> DeliverAsync(EventEnvelope envelope, CancellationToken cancellationToken)
+        public async Task<DeliveryOutcome> CallAsync(DeliveryCall inner, CancellationToken cancellationToken)
         {
             if (Interlocked.Increment(ref _calls) == 1)
             {
                 await using (cancellationToken.Register(() => _leaseRanOut.TrySetResult()))
                     await _release.Task;
             }
-            return await inner.DeliverAsync(envelope, cancellationToken);
+            return await inner(cancellationToken);
         }
     }
 

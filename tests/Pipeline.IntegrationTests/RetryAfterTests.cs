@@ -54,7 +54,7 @@ public sealed class RetryAfterTests(RetryAfterTests.Fixture fixture) : IClassFix
             JsonDocument.Parse($$"""{"site_id":"{{site}}","cart_recovered":3}""").RootElement, TimeProvider.System);
         var last = new Invocation { FunctionName = "ForwardToIntercom", Attempt = 4, IsLastAttempt = true };
 
-        var wait = await Assert.ThrowsAsync<RetryLaterException>(() => engine.DeliverAsync(new CircuitOpen(), envelope, last, CancellationToken.None));
+        var wait = await Assert.ThrowsAsync<RetryLaterException>(() => engine.DeliverAsync(new CircuitOpen(), envelope, CircuitOpen.CallAsync, last, CancellationToken.None));
 
         Assert.False(wait.IsAttempt);
         Assert.Equal(TimeSpan.FromSeconds(3), wait.RetryAfter);
@@ -68,7 +68,7 @@ public sealed class RetryAfterTests(RetryAfterTests.Fixture fixture) : IClassFix
         public string Name => "intercom";
         public TimeSpan Lease => TimeSpan.FromSeconds(30);
 
-        public Task<DeliveryOutcome> DeliverAsync(EventEnvelope envelope, CancellationToken cancellationToken) =>
+        public static Task<DeliveryOutcome> CallAsync(CancellationToken cancellationToken) =>
             throw new TransientDeliveryException("POST /companies: not sent, the circuit to intercom is open", retryAfter: TimeSpan.FromSeconds(3),
                 notSent: true);
     }

@@ -36,7 +36,7 @@ public sealed class StatisticsSweepTests : IAsyncLifetime
         Assert.Equal("started", first.GetProperty("status").GetString());
         var done = await UntilDoneAsync(host, first.GetProperty("sweepId").GetGuid());
         Assert.Equal(Changed, done.Enqueued);
-        Assert.True(done.Pages >= (Changed + Synced + WithoutStatistics) / StatisticsSweep.PageSize);
+        Assert.True(done.Pages >= (Changed + Synced) / StatisticsSweep.PageSize); // sites without statistics are not in its table
 
         await Eventually.TrueAsync(() => Enumerable.Range(0, Changed).All(i => _intercom.CompanyCalls($"changed-{i}").Count == 1),
             "every changed site reaches Intercom", TimeSpan.FromSeconds(60));
@@ -45,8 +45,8 @@ public sealed class StatisticsSweepTests : IAsyncLifetime
         var stats = _intercom.CompanyCalls("changed-7")[0].GetProperty("custom_attributes");
         Assert.Equal(7, stats.GetProperty("stats_abandoned_carts").GetInt32());
         Assert.Equal(0.5, stats.GetProperty("stats_open_rate").GetDouble());
-        await Eventually.TrueAsync(async () => (await host.Table(TableNames.Sites).GetEntityAsync<TableEntity>("changed-7", ""))
-                .Value.GetString(SiteDirectory.Columns.SyncedStatisticsEventId) == EventIdOf(7).ToString(),
+        await Eventually.TrueAsync(async () => (await host.Table(IntercomCompanies.TableName).GetEntityAsync<TableEntity>("changed-7", ""))
+                .Value.GetString(IntercomCompanies.Columns.SyncedStatisticsEventId) == EventIdOf(7).ToString(),
             "the site is marked synced");
 
         var second = await StartAsync(host, "api/all");
@@ -72,7 +72,7 @@ public sealed class StatisticsSweepTests : IAsyncLifetime
         Assert.Single(starts.Select(s => s.State.SweepId).Distinct());
 
         // No progress for longer than StalledAfter: the next start resumes it where it stopped.
-        var table = host.Table(Pipeline.Functions.GhostMonitor.StatisticsSweep.TableName);
+        var table = host.Table(Pipeline.Functions.Intercom.StatisticsSweep.TableName);
         var row = (await table.GetEntityAsync<TableEntity>("statistics", "current")).Value;
         row["UpdatedAt"] = DateTimeOffset.UtcNow - StatisticsSweep.StalledAfter - TimeSpan.FromMinutes(1);
         row["Continuation"] = "token-of-page-3";
@@ -109,7 +109,7 @@ public sealed class StatisticsSweepTests : IAsyncLifetime
     public async Task The_timer_runs_the_sweep_on_its_schedule()
     {
         var host = await StartAsync(p => p.With("Intercom:StatisticsSweepSchedule", "*/2 * * * * *"));
-        await host.Table(TableNames.Sites).AddEntityAsync(SiteRow("timer-site", 3, changed: true));
+        await host.Table(SiteStatistics.TableName).AddEntityAsync(StatisticsRow("timer-site", 3));
 
         await Eventually.TrueAsync(() => _intercom.CompanyCalls("timer-site").Count == 1, "the timer's sweep syncs the site",
             TimeSpan.FromSeconds(20));
@@ -133,32 +133,36 @@ public sealed class StatisticsSweepTests : IAsyncLifetime
 
     private static async Task SeedSitesAsync(PipelineHost host)
     {
-        var table = host.Table(TableNames.Sites);
-        var rows = Enumerable.Range(0, Changed).Select(i => SiteRow($"changed-{i}", i, changed: true))
-            .Concat(Enumerable.Range(0, Synced).Select(i => SiteRow($"synced-{i}", i, changed: false)))
-            .Concat(Enumerable.Range(0, WithoutStatistics).Select(i => new TableEntity($"bare-{i}", "") { ["SiteId"] = $"bare-{i}" }));
+        // The push API keeps each site's latest statistics; Intercom's own table says which of them it has.
+        var statistics = host.Table(SiteStatistics.TableName);
+        var companies = host.Table(IntercomCompanies.TableName);
+        var rows = Enumerable.Range(0, Changed).Select(i => (statistics, StatisticsRow($"changed-{i}", i)))
+            .Concat(Enumerable.Range(0, Synced).SelectMany(i => new[]
+            {
+                (statistics, StatisticsRow($"synced-{i}", i)), (companies, SyncedRow($"synced-{i}", i)),
+            }))
+            .Concat(Enumerable.Range(0, WithoutStatistics).Select(i =>
+                (companies, new TableEntity($"bare-{i}", "") { [IntercomCompanies.Columns.SiteId] = $"bare-{i}" })));
         await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = 16 },
-            async (row, ct) => await table.AddEntityAsync(row, ct));
+            async (row, ct) => await row.Item1.AddEntityAsync(row.Item2, ct));
     }
 
     private static Guid EventIdOf(int i) => new($"01938a5e-0000-7000-8000-{i:D12}");
 
-    private static TableEntity SiteRow(string site, int i, bool changed)
+    private static readonly DateTimeOffset StatisticsAt = DateTimeOffset.UtcNow.AddMinutes(-30);
+
+    private static TableEntity StatisticsRow(string site, int i) => new(site, "")
     {
-        var at = DateTimeOffset.UtcNow.AddMinutes(-30);
-        var statistics = $$"""{"site_id":"{{site}}","abandoned_carts":{{i}},"open_rate":0.5,"currency_symbol":"$"}""";
-        var row = new TableEntity(site, "")
-        {
-            ["SiteId"] = site,
-            [SiteDirectory.Columns.Statistics] = statistics,
-            [SiteDirectory.Columns.StatisticsEventId] = EventIdOf(i).ToString(),
-            [SiteDirectory.Columns.StatisticsAt] = at,
-        };
-        if (!changed)
-        {
-            row[SiteDirectory.Columns.SyncedStatisticsEventId] = EventIdOf(i).ToString();
-            row[SiteDirectory.Columns.SyncedStatisticsAt] = at;
-        }
-        return row;
-    }
+        [SiteStatistics.Columns.SiteId] = site,
+        [SiteStatistics.Columns.Statistics] = $$"""{"site_id":"{{site}}","abandoned_carts":{{i}},"open_rate":0.5,"currency_symbol":"$"}""",
+        [SiteStatistics.Columns.EventId] = EventIdOf(i).ToString(),
+        [SiteStatistics.Columns.At] = StatisticsAt,
+    };
+
+    private static TableEntity SyncedRow(string site, int i) => new(site, "")
+    {
+        [IntercomCompanies.Columns.SiteId] = site,
+        [IntercomCompanies.Columns.SyncedStatisticsEventId] = EventIdOf(i).ToString(),
+        [IntercomCompanies.Columns.SyncedStatisticsAt] = StatisticsAt,
+    };
 }

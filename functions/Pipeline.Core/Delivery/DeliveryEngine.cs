@@ -5,6 +5,9 @@ using Pipeline.Functions.Telemetry;
 
 namespace Pipeline.Functions.Delivery;
 
+/// <summary>One call to a destination, cancelled when the delivery's lease runs out.</summary>
+public delegate Task<DeliveryOutcome> DeliveryCall(CancellationToken cancellationToken);
+
 /// <summary>
 /// Delivers one event to one destination, at most once per (event, destination) whatever redelivers the message:
 /// claim the delivery record with a lease, call the destination with the lease as its deadline, finish the record
@@ -14,14 +17,15 @@ namespace Pipeline.Functions.Delivery;
 /// </summary>
 public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
 {
-    public async Task<InvocationResult> DeliverAsync(IDestination destination, EventEnvelope envelope, Invocation invocation,
-        CancellationToken cancellationToken)
+    /// <param name="send">The destination's call for this event (its handler's <c>DeliverAsync</c>).</param>
+    public async Task<InvocationResult> DeliverAsync(IDestination destination, EventEnvelope envelope, DeliveryCall send,
+        Invocation invocation, CancellationToken cancellationToken)
     {
         // Waiting is not an attempt: while the destination has asked callers to wait, nothing is claimed or called.
         if (destination.PausedFor is { } pause && pause > TimeSpan.Zero)
             throw new RetryLaterException($"{destination.Name} asked to wait {pause.TotalSeconds:0.#} s more", pause, isAttempt: false);
 
-        var attempt = await AttemptAsync(destination, envelope, cancellationToken, invocation.IsLastAttempt ? invocation.Attempt : null,
+        var attempt = await AttemptAsync(destination, envelope, send, cancellationToken, invocation.IsLastAttempt ? invocation.Attempt : null,
             reopenFailed: invocation.Properties.ContainsKey(MessageProperties.Requeued));
         switch (attempt)
         {
@@ -54,13 +58,13 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
 
     /// <summary>
     /// One attempt: claim, call, record. The outcome is returned, never thrown, for callers that schedule their own
-    /// retries (the Reportei webhook timer) instead of the queue's; <see cref="DeliverAsync"/> is the queue's form.
+    /// retries themselves (a Reportei job's callback); <see cref="DeliverAsync"/> is the subscription's form.
     /// </summary>
     /// <param name="lastAttempt">Set when this is the consumer's last attempt: a transient outcome is then recorded as
     /// failed, with the reason it gave up.</param>
     /// <param name="reopenFailed">The message was requeued from the dead letters: a failed delivery is tried again.</param>
-    public async Task<AttemptResult> AttemptAsync(IDestination destination, EventEnvelope envelope, CancellationToken cancellationToken,
-        int? lastAttempt = null, bool reopenFailed = false)
+    public async Task<AttemptResult> AttemptAsync(IDestination destination, EventEnvelope envelope, DeliveryCall send,
+        CancellationToken cancellationToken, int? lastAttempt = null, bool reopenFailed = false)
     {
         var claim = await deliveries.ClaimAsync(envelope, destination.Name, destination.Lease, cancellationToken, reopenFailed);
         switch (claim)
@@ -71,7 +75,9 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
                 return new AttemptResult.HeldElsewhere(held.Until);
         }
         var lease = ((DeliveryClaim.Claimed)claim).Lease;
-        var outcome = await CallAsync(destination, envelope, lease, cancellationToken);
+        var outcome = destination.NotConfigured is { } reason
+            ? new DeliveryOutcome.Skipped(reason)
+            : await CallAsync(destination, send, lease, cancellationToken);
         var (status, httpStatus, error) = outcome switch
         {
             DeliveryOutcome.Delivered d => (DeliveryStatus.Delivered, d.HttpStatus, (string?)null),
@@ -87,7 +93,7 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
         return new AttemptResult.Made(outcome, status, kept);
     }
 
-    private async Task<DeliveryOutcome> CallAsync(IDestination destination, EventEnvelope envelope, DeliveryLease lease,
+    private async Task<DeliveryOutcome> CallAsync(IDestination destination, DeliveryCall send, DeliveryLease lease,
         CancellationToken cancellationToken)
     {
         // The call may not outlive the lease: past it another invocation may hold the delivery, and a late call
@@ -96,7 +102,7 @@ public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, leaseTimeout.Token);
         try
         {
-            return await destination.DeliverAsync(envelope, linked.Token);
+            return await send(linked.Token);
         }
         catch (TransientDeliveryException ex)
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Pipeline;
@@ -7,30 +8,44 @@ namespace Pipeline.Functions.Delivery;
 /// <summary>A destination an operator may replay events to: its delivery records' name and where a replayed event goes.</summary>
 public sealed record ReplayableDestination(string Name, QueueOutput Queue);
 
-/// <summary>A destination's consumer: each event of its subscription through the delivery engine.</summary>
-public sealed class DeliveryHandler<TDestination>(DeliveryEngine engine, TDestination destination) : IEventHandler
-    where TDestination : IDestination
+/// <summary>One record type of a destination's subscription: each event through the delivery engine, to its handler.</summary>
+public sealed class DeliveryRoute<TEvent>(DeliveryEngine engine, IDestination destination, IDeliveryHandler<TEvent> handler)
+    : IEventHandler<TEvent>
 {
-    public Task<InvocationResult> HandleAsync(EventEnvelope envelope, Invocation invocation, CancellationToken cancellationToken) =>
-        destination.Accepts(envelope)
-            ? engine.DeliverAsync(destination, envelope, invocation, cancellationToken)
+    public Task<InvocationResult> HandleAsync(TEvent @event, EventEnvelope envelope, Invocation invocation, CancellationToken cancellationToken) =>
+        handler.Accepts(@event)
+            ? engine.DeliverAsync(destination, envelope, token => handler.DeliverAsync(@event, envelope, token), invocation, cancellationToken)
             : Task.FromResult(InvocationResult.Done().Log($"{envelope.Type} {envelope.Id}: nothing for {destination.Name}"));
+}
+
+/// <summary>A destination's subscription: <see cref="AddSubscription{TEvent, THandler}"/> routes a record type to its handler.</summary>
+public sealed class DestinationBuilder<TDestination>(IServiceCollection services, EventSubscription subscription)
+    : EventSubscriptionBuilder(services, subscription) where TDestination : class, IDestination
+{
+    public DestinationBuilder<TDestination> AddSubscription<TEvent, THandler>(params string[] only)
+        where TEvent : IRecordedEvent<TEvent> where THandler : class, IDeliveryHandler<TEvent>
+    {
+        Services.TryAddSingleton<THandler>();
+        Route<TEvent>(sp => new DeliveryRoute<TEvent>(sp.GetRequiredService<DeliveryEngine>(), sp.GetRequiredService<TDestination>(),
+            sp.GetRequiredService<THandler>()), only);
+        return this;
+    }
 }
 
 public static class DestinationRegistration
 {
     /// <summary>
-    /// A destination, in one line of its module: the events it takes (its subscription, read by
-    /// <paramref name="functionName"/>), delivered through the engine, and replayable from the admin API under its
-    /// <see cref="IDestination.Name"/>, which is also the subscription's name.
+    /// A destination, in its module: its subscription (read by <paramref name="functionName"/>), whose events its
+    /// <c>AddSubscription&lt;TEvent, THandler&gt;()</c> calls name, delivered through the engine, and replayable from
+    /// the admin API under <paramref name="name"/>, which is also the subscription's name and the delivery records'.
     /// </summary>
-    public static IServiceCollection AddDestination<TDestination>(this IServiceCollection services, string name,
-        string functionName, params string[] eventTypes) where TDestination : class, IDestination
+    public static DestinationBuilder<TDestination> AddDestination<TDestination>(this IServiceCollection services, string name,
+        string functionName) where TDestination : class, IDestination
     {
         services.AddSingleton<TDestination>();
-        services.AddEventSubscription<DeliveryHandler<TDestination>>(name, functionName, eventTypes);
+        var subscription = services.AddEventSubscription(name, functionName).Subscription;
         services.AddSingleton(new ReplayableDestination(name,
             new QueueOutput("replay_" + name.Replace('-', '_'), EventSubscription.Topic) { To = name }));
-        return services;
+        return new DestinationBuilder<TDestination>(services, subscription);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Messaging;
@@ -6,18 +7,30 @@ namespace Pipeline.Functions.Pipeline;
 
 /// <summary>
 /// One consumer of recorded events, declared by the consumer: its name (the topic's subscription), the function that
-/// reads it, and the event types it takes (exact, or a prefix ending in <c>.*</c>). In Azure a subscription of the
-/// <see cref="Topic"/> with <see cref="SqlFilter"/> as its only rule; locally an Azurite queue the publisher applies
-/// the same filter for. Each subscription retries and dead-letters on its own, so a failing consumer delays no other.
+/// reads it, and the event types it takes (exact, or a prefix ending in <c>.*</c>), which are the types of the records
+/// it subscribed to. In Azure a subscription of the <see cref="Topic"/> with <see cref="SqlFilter"/> as its only rule;
+/// locally an Azurite queue the publisher applies the same filter for. Each subscription retries and dead-letters on
+/// its own, so a failing consumer delays no other.
 /// </summary>
-public sealed record EventSubscription(string Name, string FunctionName, IReadOnlyList<string> EventTypes)
+public sealed class EventSubscription(string name, string functionName)
 {
     /// <summary>The topic the Recorder publishes every recorded event to, once.</summary>
     public const string Topic = "recorded";
 
-    public bool Matches(string type) => EventTypes.Any(pattern => pattern.EndsWith(".*", StringComparison.Ordinal)
+    private readonly List<EventRoute> _routes = [];
+
+    public string Name { get; } = name;
+    public string FunctionName { get; } = functionName;
+    public IReadOnlyList<string> EventTypes => _routes.SelectMany(r => r.EventTypes).Distinct(StringComparer.Ordinal).ToList();
+    public IReadOnlyList<EventRoute> Routes => _routes;
+
+    internal void Add(EventRoute route) => _routes.Add(route);
+
+    public bool Matches(string type) => EventTypes.Any(pattern => Matches(pattern, type));
+
+    public static bool Matches(string pattern, string type) => pattern.EndsWith(".*", StringComparison.Ordinal)
         ? type.StartsWith(pattern[..^1], StringComparison.Ordinal)
-        : type == pattern);
+        : type == pattern;
 
     /// <summary>What the subscription's filter rule lets through: a message addressed to it, or one of its types.</summary>
     public bool Accepts(IReadOnlyDictionary<string, string> properties) =>
@@ -40,35 +53,79 @@ public sealed record EventSubscription(string Name, string FunctionName, IReadOn
     public QueueTrigger Trigger => new(Topic) { Subscription = Name };
 }
 
-/// <summary>What a consumer does with each event of its subscription. Runs again on a retry, so it must be idempotent.</summary>
-public interface IEventHandler
+/// <summary>One record type of a subscription and what handles it: the record read from the envelope, then its handler.</summary>
+public sealed record EventRoute(IReadOnlyList<string> EventTypes,
+    Func<IServiceProvider, EventEnvelope, Invocation, CancellationToken, Task<InvocationResult>> Handle)
 {
-    Task<InvocationResult> HandleAsync(EventEnvelope envelope, Invocation invocation, CancellationToken cancellationToken);
+    /// <param name="only">Some of the record's types, where the consumer wants no others (the filter then lets no
+    /// others through); none: all of them.</param>
+    public static EventRoute For<TEvent>(Func<IServiceProvider, IEventHandler<TEvent>> handler, IReadOnlyList<string> only)
+        where TEvent : IRecordedEvent<TEvent>
+    {
+        static string Probe(string type) => type.EndsWith(".*", StringComparison.Ordinal) ? type[..^1] + "x" : type;
+        if (only.FirstOrDefault(type => !TEvent.EventTypes.Any(pattern => EventSubscription.Matches(pattern, Probe(type)))) is { } stray)
+            throw new ArgumentException($"{stray} is not a type of {typeof(TEvent).Name} ({string.Join(", ", TEvent.EventTypes)})");
+        return new(only.Count > 0 ? only : TEvent.EventTypes, (services, envelope, invocation, cancellationToken) =>
+            handler(services).HandleAsync(TEvent.Read(envelope), envelope, invocation, cancellationToken));
+    }
 }
 
-/// <summary>The function that reads one subscription and hands each event to its consumer's handler.</summary>
-public sealed class SubscriptionFunction(EventSubscription subscription, IEventHandler handler) : IFunction
+/// <summary>
+/// What a consumer does with each event of one record type. Runs again on a retry or a replay, so it must be
+/// idempotent. Destinations and projections have their own forms (<c>IDeliveryHandler</c>, <see cref="IEventProjection{TEvent}"/>).
+/// </summary>
+public interface IEventHandler<in TEvent>
+{
+    Task<InvocationResult> HandleAsync(TEvent @event, EventEnvelope envelope, Invocation invocation, CancellationToken cancellationToken);
+}
+
+/// <summary>The function that reads one subscription and hands each event, as its record, to the handler of its type.</summary>
+public sealed class SubscriptionFunction(EventSubscription subscription, IServiceProvider services) : IFunction
 {
     public FunctionDefinition Definition { get; } = new(subscription.FunctionName, subscription.Trigger, []);
 
-    public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
-        handler.HandleAsync(EventEnvelope.Parse(invocation.Message!), invocation, cancellationToken);
+    public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        var envelope = EventEnvelope.Parse(invocation.Message!);
+        // A replay or requeue addressed to this subscription may carry a type it does not read.
+        return subscription.Routes.FirstOrDefault(r => r.EventTypes.Any(p => EventSubscription.Matches(p, envelope.Type))) is { } route
+            ? route.Handle(services, envelope, invocation, cancellationToken)
+            : Task.FromResult(InvocationResult.Done().Log($"{envelope.Type} {envelope.Id}: nothing for {subscription.Name}"));
+    }
+}
+
+/// <summary>Declares a consumer's subscription, one record type at a time (eShop's <c>AddSubscription&lt;TEvent, THandler&gt;()</c>).</summary>
+public class EventSubscriptionBuilder(IServiceCollection services, EventSubscription subscription)
+{
+    public IServiceCollection Services { get; } = services;
+    public EventSubscription Subscription { get; } = subscription;
+
+    /// <summary>Routes the records of <typeparamref name="TEvent"/> (or only the types given) to the handler the factory gives.</summary>
+    public void Route<TEvent>(Func<IServiceProvider, IEventHandler<TEvent>> handler, params string[] only)
+        where TEvent : IRecordedEvent<TEvent> =>
+        Subscription.Add(EventRoute.For(handler, only));
 }
 
 public static class EventSubscriptionRegistration
 {
     /// <summary>
-    /// Declares a consumer, as eShop's <c>AddSubscription&lt;TEvent, THandler&gt;()</c> reads: which events the
-    /// <typeparamref name="THandler"/> takes, on a subscription of its own, read by a function of the given name.
+    /// A consumer's own subscription of the recorded events, read by a function of the given name. Which events it
+    /// takes is what its <c>AddSubscription&lt;TEvent, THandler&gt;()</c> calls add.
     /// </summary>
-    public static IServiceCollection AddEventSubscription<THandler>(this IServiceCollection services, string name,
-        string functionName, params string[] eventTypes) where THandler : class, IEventHandler
+    public static EventSubscriptionBuilder AddEventSubscription(this IServiceCollection services, string name, string functionName)
     {
-        var subscription = new EventSubscription(name, functionName, eventTypes);
-        services.AddSingleton<THandler>();
+        var subscription = new EventSubscription(name, functionName);
         services.AddSingleton(subscription);
-        services.AddSingleton<IFunction>(sp => new SubscriptionFunction(subscription, sp.GetRequiredService<THandler>()));
-        return services;
+        services.AddSingleton<IFunction>(sp => new SubscriptionFunction(subscription, sp));
+        return new EventSubscriptionBuilder(services, subscription);
+    }
+
+    public static EventSubscriptionBuilder AddSubscription<TEvent, THandler>(this EventSubscriptionBuilder builder, params string[] only)
+        where TEvent : IRecordedEvent<TEvent> where THandler : class, IEventHandler<TEvent>
+    {
+        builder.Services.TryAddSingleton<THandler>();
+        builder.Route<TEvent>(sp => sp.GetRequiredService<THandler>(), only);
+        return builder;
     }
 }
 
@@ -76,20 +133,29 @@ public static class EventSubscriptionRegistration
 /// What a module keeps of the events it reads (a search index, a site's record, rollups): a consumer like the
 /// destinations, on a subscription of its own. Runs again on every retry and replay, so it must be idempotent.
 /// </summary>
-public interface IEventProjection
+public interface IEventProjection<in TEvent>
 {
-    /// <summary>A finer test than the subscription's type filter (an identified visitor's init, say).</summary>
-    bool Applies(EventEnvelope envelope);
-
-    Task ProjectAsync(EventEnvelope envelope, CancellationToken cancellationToken);
+    Task ProjectAsync(TEvent @event, EventEnvelope envelope, CancellationToken cancellationToken);
 }
 
-public sealed class ProjectionHandler<TProjection>(TProjection projection) : IEventHandler where TProjection : IEventProjection
+/// <summary>A projection's subscription: <see cref="AddSubscription{TEvent, TProjection}"/> routes a record type to it.</summary>
+public sealed class ProjectionBuilder(IServiceCollection services, EventSubscription subscription)
+    : EventSubscriptionBuilder(services, subscription)
 {
-    public async Task<InvocationResult> HandleAsync(EventEnvelope envelope, Invocation invocation, CancellationToken cancellationToken)
+    public ProjectionBuilder AddSubscription<TEvent, TProjection>(params string[] only)
+        where TEvent : IRecordedEvent<TEvent> where TProjection : class, IEventProjection<TEvent>
     {
-        if (!projection.Applies(envelope)) return InvocationResult.Done();
-        await projection.ProjectAsync(envelope, cancellationToken);
+        Services.TryAddSingleton<TProjection>();
+        Route<TEvent>(sp => new ProjectionHandler<TEvent>(sp.GetRequiredService<TProjection>()), only);
+        return this;
+    }
+}
+
+public sealed class ProjectionHandler<TEvent>(IEventProjection<TEvent> projection) : IEventHandler<TEvent>
+{
+    public async Task<InvocationResult> HandleAsync(TEvent @event, EventEnvelope envelope, Invocation invocation, CancellationToken cancellationToken)
+    {
+        await projection.ProjectAsync(@event, envelope, cancellationToken);
         return InvocationResult.Done().Log($"projected {envelope.Type} {envelope.Id}");
     }
 }
@@ -97,10 +163,9 @@ public sealed class ProjectionHandler<TProjection>(TProjection projection) : IEv
 public static class ProjectionRegistration
 {
     /// <summary>A projection on its own subscription, read by <paramref name="functionName"/>.</summary>
-    public static IServiceCollection AddProjection<TProjection>(this IServiceCollection services, string name,
-        string functionName, params string[] eventTypes) where TProjection : class, IEventProjection
+    public static ProjectionBuilder AddProjection(this IServiceCollection services, string name, string functionName)
     {
-        services.AddSingleton<TProjection>();
-        return services.AddEventSubscription<ProjectionHandler<TProjection>>(name, functionName, eventTypes);
+        var builder = services.AddEventSubscription(name, functionName);
+        return new ProjectionBuilder(services, builder.Subscription);
     }
 }

@@ -14,7 +14,6 @@ public static class PipelineCore
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<StorageAccount>();
         services.AddSingleton<EventLog>();
-        services.AddSingleton<SiteDirectory>();
         services.AddSingleton<StorageReadiness>();
         services.AddSingleton<AdminApiKey>();
         services.AddSingleton(MessagingEntities.From);

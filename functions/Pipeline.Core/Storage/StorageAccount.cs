@@ -74,7 +74,6 @@ public static class TableNames
     public const string EventIds = "EventIds";
     public const string Deliveries = "Deliveries";
     public const string DeliveryIndex = "DeliveryIndex";
-    public const string Sites = "Sites";
 
-    public static readonly string[] Core = [Events, EventIds, Deliveries, DeliveryIndex, Sites];
+    public static readonly string[] Core = [Events, EventIds, Deliveries, DeliveryIndex];
 }

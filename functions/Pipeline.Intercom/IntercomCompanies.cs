@@ -2,23 +2,20 @@ using System.Collections.Immutable;
 using Azure;
 using Azure.Data.Tables;
 
-namespace Pipeline.Functions.Storage;
+using Pipeline.Functions.Storage;
+
+namespace Pipeline.Functions.Intercom;
 
 /// <summary>
-/// Everything the pipeline keeps about one site, as one typed record: its Intercom ids, its owner contact, its
-/// latest statistics and the statistics last synced, and the event time of every Intercom attribute last sent.
-/// Read once per event, changed with <c>with</c>, written back with the <see cref="ETag"/> it was read with.
+/// What Intercom has of one site, as one typed record: its company id, its owner contact, the statistics push last
+/// synced, and the event time of every company attribute last sent. Read once per event, changed with <c>with</c>,
+/// written back with the <see cref="ETag"/> it was read with.
 /// </summary>
-public sealed record SiteRecord(string SiteId)
+public sealed record CompanyRecord(string SiteId)
 {
     public string? IntercomCompanyId { get; init; }
     public string? OwnerContactId { get; init; }
     public string? OwnerEmail { get; init; }
-
-    /// <summary>The latest statistics push's data (JSON), its event id and time: what the sweep re-sends.</summary>
-    public string? Statistics { get; init; }
-    public Guid? StatisticsEventId { get; init; }
-    public DateTimeOffset? StatisticsAt { get; init; }
 
     /// <summary>The statistics event Intercom has (the forwarder marks it after a successful call).</summary>
     public Guid? SyncedStatisticsEventId { get; init; }
@@ -34,13 +31,15 @@ public sealed record SiteRecord(string SiteId)
 }
 
 /// <summary>
-/// The <c>Sites</c> table, and the only class that knows its columns: one row per known site (PartitionKey =
-/// escaped site id, RowKey = ""). Writes are conditional on the ETag the record was read with; a concurrent
-/// change (the Recorder keeping statistics while the forwarder marks attribute times) is met by reading again and
-/// re-applying the change. The statistics sweep pages through the table; nothing else scans it.
+/// The <c>IntercomCompanies</c> table, and the only class that knows its columns: one row per site Intercom has
+/// (PartitionKey = escaped site id, RowKey = ""). Writes are conditional on the ETag the record was read with; a
+/// concurrent change (two forwarders marking attribute times) is met by reading again and re-applying the change.
+/// The statistics sweep reads it a page's key range at a time.
 /// </summary>
-public sealed class SiteDirectory(StorageAccount storage)
+public sealed class IntercomCompanies(StorageAccount storage)
 {
+    public const string TableName = "IntercomCompanies";
+
     /// <summary>The table's column names, for tests that seed rows directly.</summary>
     public static class Columns
     {
@@ -48,9 +47,6 @@ public sealed class SiteDirectory(StorageAccount storage)
         public const string IntercomCompanyId = "IntercomCompanyId";
         public const string OwnerContactId = "OwnerContactId";
         public const string OwnerEmail = "OwnerEmail";
-        public const string Statistics = "Statistics";
-        public const string StatisticsEventId = "StatisticsEventId";
-        public const string StatisticsAt = "StatisticsAt";
         public const string SyncedStatisticsEventId = "SyncedStatisticsEventId";
         public const string SyncedStatisticsAt = "SyncedStatisticsAt";
         public const string AttributeTimePrefix = "At_";
@@ -58,13 +54,13 @@ public sealed class SiteDirectory(StorageAccount storage)
 
     private const int MaxConflictRetries = 20;
 
-    private TableClient Table => storage.Table(TableNames.Sites);
+    private TableClient Table => storage.Table(TableName);
 
     /// <summary>The site's record, or a new (not yet stored) one.</summary>
-    public async Task<SiteRecord> GetAsync(string siteId, CancellationToken cancellationToken) =>
-        await FindAsync(siteId, cancellationToken) ?? new SiteRecord(siteId);
+    public async Task<CompanyRecord> GetAsync(string siteId, CancellationToken cancellationToken) =>
+        await FindAsync(siteId, cancellationToken) ?? new CompanyRecord(siteId);
 
-    public async Task<SiteRecord?> FindAsync(string siteId, CancellationToken cancellationToken)
+    public async Task<CompanyRecord?> FindAsync(string siteId, CancellationToken cancellationToken)
     {
         var response = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Key(siteId), "", cancellationToken: cancellationToken);
         return response.HasValue ? FromEntity(response.Value!) : null;
@@ -76,8 +72,8 @@ public sealed class SiteDirectory(StorageAccount storage)
     /// the row again and re-applies. <paramref name="change"/> returns null when there is nothing to write.
     /// </summary>
     /// <returns>The record as stored (with its new ETag), or as it was when nothing needed writing.</returns>
-    public async Task<SiteRecord> UpdateAsync(string siteId, Func<SiteRecord, SiteRecord?> change, CancellationToken cancellationToken,
-        SiteRecord? current = null)
+    public async Task<CompanyRecord> UpdateAsync(string siteId, Func<CompanyRecord, CompanyRecord?> change, CancellationToken cancellationToken,
+        CompanyRecord? current = null)
     {
         var record = current ?? await GetAsync(siteId, cancellationToken);
         for (var attempt = 0; ; attempt++)
@@ -98,17 +94,20 @@ public sealed class SiteDirectory(StorageAccount storage)
         }
     }
 
-    /// <summary>One page of sites from a continuation token (null: the first page); never the whole table.</summary>
-    public async Task<(IReadOnlyList<SiteRecord> Sites, string? Next)> PageAsync(string? continuation, int pageSize,
-        CancellationToken cancellationToken)
+    /// <summary>The records of the sites from <paramref name="firstSiteId"/> to <paramref name="lastSiteId"/> (in key order), by site id.</summary>
+    public async Task<Dictionary<string, CompanyRecord>> RangeAsync(string firstSiteId, string lastSiteId, CancellationToken cancellationToken)
     {
-        await foreach (var page in Table.QueryAsync<TableEntity>(maxPerPage: pageSize, cancellationToken: cancellationToken)
-                           .AsPages(continuation, pageSize))
-            return (page.Values.Select(FromEntity).ToList(), page.ContinuationToken);
-        return ([], null);
+        var found = new Dictionary<string, CompanyRecord>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {TableKeys.Key(firstSiteId)} and PartitionKey le {TableKeys.Key(lastSiteId)}");
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            var record = FromEntity(entity);
+            found[record.SiteId] = record;
+        }
+        return found;
     }
 
-    private static SiteRecord FromEntity(TableEntity e)
+    private static CompanyRecord FromEntity(TableEntity e)
     {
         var times = ImmutableDictionary.CreateBuilder<string, long>(StringComparer.Ordinal);
         foreach (var (key, value) in e)
@@ -116,14 +115,11 @@ public sealed class SiteDirectory(StorageAccount storage)
             if (key.StartsWith(Columns.AttributeTimePrefix, StringComparison.Ordinal) && value is long or int)
                 times[key[Columns.AttributeTimePrefix.Length..]] = Convert.ToInt64(value);
         }
-        return new SiteRecord(e.GetString(Columns.SiteId) ?? e.PartitionKey)
+        return new CompanyRecord(e.GetString(Columns.SiteId) ?? e.PartitionKey)
         {
             IntercomCompanyId = e.GetString(Columns.IntercomCompanyId),
             OwnerContactId = e.GetString(Columns.OwnerContactId),
             OwnerEmail = e.GetString(Columns.OwnerEmail),
-            Statistics = e.GetString(Columns.Statistics),
-            StatisticsEventId = Guid.TryParse(e.GetString(Columns.StatisticsEventId), out var statisticsId) ? statisticsId : null,
-            StatisticsAt = e.GetDateTimeOffset(Columns.StatisticsAt),
             SyncedStatisticsEventId = Guid.TryParse(e.GetString(Columns.SyncedStatisticsEventId), out var syncedId) ? syncedId : null,
             SyncedStatisticsAt = e.GetDateTimeOffset(Columns.SyncedStatisticsAt),
             AttributeTimes = times.ToImmutable(),
@@ -132,15 +128,12 @@ public sealed class SiteDirectory(StorageAccount storage)
     }
 
     /// <summary>Every column the record has a value for; written with Merge, so columns it does not know are kept.</summary>
-    private static TableEntity ToEntity(SiteRecord site)
+    private static TableEntity ToEntity(CompanyRecord site)
     {
         var e = new TableEntity(TableKeys.Key(site.SiteId), "") { [Columns.SiteId] = site.SiteId };
         if (site.IntercomCompanyId is { } companyId) e[Columns.IntercomCompanyId] = companyId;
         if (site.OwnerContactId is { } ownerId) e[Columns.OwnerContactId] = ownerId;
         if (site.OwnerEmail is { } ownerEmail) e[Columns.OwnerEmail] = ownerEmail;
-        if (site.Statistics is { } statistics) e[Columns.Statistics] = statistics;
-        if (site.StatisticsEventId is { } statisticsId) e[Columns.StatisticsEventId] = statisticsId.ToString();
-        if (site.StatisticsAt is { } statisticsAt) e[Columns.StatisticsAt] = statisticsAt;
         if (site.SyncedStatisticsEventId is { } syncedId) e[Columns.SyncedStatisticsEventId] = syncedId.ToString();
         if (site.SyncedStatisticsAt is { } syncedAt) e[Columns.SyncedStatisticsAt] = syncedAt;
         foreach (var (name, time) in site.AttributeTimes) e[Columns.AttributeTimePrefix + name] = time;

@@ -1,7 +1,6 @@
 using Pipeline.Functions.Hosting;
 
-
-namespace Pipeline.Functions.GhostMonitor;
+namespace Pipeline.Functions.Intercom;
 
 /// <summary>
 /// <c>GET /api/all</c>: starts the statistics sweep (or reports the one running) and answers at once, as the seed's

@@ -1,10 +1,10 @@
 using Azure;
 using Azure.Data.Tables;
+using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Storage;
 
-
-namespace Pipeline.Functions.GhostMonitor;
+namespace Pipeline.Functions.Intercom;
 
 /// <summary>The state of the statistics sweep: one row, so that two sweeps never run at once.</summary>
 public sealed record SweepState(Guid SweepId, string Status, bool Force, string? Continuation, int Pages, int Enqueued,
@@ -15,12 +15,13 @@ public sealed record SweepState(Guid SweepId, string Status, bool Force, string?
 }
 
 /// <summary>
-/// The statistics sweep (seed 000's <c>GET /all</c>): pages through every known site with continuation tokens,
-/// one page per message on <c>statistics-sweep</c>, and enqueues a statistics sync on <c>intercom</c> for each
-/// site whose statistics changed since their last successful sync. Progress is saved after every page, so a sweep
+/// The statistics sweep (seed 000's <c>GET /all</c>): pages through every site's latest statistics push (the push
+/// API's <see cref="SiteStatistics"/>) with continuation tokens, one page per message on <c>statistics-sweep</c>, and
+/// publishes a <see cref="StatisticsResent"/> for each site whose latest statistics Intercom does not have yet
+/// (<see cref="IntercomCompanies"/>), or for every one when forced. Progress is saved after every page, so a sweep
 /// that stops (a crash, a lost message) is resumed from its last page by the next start or timer tick.
 /// </summary>
-public sealed class StatisticsSweep(StorageAccount storage, SiteDirectory sites, TimeProvider clock)
+public sealed class StatisticsSweep(StorageAccount storage, SiteStatistics statistics, IntercomCompanies companies, TimeProvider clock)
 {
     public const int PageSize = 500;
 
@@ -71,12 +72,14 @@ public sealed class StatisticsSweep(StorageAccount storage, SiteDirectory sites,
         if (state is null || state.SweepId != page.SweepId || state.Status != SweepState.Running || state.Continuation != page.Continuation)
             return InvocationResult.Done().Log($"sweep page {page.SweepId}/{page.Continuation ?? "start"} is stale; skipped");
 
-        var (rows, next) = await sites.PageAsync(page.Continuation, PageSize, cancellationToken);
+        var (rows, next) = await statistics.PageAsync(page.Continuation, PageSize, cancellationToken);
+        // Both tables are keyed by the site id: what Intercom has of this page's sites is one range query.
+        var synced = rows.Count == 0 ? [] : await companies.RangeAsync(rows[0].SiteId, rows[^1].SiteId, cancellationToken);
         var result = InvocationResult.Done();
         var enqueued = 0;
-        foreach (var site in rows.Where(s => StatisticsSync.NeedsSync(s, state.Force)))
+        foreach (var site in rows.Where(s => StatisticsResent.NeedsSync(s, synced.GetValueOrDefault(s.SiteId), state.Force)))
         {
-            result.Send(Syncs, StatisticsSync.CreateEnvelope(site, state.Force, clock).ToJson());
+            result.Send(Syncs, StatisticsResent.CreateEnvelope(site, state.Force, clock).ToJson());
             enqueued++;
         }
 
@@ -128,17 +131,9 @@ public sealed class StatisticsSweep(StorageAccount storage, SiteDirectory sites,
 /// <summary>The message that asks for one page of a sweep.</summary>
 public sealed record SweepPage(Guid SweepId, string? Continuation = null)
 {
-    public System.Text.Json.JsonElement ToJson() => System.Text.Json.JsonSerializer.SerializeToElement(this, GhostMonitorJson.Default.SweepPage);
+    public System.Text.Json.JsonElement ToJson() => System.Text.Json.JsonSerializer.SerializeToElement(this, IntercomJson.Default.SweepPage);
 
     public static SweepPage Parse(string json) =>
-        System.Text.Json.JsonSerializer.Deserialize(json, GhostMonitorJson.Default.SweepPage)
+        System.Text.Json.JsonSerializer.Deserialize(json, IntercomJson.Default.SweepPage)
         ?? throw new System.Text.Json.JsonException("message is JSON null, not a sweep page");
 }
-
-/// <summary>The GhostMonitor module's own messages, with the pipeline's wire options (camelCase, nulls left out).</summary>
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(
-    PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    RespectRequiredConstructorParameters = true)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(SweepPage))]
-internal sealed partial class GhostMonitorJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Pipeline.Functions.Hosting;
 
-namespace Pipeline.Functions.Operations;
+namespace Pipeline.Functions.Hosting;
 
 /// <summary>Answers shared by the admin API; its routes are <see cref="AdminRoutes"/>.</summary>
 public static class AdminHttp

@@ -1,7 +1,6 @@
 using Pipeline.Functions.Hosting;
 
-
-namespace Pipeline.Functions.GhostMonitor;
+namespace Pipeline.Functions.Intercom;
 
 /// <summary>Runs one page of the statistics sweep and asks for the next.</summary>
 public sealed class RunStatisticsSweepPageFunction(StatisticsSweep sweep) : IFunction

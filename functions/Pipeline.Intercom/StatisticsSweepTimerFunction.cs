@@ -1,7 +1,6 @@
 using Pipeline.Functions.Hosting;
 
-
-namespace Pipeline.Functions.GhostMonitor;
+namespace Pipeline.Functions.Intercom;
 
 /// <summary>Starts the statistics sweep on a schedule (hourly unless <c>Intercom__StatisticsSweepSchedule</c> says otherwise).</summary>
 public sealed class StatisticsSweepTimerFunction(StatisticsSweep sweep) : IFunction

@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
-using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Hosting;
 
-namespace Pipeline.Functions.Operations;
+namespace Pipeline.Functions.Intercom;
 
 /// <summary><c>GET /api/ops/sweep</c>: the statistics sweep's progress (pages done, syncs enqueued, whether it stalled).</summary>
 public sealed class GetSweepFunction(AdminApiKey adminKey, StatisticsSweep sweep, TimeProvider clock) : IFunction
