@@ -245,7 +245,27 @@ public sealed class OperationsApiTests(OperationsFixture fixture) : IClassFixtur
         Assert.Contains("<title>Pipeline operations</title>", html);
         Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""));
         Assert.DoesNotContain("https://", html);
-        Assert.Contains("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("default-src 'none'", policy);
+        Assert.Contains("script-src 'self'", policy);
+        Assert.Contains("style-src 'self'", policy);
+        Assert.DoesNotContain("unsafe-inline", policy);
+        // Nothing inline for the policy to refuse: the script and stylesheet are files, no element carries a style or a handler.
+        Assert.Contains("""<script src="?asset=ops.js" defer></script>""", html);
+        Assert.Contains("""<link rel="stylesheet" href="?asset=ops.css">""", html);
+        Assert.DoesNotMatch(@"<script>|<style|\sstyle=|\son[a-z]+=", html);
+
+        foreach (var (asset, type, content) in new[] { ("ops.js", "text/javascript", "X-Api-Key"), ("ops.css", "text/css", ".badge") })
+        {
+            var file = await Host.Client.GetAsync("api/ops?asset=" + asset);
+            Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+            Assert.Equal(type, file.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("nosniff", file.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Contains(content, await file.Content.ReadAsStringAsync());
+        }
+        var unknown = await Host.Client.GetAsync("api/ops?asset=../../appsettings.json");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("ops.js", JsonDocument.Parse(await unknown.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString());
     }
 
     [Fact]
