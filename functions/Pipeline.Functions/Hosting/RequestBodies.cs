@@ -47,13 +47,26 @@ public static class RequestBodies
     /// <exception cref="JsonException">the text is not such JSON.</exception>
     public static JsonElement ParseJson(string text)
     {
-        using var document = JsonDocument.Parse(text, BodyOptions);
+        using var document = ParseDocument(text);
         // Only \u escapes can produce a lone surrogate (decoded UTF-8 has none), so most bodies skip the walk.
         if (text.Contains("\\u", StringComparison.Ordinal)) CheckText(document.RootElement, "$");
         return document.RootElement.Clone();
     }
 
     private static readonly JsonDocumentOptions BodyOptions = new() { AllowDuplicateProperties = false };
+
+    private static JsonDocument ParseDocument(string text)
+    {
+        try
+        {
+            return JsonDocument.Parse(text, BodyOptions);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Comparing property names for duplicates decodes them, which a lone surrogate escape cannot survive.
+            throw new JsonException("a property name holds a lone UTF-16 surrogate escape", ex);
+        }
+    }
 
     private static void CheckText(JsonElement element, string path)
     {

@@ -10,13 +10,13 @@ namespace Pipeline.Functions.Operations;
 /// from the delivery index. <c>status</c> may repeat or be comma-separated.
 /// </summary>
 public sealed class ListDeliveriesFunction(AdminApiKey adminKey, DeliveryIndexReader index,
-    IEnumerable<ReplayableDestination> destinations, TimeProvider clock) : IFunction
+    IEnumerable<ReplayableDestination> destinations, IEnumerable<RecordedDestination> recordedOnly, TimeProvider clock) : IFunction
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
     public static readonly TimeSpan MaxRange = TimeSpan.FromDays(31);
 
-    private readonly string[] _destinations = destinations.Select(d => d.Name).Distinct().ToArray();
+    private readonly string[] _destinations = destinations.Select(d => d.Name).Concat(recordedOnly.Select(d => d.Name)).Distinct().ToArray();
 
     public FunctionDefinition Definition { get; } = AdminRoutes.Get("ListDeliveries", "deliveries");
 

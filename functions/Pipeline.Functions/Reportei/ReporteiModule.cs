@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Messaging;
 using Pipeline.Functions.Pipeline;
@@ -33,6 +34,7 @@ public static class ReporteiModule
         services.AddSingleton<MetricsJobs>();
         services.AddTable(MetricsJobs.TableName);
         services.AddSingleton<WebhookGuard>();
+        services.AddSingleton(new RecordedDestination(ReporteiWebhookDestination.DestinationName));
         services.AddSingleton<MetricsJobRunner>();
         services.AddHttpClient(ReporteiWebhookDestination.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
