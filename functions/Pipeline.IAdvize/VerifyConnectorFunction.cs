@@ -66,8 +66,7 @@ public sealed class VerifyConnectorFunction(ConnectorToken token, IAdvizeClient 
         }
         catch (JsonException ex)
         {
-            var reason = RequestBodies.Clip(Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(ex.Message)), 160);
-            return (null, $"body is not valid JSON ({reason}); {shape}");
+            return (null, $"body is not valid JSON ({RequestBodies.Reason(ex)}); {shape}");
         }
         if (root.ValueKind != JsonValueKind.Array) return (null, shape);
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);

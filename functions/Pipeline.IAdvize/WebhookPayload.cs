@@ -48,7 +48,7 @@ public static class WebhookPayload
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidDataException or ArgumentException)
         {
-            return (null, 400, isForm ? $"body is not a valid form: {ex.Message}" : "body is not valid JSON: " + RequestBodies.Clip(Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(ex.Message)), 160));
+            return (null, 400, isForm ? $"body is not a valid form: {ex.Message}" : "body is not valid JSON: " + (ex is JsonException json ? RequestBodies.Reason(json) : RequestBodies.Clip(ex.Message, 160)));
         }
 
         if (payload["eventType"] is not JsonValue typeValue || !typeValue.TryGetValue<string>(out var eventType)
@@ -107,7 +107,7 @@ public static class WebhookPayload
     /// <exception cref="JsonException">the text is not such JSON.</exception>
     private static JsonNode? ParseNode(string text)
     {
-        var element = RequestBodies.ParseJson(text, allowDuplicateProperties: false);
+        var element = RequestBodies.ParseJson(text);
         return element.ValueKind switch
         {
             JsonValueKind.Object => JsonObject.Create(element),

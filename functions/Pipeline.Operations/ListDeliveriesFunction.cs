@@ -10,13 +10,13 @@ namespace Pipeline.Functions.Operations;
 /// from the delivery index. <c>status</c> may repeat or be comma-separated.
 /// </summary>
 public sealed class ListDeliveriesFunction(AdminApiKey adminKey, DeliveryIndexReader index,
-    IEnumerable<ReplayableDestination> destinations, TimeProvider clock) : IFunction
+    IEnumerable<ReplayableDestination> destinations, IEnumerable<RecordedDestination> recordedOnly, TimeProvider clock) : IFunction
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
     public static readonly TimeSpan MaxRange = TimeSpan.FromDays(31);
 
-    private readonly string[] _destinations = destinations.Select(d => d.Name).ToArray();
+    private readonly string[] _destinations = destinations.Select(d => d.Name).Concat(recordedOnly.Select(d => d.Name)).Distinct().ToArray();
 
     public FunctionDefinition Definition { get; } = AdminRoutes.Get("ListDeliveries", "deliveries");
 
@@ -27,6 +27,8 @@ public sealed class ListDeliveriesFunction(AdminApiKey adminKey, DeliveryIndexRe
 
         var destination = AdminHttp.Query(request, "destination");
         if (destination is null) return AdminHttp.BadRequest("destination", $"is required: one of {string.Join(", ", _destinations)}");
+        if (!_destinations.Contains(destination, StringComparer.Ordinal))
+            return AdminHttp.BadRequest("destination", AdminHttp.UnknownDestination(destination, _destinations));
         var statuses = new List<DeliveryStatus>();
         foreach (var word in (request.Query.GetValueOrDefault("status") ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {

@@ -3,24 +3,33 @@ using Pipeline.Functions.Hosting;
 namespace Pipeline.Functions.Operations;
 
 /// <summary>
-/// <c>GET /api/ops</c>: the operator's page. Anonymous, because it is only static HTML: every figure on it comes
-/// from the admin API, called with the key the operator types in.
+/// <c>GET /api/ops</c>: the operator's page, and with <c>?asset=ops.css</c> or <c>?asset=ops.js</c> its stylesheet and
+/// script. Anonymous, because these are only static files: every figure on the page comes from the admin API, called
+/// with the key the operator types in.
 /// </summary>
 public sealed class OpsPageFunction : IFunction
 {
+    // Scripts and styles only from the page's own origin: no inline script, style element, style attribute or
+    // event-handler attribute runs, so nothing injected into the page could either.
     private static readonly IReadOnlyDictionary<string, string> Headers = new Dictionary<string, string>
     {
         ["Cache-Control"] = "no-cache",
         ["X-Content-Type-Options"] = "nosniff",
         ["Referrer-Policy"] = "no-referrer",
         ["X-Frame-Options"] = "DENY",
-        ["Content-Security-Policy"] = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; " +
+        ["Content-Security-Policy"] = "default-src 'none'; script-src 'self'; style-src 'self'; " +
                                       "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     };
 
     public FunctionDefinition Definition { get; } =
         FunctionDefinition.Http("OpsPage", AdminRoutes.Prefix, ["get"], AuthLevel.Anonymous) with { WaitsForStorage = false };
 
-    public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
-        Task.FromResult(InvocationResult.Http(new HttpResponseData(200, OpsPage.Html, "text/html; charset=utf-8") { Headers = Headers }));
+    public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        var name = AdminHttp.Query(invocation.Request!, "asset") ?? OpsPage.PageName;
+        var response = OpsPage.Assets.TryGetValue(name, out var asset)
+            ? new HttpResponseData(200, asset.Text, asset.ContentType) { Headers = Headers }
+            : HttpResponseData.Error(404, "not_found", $"the ops page has no file '{RequestBodies.Clip(name, 80)}'; it has {string.Join(", ", OpsPage.Assets.Keys)}");
+        return Task.FromResult(InvocationResult.Http(response));
+    }
 }

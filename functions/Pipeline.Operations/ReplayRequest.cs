@@ -39,7 +39,9 @@ public sealed record ReplayRequest(
         var destination = Text("destination");
         if (destination is null || !destinations.Contains(destination))
         {
-            problem = ("destination", $"must be one of {string.Join(", ", destinations)}");
+            problem = ("destination", destination is null
+                ? $"must be one of {string.Join(", ", destinations)}"
+                : AdminHttp.UnknownDestination(destination, destinations));
             return null;
         }
         foreach (var name in new[] { "status", "since", "until", "subject" })

@@ -17,8 +17,12 @@ public sealed class RequeueDeadLettersFunction(AdminApiKey adminKey, IDeadLetter
         var request = invocation.Request!;
         if (adminKey.Check(request) is { } denied) return InvocationResult.Http(denied);
         if (!deadLetters.Supported) return AdminHttp.Problem(409, "queue", UnreachableDeadLetters.Explanation);
-        if (RequestBodies.TryReadJsonObject(request, 64 * 1024, out var body) != RequestBodies.Problem.None)
-            return AdminHttp.BadRequest("body", """must be a JSON object such as {"queue":"intercom","message_ids":["…"]}""");
+        var problem = RequestBodies.TryReadJsonObject(request, 64 * 1024, out var body, out var reason);
+        if (problem != RequestBodies.Problem.None)
+        {
+            return AdminHttp.BadRequest("body", (problem == RequestBodies.Problem.Malformed ? $"is not valid JSON: {reason}; it " : "")
+                                                + """must be a JSON object such as {"queue":"intercom","message_ids":["…"]}""");
+        }
 
         var queue = body.TryGetProperty("queue", out var q) && q.ValueKind == JsonValueKind.String ? q.GetString() : null;
         if ((queue is null ? null : entities.Find(queue)) is not { } entity)

@@ -20,14 +20,14 @@ public sealed class StartReplayFunction(AdminApiKey adminKey, Replayer replayer,
     {
         var request = invocation.Request!;
         if (adminKey.Check(request) is { } denied) return InvocationResult.Http(denied);
-        var problem = RequestBodies.TryReadJsonObject(request, MaxBodyBytes, out var body);
+        var problem = RequestBodies.TryReadJsonObject(request, MaxBodyBytes, out var body, out var reason);
         if (problem != RequestBodies.Problem.None)
         {
             return AdminHttp.BadRequest("body", problem switch
             {
                 RequestBodies.Problem.TooLarge => $"is larger than {MaxBodyBytes} bytes",
                 RequestBodies.Problem.Empty => """is empty; send {"destination":"…","status":"failed",…}""",
-                RequestBodies.Problem.Malformed => "is not valid JSON",
+                RequestBodies.Problem.Malformed => $"is not valid JSON: {reason}",
                 _ => "must be a JSON object",
             });
         }

@@ -35,12 +35,12 @@ public sealed class MetricsIntegrationFunction(MetricsIntegrations integrations,
         }
 
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        switch (RequestBodies.TryReadJsonObject(request, 16 * 1024, out var body))
+        switch (RequestBodies.TryReadJsonObject(request, 16 * 1024, out var body, out var reason))
         {
             case RequestBodies.Problem.TooLarge:
                 return Answer(ReporteiResponses.Error(413, "body is larger than 16 KiB"));
             case RequestBodies.Problem.Malformed:
-                return Answer(ReporteiResponses.Error(400, "body is not valid JSON"));
+                return Answer(ReporteiResponses.Error(400, $"body is not valid JSON: {reason}"));
             case RequestBodies.Problem.NotAnObject:
                 return Answer(ReporteiResponses.Error(400, "body must be a JSON object"));
             case RequestBodies.Problem.Empty:

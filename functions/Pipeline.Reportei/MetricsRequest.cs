@@ -32,12 +32,12 @@ public static partial class MetricsRequestParser
     /// <returns>The request, or the response to answer instead (400 for a body that is not JSON, 422 for field errors).</returns>
     public static (MetricsDataRequest? Request, JsonElement Body, HttpResponseData? Error) Read(HttpRequestData request)
     {
-        switch (RequestBodies.TryReadJsonObject(request, MaxBodyBytes, out var body))
+        switch (RequestBodies.TryReadJsonObject(request, MaxBodyBytes, out var body, out var reason))
         {
             case RequestBodies.Problem.TooLarge:
                 return (null, default, ReporteiResponses.Error(413, $"body is larger than {MaxBodyBytes / 1024} KiB"));
             case RequestBodies.Problem.Malformed:
-                return (null, default, ReporteiResponses.Error(400, "body is not valid JSON"));
+                return (null, default, ReporteiResponses.Error(400, $"body is not valid JSON: {reason}"));
             case RequestBodies.Problem.NotAnObject:
                 return (null, default, ReporteiResponses.Error(400, "body must be a JSON object"));
             case RequestBodies.Problem.Empty:

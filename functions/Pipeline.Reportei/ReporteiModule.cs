@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Analytics;
+using Pipeline.Functions.Delivery;
 using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.IAdvize;
@@ -42,6 +43,7 @@ public static class ReporteiModule
         services.AddSingleton<MetricsJobs>();
         services.AddTable(MetricsJobs.TableName);
         services.AddSingleton<WebhookGuard>();
+        services.AddSingleton(new RecordedDestination(ReporteiWebhookDestination.DestinationName));
         services.AddSingleton<MetricsJobRunner>();
         services.AddHttpClient(ReporteiWebhookDestination.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler

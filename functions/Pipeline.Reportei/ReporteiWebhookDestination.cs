@@ -24,7 +24,10 @@ public sealed class ReporteiWebhookDestination(
     public const string HttpClientName = "reportei-webhooks";
     private const int ExcerptChars = 200;
 
-    public string Name => "reportei-webhook";
+    /// <summary>Its deliveries' name in the delivery log; not replayable, as each callback belongs to one job.</summary>
+    public const string DestinationName = "reportei-webhook";
+
+    public string Name => DestinationName;
 
     public TimeSpan Lease => timeout * 2 + TimeSpan.FromSeconds(5);
 

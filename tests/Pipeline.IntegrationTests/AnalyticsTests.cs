@@ -104,6 +104,16 @@ public sealed class AnalyticsTests(AnalyticsFixture fixture) : IClassFixture<Ana
     }
 
     [Fact]
+    public async Task A_property_named_twice_is_a_400_naming_it()
+    {
+        var response = await _host.PostJsonAsync("api/v1/lead_analytics",
+            """{"customer_id":"C","lead_id":"L","user_id":"U","recording_id":"R","event_type":"view","event_id":"e","lead_id":"M"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("'lead_id'", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task A_malformed_body_is_a_400()
     {
         var response = await _host.PostJsonAsync("api/v1/lead_analytics", "{\"customer_id\":");

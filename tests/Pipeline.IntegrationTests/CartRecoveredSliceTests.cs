@@ -84,6 +84,7 @@ public sealed class CartRecoveredSliceTests(PipelineFixture fixture) : IClassFix
     [InlineData("{not json", "not valid JSON")]
     [InlineData("[1,2]", "JSON object")]
     [InlineData("", "empty")]
+    [InlineData("{\"site_id\":\"a\",\"site_id\":\"b\"}", "'site_id'")]
     public async Task Malformed_bodies_are_a_400(string body, string expected)
     {
         var response = await Host.PostJsonAsync("api/push/cart_recovered", body);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Pipeline.Functions.Storage;
 
@@ -227,6 +228,99 @@ public sealed class OperationsApiTests(OperationsFixture fixture) : IClassFixtur
         Assert.Equal(field, JsonDocument.Parse(text).RootElement.GetProperty("field").GetString());
     }
 
+    [Theory]
+    [InlineData("api/ops/replay", """{"destination":"nowhere","destination":"intercom","dry_run":true}""", "destination")]
+    [InlineData("api/ops/replay", """{"destination":"intercom","dry_run":true,"status":"failed","dry_run":false}""", "dry_run")]
+    [InlineData("api/ops/dead-letters/requeue", """{"queue":"nope","queue":"intercom"}""", "queue")]
+    public async Task A_property_named_twice_is_a_400_naming_it(string path, string body, string property)
+    {
+        var response = await fixture.AdminPostAsync(path, body);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {text}");
+        var answer = JsonDocument.Parse(text).RootElement;
+        Assert.Equal("bad_request", answer.GetProperty("error").GetString());
+        Assert.Equal("body", answer.GetProperty("field").GetString());
+        Assert.Contains($"'{property}'", answer.GetProperty("message").GetString());
+    }
+
+    /// <summary>
+    /// Times the parser reads, at the calendar's ends and with offsets: each is answered (the range listed, or a 400
+    /// naming the time at fault), never a 5xx, alike on the list and on a replay's dry run.
+    /// </summary>
+    [Theory]
+    [InlineData("until=0001-01-01T00:00:00Z", "until")]
+    [InlineData("since=0001-01-01T00:00:00Z", "since")]
+    [InlineData("since=0001-01-01T00:00:00Z&until=0001-01-02T00:00:00Z", "since")]
+    [InlineData("until=0001-01-01T00:30:00-01:00", "until")]
+    [InlineData("until=0001-01-01T00:00:00+01:00", "until")]
+    [InlineData("until=1600-12-31T23:59:59.999Z", "until")]
+    [InlineData("until=1601-01-01T00:00:00Z", null)]
+    [InlineData("since=1601-01-01T00:00:00Z&until=1601-01-31T00:00:00Z", null)]
+    [InlineData("until=9999-12-31T23:59:59Z", null)]
+    [InlineData("until=9999-12-31T23:59:59.9999999Z", null)]
+    [InlineData("since=9999-12-30T23:59:59Z&until=9999-12-31T23:59:59Z", null)]
+    [InlineData("since=9999-12-31T23:59:59Z", "since")]
+    [InlineData("since=9999-12-31T23:59:59Z&until=9999-12-31T23:59:59Z", "since")]
+    [InlineData("since=9999-12-31T23:00:00-01:00", "since")]
+    [InlineData("since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z", "since")]
+    [InlineData("since=2026-01-01T00:00:00+14:00&until=2026-01-01T00:00:00-12:00", null)]
+    public async Task Any_time_range_is_answered_with_the_range_or_a_400_naming_the_time_never_a_5xx(string range, string? badField)
+    {
+        var pairs = range.Split('&').Select(p => p.Split('=', 2)).ToArray();
+        var query = string.Join("&", pairs.Select(p => p[0] + "=" + Uri.EscapeDataString(p[1])));
+        var body = new JsonObject { ["destination"] = "intercom", ["dry_run"] = true };
+        foreach (var p in pairs) body[p[0]] = p[1];
+
+        var listed = await fixture.AdminGetAsync("api/ops/deliveries?destination=intercom&" + query);
+        var replayed = await fixture.AdminPostAsync("api/ops/replay", body.ToJsonString());
+
+        foreach (var (route, response) in new[] { ("deliveries", listed), ("replay", replayed) })
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            var answer = JsonDocument.Parse(text).RootElement;
+            if (badField is null)
+            {
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{route} {range}: {(int)response.StatusCode} {text}");
+                var echoed = route == "deliveries" ? answer : answer.GetProperty("request");
+                Assert.True(DateTimeOffset.Parse(echoed.GetProperty("since").GetString()!) < DateTimeOffset.Parse(echoed.GetProperty("until").GetString()!), text);
+            }
+            else
+            {
+                Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{route} {range}: {(int)response.StatusCode} {text}");
+                Assert.Equal(badField, answer.GetProperty("field").GetString());
+                Assert.Matches("ISO 8601|no earlier than 1601|before until", answer.GetProperty("message").GetString());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task An_unknown_destination_is_a_400_naming_the_valid_ones_on_every_admin_route_that_takes_one()
+    {
+        var summary = await fixture.AdminJsonAsync("api/ops/summary?hours=1");
+        var valid = summary.GetProperty("destinations").EnumerateArray().Select(d => d.GetProperty("destination").GetString()!).ToList();
+        Assert.Contains("intercom", valid);
+
+        var answers = new[]
+        {
+            ("GET deliveries", await fixture.AdminGetAsync("api/ops/deliveries?destination=nowhere")),
+            ("GET deliveries with a status", await fixture.AdminGetAsync("api/ops/deliveries?destination=Intercom&status=failed")),
+            ("POST replay", await fixture.AdminPostAsync("api/ops/replay", """{"destination":"nowhere","dry_run":true}""")),
+            ("POST replay of ids", await fixture.AdminPostAsync("api/ops/replay",
+                """{"destination":"Intercom","event_ids":["0193a1b2-0000-7000-8000-000000000000"]}""")),
+        };
+        foreach (var (route, response) in answers)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{route}: {(int)response.StatusCode} {text}");
+            var answer = JsonDocument.Parse(text).RootElement;
+            Assert.Equal("destination", answer.GetProperty("field").GetString());
+            var message = answer.GetProperty("message").GetString()!;
+            Assert.Contains("unknown destination", message);
+            foreach (var name in valid) Assert.Contains(name, message);
+        }
+    }
+
     [Fact]
     public async Task Unknown_event_and_replay_are_404()
     {
@@ -245,7 +339,27 @@ public sealed class OperationsApiTests(OperationsFixture fixture) : IClassFixtur
         Assert.Contains("<title>Pipeline operations</title>", html);
         Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""));
         Assert.DoesNotContain("https://", html);
-        Assert.Contains("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("default-src 'none'", policy);
+        Assert.Contains("script-src 'self'", policy);
+        Assert.Contains("style-src 'self'", policy);
+        Assert.DoesNotContain("unsafe-inline", policy);
+        // Nothing inline for the policy to refuse: the script and stylesheet are files, no element carries a style or a handler.
+        Assert.Contains("""<script src="?asset=ops.js" defer></script>""", html);
+        Assert.Contains("""<link rel="stylesheet" href="?asset=ops.css">""", html);
+        Assert.DoesNotMatch(@"<script>|<style|\sstyle=|\son[a-z]+=", html);
+
+        foreach (var (asset, type, content) in new[] { ("ops.js", "text/javascript", "X-Api-Key"), ("ops.css", "text/css", ".badge") })
+        {
+            var file = await Host.Client.GetAsync("api/ops?asset=" + asset);
+            Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+            Assert.Equal(type, file.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("nosniff", file.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Contains(content, await file.Content.ReadAsStringAsync());
+        }
+        var unknown = await Host.Client.GetAsync("api/ops?asset=../../appsettings.json");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("ops.js", JsonDocument.Parse(await unknown.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString());
     }
 
     [Fact]

@@ -24,8 +24,8 @@ public sealed class OperationsCustomHandlerTests : IAsyncLifetime
         await _azurite.DisposeAsync();
     }
 
-    private static string Request(string method, string path, string body = "") => $$"""
-        { "Data": { "req": { "Url": "http://localhost:7071/api/{{path}}", "Method": "{{method}}", "Query": {},
+    private static string Request(string method, string path, string body = "", string query = "{}") => $$"""
+        { "Data": { "req": { "Url": "http://localhost:7071/api/{{path}}", "Method": "{{method}}", "Query": {{query}},
             "Headers": { "X-Api-Key": ["{{Key}}"], "Content-Type": ["application/json"] }, "Params": {},
             "Body": {{JsonSerializer.Serialize(body)}} } },
           "Metadata": {} }
@@ -78,5 +78,11 @@ public sealed class OperationsCustomHandlerTests : IAsyncLifetime
         Assert.Equal(200, page.GetProperty("statusCode").GetInt32());
         Assert.StartsWith("text/html", page.GetProperty("headers").GetProperty("Content-Type").GetString());
         Assert.Contains("<title>Pipeline operations</title>", page.GetProperty("body").GetString());
+
+        // The host hands the query over as a map: the page's script comes through the same function.
+        var script = await InvokeAsync("OpsPage", Request("GET", "ops", query: """{"asset":"ops.js"}"""));
+        Assert.Equal(200, script.GetProperty("statusCode").GetInt32());
+        Assert.StartsWith("text/javascript", script.GetProperty("headers").GetProperty("Content-Type").GetString());
+        Assert.Contains("x-functions-key", script.GetProperty("body").GetString());
     }
 }

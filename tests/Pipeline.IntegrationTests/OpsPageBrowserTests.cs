@@ -29,6 +29,7 @@ public sealed class OpsPageBrowserTests(OperationsFixture fixture) : IClassFixtu
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
         var failedRequests = new List<string>();
         page.RequestFailed += (_, request) => failedRequests.Add(request.Url);
+        var policy = await PolicyWatch.StartAsync(page);
         await page.GotoAsync(new Uri(fixture.Host.Client.BaseAddress!, "api/ops").ToString());
 
         await page.GetByLabel("Admin key").FillAsync(OperationsFixture.AdminKey);
@@ -48,6 +49,7 @@ public sealed class OpsPageBrowserTests(OperationsFixture fixture) : IClassFixtu
         if (Environment.GetEnvironmentVariable("OPS_PAGE_SCREENSHOTS") is { Length: > 0 } directory)
             await page.ScreenshotAsync(new() { Path = System.IO.Path.Combine(directory, $"ops-{width}.png"), FullPage = true });
         Assert.Empty(failedRequests);
+        policy.AssertNone();
     }
 
     [ChromiumTheory]
@@ -64,6 +66,7 @@ public sealed class OpsPageBrowserTests(OperationsFixture fixture) : IClassFixtu
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        var policy = await PolicyWatch.StartAsync(page);
         await page.GotoAsync(new Uri(fixture.Host.Client.BaseAddress!, "api/ops").ToString());
         await page.GetByLabel("Admin key").FillAsync(OperationsFixture.AdminKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
@@ -78,6 +81,34 @@ public sealed class OpsPageBrowserTests(OperationsFixture fixture) : IClassFixtu
         var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
         var (pageWidth, windowWidth) = (widths[0], widths[1]);
         Assert.True(pageWidth <= windowWidth, $"the page is {pageWidth} px wide in a {windowWidth} px window");
+        policy.AssertNone();
+    }
+
+    [ChromiumFact]
+    public async Task The_page_runs_under_a_policy_that_refuses_inline_script_and_style_with_no_violation()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        var policy = await PolicyWatch.StartAsync(page);
+        var response = await page.GotoAsync(new Uri(fixture.Host.Client.BaseAddress!, "api/ops").ToString());
+        var csp = await response!.HeaderValueAsync("content-security-policy");
+        Assert.DoesNotContain("unsafe-inline", csp);
+
+        await page.GetByLabel("Admin key").FillAsync(OperationsFixture.AdminKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { NameRegex = new("^intercom, last 24 hours") }))
+            .ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#sweep")).Not.ToContainTextAsync("Loading");
+        // The stylesheet applied: the legend's swatches take their colours from classes, not style attributes.
+        Assert.Equal("rgb(26, 127, 55)", await page.Locator(".legend .swatch.delivered").First
+            .EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
+        policy.AssertNone();
+
+        // The watch sees what the policy refuses: an inline style added now is blocked and reported.
+        await page.EvaluateAsync("() => document.body.setAttribute('style', 'color: red')");
+        await Eventually.TrueAsync(() => policy.Violations.Any(v => v.Contains("style-src")), "the inline style is reported as refused");
+        Assert.NotEqual("rgb(255, 0, 0)", await page.EvaluateAsync<string>("() => getComputedStyle(document.body).color"));
     }
 
     private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -124,9 +155,10 @@ public sealed class FunctionKeyOperationsFixture : PipelineFixture
 /// </summary>
 public sealed class OpsPageFunctionKeyBrowserTests(FunctionKeyOperationsFixture fixture) : IClassFixture<FunctionKeyOperationsFixture>
 {
-    private async Task<IPage> OpenAsync(IBrowser browser, string adminKey, string? functionKey)
+    private async Task<IPage> OpenAsync(IBrowser browser, string adminKey, string? functionKey, PolicyWatch? policy = null)
     {
         var page = await browser.NewPageAsync();
+        if (policy is not null) await policy.AttachAsync(page);
         await page.GotoAsync(new Uri(fixture.Host.Client.BaseAddress!, "api/ops").ToString());
         await page.GetByLabel("Admin key").FillAsync(adminKey);
         if (functionKey is not null) await page.GetByLabel("Function key").FillAsync(functionKey);
@@ -147,7 +179,8 @@ public sealed class OpsPageFunctionKeyBrowserTests(FunctionKeyOperationsFixture 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
 
-        var page = await OpenAsync(browser, FunctionKeyOperationsFixture.AdminKey, FunctionKeyOperationsFixture.FunctionKey);
+        var policy = new PolicyWatch();
+        var page = await OpenAsync(browser, FunctionKeyOperationsFixture.AdminKey, FunctionKeyOperationsFixture.FunctionKey, policy);
 
         await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { NameRegex = new("^intercom, last 24 hours") }))
             .ToBeVisibleAsync(new() { Timeout = 15_000 });
@@ -156,6 +189,7 @@ public sealed class OpsPageFunctionKeyBrowserTests(FunctionKeyOperationsFixture 
         await Assertions.Expect(page.Locator("#sweep")).ToContainTextAsync("No statistics sweep has run yet.");
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).Not.ToContainTextAsync("refused");
         Assert.Equal(FunctionKeyOperationsFixture.FunctionKey, await page.EvaluateAsync<string>("() => sessionStorage.getItem('opsFunctionKey')"));
+        policy.AssertNone();
     }
 
     [ChromiumFact]
@@ -181,5 +215,43 @@ public sealed class OpsPageFunctionKeyBrowserTests(FunctionKeyOperationsFixture 
 
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The admin key was refused", new() { Timeout = 10_000 });
         await Assertions.Expect(page.GetByLabel("Admin key")).ToBeFocusedAsync();
+    }
+}
+
+/// <summary>
+/// What the page's Content-Security-Policy refused (each <c>securitypolicyviolation</c> event) and every error the
+/// console showed (Chromium also logs a refusal there), from the first navigation on.
+/// </summary>
+public sealed class PolicyWatch
+{
+    private readonly List<string> _violations = [];
+
+    public IReadOnlyList<string> Violations { get { lock (_violations) return [.. _violations]; } }
+
+    public static async Task<PolicyWatch> StartAsync(IPage page)
+    {
+        var watch = new PolicyWatch();
+        await watch.AttachAsync(page);
+        return watch;
+    }
+
+    public async Task AttachAsync(IPage page)
+    {
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error") Add("console: " + message.Text);
+        };
+        await page.ExposeFunctionAsync("reportPolicyViolation", (string text) => Add("policy: " + text));
+        await page.AddInitScriptAsync("""
+            document.addEventListener("securitypolicyviolation", (e) =>
+              window.reportPolicyViolation(`${e.effectiveDirective} refused ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));
+            """);
+    }
+
+    public void AssertNone() => Assert.True(Violations.Count == 0, "the page broke its policy or logged errors:\n" + string.Join("\n", Violations));
+
+    private void Add(string text)
+    {
+        lock (_violations) _violations.Add(text);
     }
 }

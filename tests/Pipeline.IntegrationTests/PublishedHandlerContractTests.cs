@@ -119,6 +119,24 @@ public sealed class PublishedHandlerContractTests(PublishedHandlerContractTests.
     }
 
     [Fact]
+    public async Task The_package_carries_the_ops_page_and_its_script_and_stylesheet()
+    {
+        var page = Catalog.WithTrigger<HttpTrigger>().Single(f => f.Trigger.Route == AdminRoutes.Prefix).Function.Definition;
+
+        foreach (var (asset, type, content) in new[] { ((string?)null, "text/html", "<title>Pipeline operations</title>"),
+                     ("ops.js", "text/javascript", "x-functions-key"), ("ops.css", "text/css", ".badge") })
+        {
+            var answer = await Handler.InvokeAsync(page.Name, HostPayloads.Http(page.Name, "get", AdminRoutes.Prefix,
+                query: asset is null ? null : "asset=" + asset));
+
+            var response = answer.Json.GetProperty("Outputs").GetProperty(HttpTrigger.ResponseBindingName);
+            Assert.Equal(200, response.GetProperty("statusCode").GetInt32());
+            Assert.StartsWith(type, response.GetProperty("headers").GetProperty("Content-Type").GetString());
+            Assert.Contains(content, response.GetProperty("body").GetString());
+        }
+    }
+
+    [Fact]
     public async Task A_callers_4xx_is_a_successful_invocation_carrying_the_4xx_and_no_message()
     {
         var push = Catalog.WithTrigger<HttpTrigger>().Single(f => f.Trigger.Route == "push/{segment}").Function.Definition;

@@ -264,6 +264,15 @@ public sealed class TrackingTests(TrackingFixture fixture) : IClassFixture<Track
     }
 
     [Fact]
+    public async Task A_property_named_twice_is_a_400_naming_it()
+    {
+        var response = await Host.PostJsonAsync("api/jsapi/init", $$"""{"appkey":"not-an-app","appkey":"{{TrackingFixture.AppKey}}"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("'appkey'", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_malformed_body_is_a_400()
     {
         var response = await Host.PostJsonAsync("api/jsapi/init", "{\"appkey\":");

@@ -17,6 +17,10 @@ public static class AdminHttp
 
     public static InvocationResult BadRequest(string field, string message) => Problem(400, field, message);
 
+    /// <summary>The message for a destination that is not one of <paramref name="known"/>: it names every one that is.</summary>
+    public static string UnknownDestination(string given, IEnumerable<string> known) =>
+        $"unknown destination '{RequestBodies.Clip(given, 80)}': must be one of {string.Join(", ", known)}";
+
     public static string? Query(HttpRequestData request, string name) =>
         request.Query.TryGetValue(name, out var values) && values.Length > 0 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
 

@@ -27,23 +27,45 @@ public static class RequestBodies
         }
         catch (JsonException ex)
         {
-            reason = ex.Message;
+            reason = Reason(ex);
             return Problem.Malformed;
         }
     }
 
     /// <summary>
-    /// Parses JSON that every later step can read back: besides the grammar, no string or property name may hold a
-    /// lone UTF-16 surrogate escape (<c>"\ud800"</c>), which JSON's grammar allows but no UTF-8 text can carry.
+    /// What is wrong with a body, fit for an error message: the parser's words (a property named twice is named),
+    /// clipped, with any lone surrogate of a caller's property name replaced so that the message can be written as JSON.
     /// </summary>
-    /// <param name="allowDuplicateProperties">false: an object naming one property twice is not such JSON either.</param>
+    public static string Reason(JsonException ex) => Clip(Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(ex.Message)), 160);
+
+    /// <summary>
+    /// Parses JSON that every later step can read back: besides the grammar, no object may name a property twice
+    /// (readers disagree on which value wins, so a body could mean one thing to a check and another to its use), and
+    /// no string or property name may hold a lone UTF-16 surrogate escape (<c>"\ud800"</c>), which JSON's grammar
+    /// allows but no UTF-8 text can carry.
+    /// </summary>
     /// <exception cref="JsonException">the text is not such JSON.</exception>
-    public static JsonElement ParseJson(string text, bool allowDuplicateProperties = true)
+    public static JsonElement ParseJson(string text)
     {
-        using var document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowDuplicateProperties = allowDuplicateProperties });
+        using var document = ParseDocument(text);
         // Only \u escapes can produce a lone surrogate (decoded UTF-8 has none), so most bodies skip the walk.
         if (text.Contains("\\u", StringComparison.Ordinal)) CheckText(document.RootElement, "$");
         return document.RootElement.Clone();
+    }
+
+    private static readonly JsonDocumentOptions BodyOptions = new() { AllowDuplicateProperties = false };
+
+    private static JsonDocument ParseDocument(string text)
+    {
+        try
+        {
+            return JsonDocument.Parse(text, BodyOptions);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Comparing property names for duplicates decodes them, which a lone surrogate escape cannot survive.
+            throw new JsonException("a property name holds a lone UTF-16 surrogate escape", ex);
+        }
     }
 
     private static void CheckText(JsonElement element, string path)

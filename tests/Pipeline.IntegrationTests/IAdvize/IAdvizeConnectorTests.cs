@@ -83,6 +83,17 @@ public sealed class IAdvizeConnectorTests(IAdvizeFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_property_named_twice_in_a_field_is_a_400_naming_it()
+    {
+        var response = await Verify(Fields("revoked-key").Replace("\"fieldType\"", $"\"value\":\"{IAdvizeStandIn.GoodKey}\",\"fieldType\""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var answer = await Json(response);
+        Assert.Equal("bad_request", answer.GetProperty("error").GetString());
+        Assert.Contains("'value'", answer.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task A_lone_surrogate_escape_in_a_field_is_a_400()
     {
         var response = await Verify("""[{"id":"api_key","value":"\ud800","fieldType":"TEXT"}]""");

@@ -124,6 +124,7 @@ public sealed class IAdvizeWebhookTests(IAdvizeFixture fixture) : IClassFixture<
     [InlineData("a lone high surrogate in a value", "\"channel\":\"chat\"", "\"channel\":\"\\ud800\"", "surrogate")]
     [InlineData("a lone low surrogate in another field", "\"channel\":\"chat\"", "\"channel\":\"chat\",\"userId\":\"\\udc00x\"", "surrogate")]
     [InlineData("eventType named twice", "\"channel\":\"chat\"", "\"channel\":\"chat\",\"eventType\":\"user.created\"", "eventType")]
+    [InlineData("a lone surrogate in a property name", "\"channel\":\"chat\"", "\"channel\":\"chat\",\"\\ud800\":1", "surrogate")]
     public async Task A_signed_body_no_later_step_could_read_is_a_400_and_nothing_is_stored(string why, string find, string replace, string named)
     {
         var visitor = IAdvizeFixture.NewVisitorId();

@@ -277,6 +277,25 @@ public sealed class ReporteiMetricsTests(ReporteiFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_property_named_twice_is_a_400_naming_it_where_the_last_value_was_taken_before()
+    {
+        var integration = await fixture.RegisterAsync(siteId: "s");
+        var metric = Metric("a", "ghostmonitor:pushes");
+        var (answered, _) = await fixture.GetDataAsync(ReporteiFixture.Request(integration, Today, Today, metric));
+        Assert.Equal(HttpStatusCode.OK, answered);
+
+        var (twiceAtTop, topBody) = await fixture.GetDataAsync(
+            ReporteiFixture.Request(integration, "2024-02-30", Today, metric, extra: $",\"start\":\"{Today}\""));
+        Assert.Equal(HttpStatusCode.BadRequest, twiceAtTop);
+        Assert.Contains("'start'", topBody.GetProperty("message").GetString());
+
+        var (twiceInAMetric, metricBody) = await fixture.GetDataAsync(
+            ReporteiFixture.Request(integration, Today, Today, metric.Replace("\"id\":\"a\"", "\"id\":\"a\",\"id\":\"b\"")));
+        Assert.Equal(HttpStatusCode.BadRequest, twiceInAMetric);
+        Assert.Contains("'id'", metricBody.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task Integrations_are_registered_read_and_removed_with_the_admin_key()
     {
         var id = Guid.NewGuid();
