@@ -20,7 +20,7 @@ public static class IAdvizeModule
         services.Configure<IAdvizeOptions>(configuration.GetSection(IAdvizeOptions.Section));
         services.AddSingleton<IStartupReport, IAdvizeStartupReport>();
 
-        services.AddSingleton<WebhookSignature>();
+        services.AddSingleton<IAdvizeWebhookSignature>();
         services.AddSingleton<WebhookDeduplication>();
         services.AddTable(WebhookDeduplication.TableName);
         services.AddFunction<IAdvizeWebhookFunction>();

@@ -9,7 +9,7 @@ namespace Pipeline.Functions.IAdvize;
 /// the raw bytes; a signed body with an <c>eventType</c> is answered 200 at once and queued on <c>events</c> as
 /// <c>iadvize.&lt;eventType&gt;</c>, every copy of one event under one envelope id (<see cref="WebhookDeduplication"/>).
 /// </summary>
-public sealed class IAdvizeWebhookFunction(WebhookSignature signature, WebhookDeduplication deduplication, TimeProvider clock)
+public sealed class IAdvizeWebhookFunction(IAdvizeWebhookSignature signature, WebhookDeduplication deduplication, TimeProvider clock)
     : IFunction
 {
     public static readonly QueueOutput Events = new("events", QueueNames.Events);
@@ -27,7 +27,7 @@ public sealed class IAdvizeWebhookFunction(WebhookSignature signature, WebhookDe
 
         var now = clock.GetUtcNow();
         var type = IAdvizeEvents.TypeOf(parsed.EventType);
-        var identity = await deduplication.IdentifyAsync(parsed.EventType, parsed.EventId, parsed.CorrelationId, WebhookSignature.Body(request),
+        var identity = await deduplication.IdentifyAsync(parsed.EventType, parsed.EventId, parsed.CorrelationId, IAdvizeWebhookSignature.Body(request),
             new WebhookIdentity(Guid.CreateVersion7(now), IAdvizeSubjects.Of(parsed.Data), now, Duplicate: false), cancellationToken);
         var data = JsonSerializer.SerializeToElement(parsed.Data, PipelineJson.Default.JsonNode);
         var envelope = new EventEnvelope(identity.EnvelopeId, type, IAdvizeEvents.Source, identity.Subject, identity.ReceivedAt, data);

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
+using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Tracking;
 
 namespace Pipeline.Functions.IAdvize;
 
-/// <summary>One line of the agent's visitor-profile panel (digest §1.5.2).</summary>
+/// <summary>One line of the agent's visitor-profile panel (the connector's visitor-profile answer).</summary>
 public sealed record ProfileField(string Id, string Label, string Value, string FieldType = "TEXT");
 
 /// <summary>
@@ -36,7 +37,7 @@ public sealed class VisitorProfile(IAdvizeVisitors visitors, SubjectHistory hist
         }
 
         var links = new List<VisitorLink>();
-        var tracking = new List<LoggedEvent>();
+        var tracking = new List<EventEnvelope>();
         foreach (var id in ours.ToList())
         {
             var link = await visitors.FindAsync(id, cancellationToken);
@@ -57,7 +58,7 @@ public sealed class VisitorProfile(IAdvizeVisitors visitors, SubjectHistory hist
         }
         if (ours.Count > 0 && filters.Email is { } asked) emails.Add(IAdvizeVisitors.NormaliseEmail(asked));
 
-        var iadvizeEvents = new List<LoggedEvent>();
+        var iadvizeEvents = new List<EventEnvelope>();
         foreach (var uniqueId in uniques) iadvizeEvents.AddRange(await history.ReadAsync(IAdvizeSubjects.Visitor(uniqueId), cancellationToken));
         var views = new List<AnalyticsView>();
         foreach (var entity in ours.Concat(emails).Distinct()) views.AddRange(await visitors.AnalyticsOfAsync(entity, 1000, cancellationToken));
@@ -67,7 +68,7 @@ public sealed class VisitorProfile(IAdvizeVisitors visitors, SubjectHistory hist
     }
 
     private static List<ProfileField> Fields(bool fr, IEnumerable<string> ours, IEnumerable<string> emails, IEnumerable<string> phones,
-        IEnumerable<string> uniques, List<VisitorLink> links, List<LoggedEvent> tracking, List<LoggedEvent> iadvize, List<AnalyticsView> views)
+        IEnumerable<string> uniques, List<VisitorLink> links, List<EventEnvelope> tracking, List<EventEnvelope> iadvize, List<AnalyticsView> views)
     {
         var fields = new List<ProfileField>();
         void Add(string id, string en, string french, string? value)
@@ -89,7 +90,8 @@ public sealed class VisitorProfile(IAdvizeVisitors visitors, SubjectHistory hist
 
         var actions = tracking.Where(e => e.Type is TrackingEvents.WebSend or TrackingEvents.MobileSend)
             .OrderByDescending(e => e.ReceivedAt).Take(RecentActions)
-            .Select(e => $"{Date(e.ReceivedAt)} {Text(e.Data, "actionType") ?? "action"}{Details(e.Data)}")
+            .Select(e => (e.ReceivedAt, Action: TrackingActionSent.Read(e)))
+            .Select(e => $"{Date(e.ReceivedAt)} {e.Action.ActionType ?? "action"}{Details(e.Action.AdditionalData)}")
             .ToList();
         Add("7", "Recent actions", "Actions récentes", string.Join("; ", actions));
 
@@ -103,12 +105,11 @@ public sealed class VisitorProfile(IAdvizeVisitors visitors, SubjectHistory hist
         }
 
         var conversations = iadvize.Where(e => e.Type is IAdvizeEvents.ConversationStarted or IAdvizeEvents.ConversationClosed)
-            .Select(e => Text(e.Data, "conversationId") ?? e.Id.ToString()).Distinct().Count();
+            .Select(e => EventData.Id(e.Data, "conversationId") ?? e.Id.ToString()).Distinct().Count();
         if (conversations > 0) Add("9", "Conversations", "Conversations", conversations.ToString(CultureInfo.InvariantCulture));
 
         var scores = iadvize.Where(e => e.Type == IAdvizeEvents.SatisfactionFilled)
-            .Select(e => e.Data.TryGetProperty("score", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetDouble(out var d) ? d : (double?)null)
-            .OfType<double>().ToList();
+            .Select(e => SatisfactionFilled.Read(e).Score).OfType<double>().ToList();
         if (scores.Count > 0)
         {
             var average = scores.Average().ToString("0.#", CultureInfo.InvariantCulture);
@@ -119,22 +120,17 @@ public sealed class VisitorProfile(IAdvizeVisitors visitors, SubjectHistory hist
         return fields;
     }
 
-    private static string? Details(JsonElement data)
+    private static string? Details(JsonElement? additionalData)
     {
-        if (!data.TryGetProperty("aditionalData", out var additional) || additional.ValueKind != JsonValueKind.Object) return null;
+        if (additionalData is not { } additional) return null;
         var parts = additional.EnumerateObject().Take(3).Select(p => p.Value.ValueKind switch
         {
-            JsonValueKind.Array => $"{p.Name}: {string.Join(", ", p.Value.EnumerateArray().Take(3).Select(v => v.ValueKind == JsonValueKind.Object ? Text(v, "name") ?? "…" : v.ToString()))}",
+            JsonValueKind.Array => $"{p.Name}: {string.Join(", ", p.Value.EnumerateArray().Take(3).Select(v => v.ValueKind == JsonValueKind.Object ? EventData.Id(v, "name") ?? "…" : v.ToString()))}",
             JsonValueKind.Object => p.Name,
             _ => $"{p.Name}: {p.Value}",
         }).ToList();
         return parts.Count == 0 ? null : $" ({string.Join("; ", parts)})";
     }
-
-    private static string? Text(JsonElement data, string name) =>
-        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var value)
-            ? value.ValueKind is JsonValueKind.String ? value.GetString() : value.ValueKind is JsonValueKind.Number ? value.GetRawText() : null
-            : null;
 
     private static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 }

@@ -6,7 +6,7 @@ using Pipeline.Functions.Tracking;
 namespace Pipeline.Functions.IAdvize;
 
 /// <summary>
-/// Upserts one identified tracking visitor as an iAdvize visitor (digest §2.15): with the iAdvize id already known,
+/// Upserts one identified tracking visitor as an iAdvize visitor (the REST API's visitor resource): with the iAdvize id already known,
 /// <c>PUT /visitor/{id}</c>; otherwise <c>GET /visitor?filters[external_id]=&lt;our id&gt;</c>, then <c>PUT</c> the one
 /// found or <c>POST /visitor</c>. <c>external_id</c> is our tracking id (<c>uid</c> or <c>mobileId</c>); email and phone
 /// go with it. The iAdvize <c>id</c> and <c>unique_id</c> are kept (<see cref="IAdvizeVisitors"/>).

@@ -29,7 +29,7 @@ public static class WebhookPayload
     /// <returns>The event, or the problem to answer with a 400 (413 when too large).</returns>
     public static (Parsed? Event, int Status, string? Problem) Parse(HttpRequestData request)
     {
-        var bytes = WebhookSignature.Body(request);
+        var bytes = IAdvizeWebhookSignature.Body(request);
         if (bytes.Length > MaxBodyBytes) return (null, 413, $"body is larger than {MaxBodyBytes / 1024} KiB");
         var text = Encoding.UTF8.GetString(bytes.Span);
         if (string.IsNullOrWhiteSpace(text)) return (null, 400, "body is empty; expected a JSON object or a form with eventType");

@@ -24,14 +24,8 @@ public sealed class DataAttributesCommand(IntercomClient intercom)
         var failures = 0;
         foreach (var (name, dataType) in All)
         {
-            var response = await intercom.SendAsync(HttpMethod.Post, "data_attributes", RequestBodies.Json(w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("name", name);
-                w.WriteString("model", "company");
-                w.WriteString("data_type", dataType);
-                w.WriteEndObject();
-            }), cancellationToken);
+            var response = await intercom.SendAsync(HttpMethod.Post, "data_attributes",
+                IntercomRequestJson.Write(new DataAttributeRequest(name, dataType)), cancellationToken);
             var outcome = response.IsSuccess ? "created" : AlreadyExists(response) ? "exists" : null;
             if (outcome is null) failures++;
             await output.WriteLineAsync($"{name} ({dataType}): {outcome ?? response.Describe()}");

@@ -9,7 +9,7 @@ using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Intercom;
 
-/// <summary>What Intercom answered, classified the way delivery needs it (design §5).</summary>
+/// <summary>What Intercom answered, classified the way delivery needs it: delivered, refused for good, or transient.</summary>
 public sealed record IntercomResponse(int Status, string Body, TimeSpan? RetryAfter = null)
 {
     public bool IsSuccess => Status is >= 200 and < 300;

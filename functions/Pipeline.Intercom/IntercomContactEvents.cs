@@ -27,21 +27,9 @@ public sealed class IntercomContactEvents(IntercomClient intercom)
     public async Task SendAsync(string contactId, string eventName, DateTimeOffset createdAt,
         IEnumerable<KeyValuePair<string, JsonElement>> metadata, CancellationToken cancellationToken)
     {
-        var body = RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("event_name", eventName);
-            w.WriteNumber("created_at", createdAt.ToUnixTimeSeconds());
-            w.WriteString("id", contactId);
-            w.WriteStartObject("metadata");
-            foreach (var (key, value) in metadata.Take(IntercomMapping.MaxEventMetadataKeys)) // Intercom keeps at most 10
-            {
-                w.WritePropertyName(key);
-                value.WriteTo(w);
-            }
-            w.WriteEndObject();
-            w.WriteEndObject();
-        });
+        // Intercom keeps at most 10 metadata keys.
+        var kept = metadata.Take(IntercomMapping.MaxEventMetadataKeys).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
+        var body = IntercomRequestJson.Write(new DataEventRequest(eventName, createdAt.ToUnixTimeSeconds(), contactId, kept));
         (await intercom.SendAsync(HttpMethod.Post, "events", body, cancellationToken)).EnsureSuccess("POST /events");
     }
 
@@ -52,13 +40,7 @@ public sealed class IntercomContactEvents(IntercomClient intercom)
         // An answer without its list, or a match without its id, is not "none found": creating then could make the person twice.
         if (found.RequiredList(search) is [var first, ..]) return found.RequiredIdOf(first, search, "contact");
 
-        var created = await intercom.SendAsync(HttpMethod.Post, "contacts", RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("role", "user");
-            w.WriteString("email", email);
-            w.WriteEndObject();
-        }), cancellationToken);
+        var created = await intercom.SendAsync(HttpMethod.Post, "contacts", IntercomRequestJson.Write(new ContactRequest(email)), cancellationToken);
         // Intercom's search lags behind creation: a 409 means the contact exists but was not found yet.
         if (created.Status == 409)
             throw new TransientDeliveryException($"POST /contacts: {created.Describe()} (its search index had not caught up)", 409);

@@ -6,19 +6,7 @@ namespace Pipeline.Functions.Intercom;
 /// <summary>An update of one Intercom company: its <c>company_id</c> and custom attributes (name → JSON value).</summary>
 public sealed record CompanyUpdate(string CompanyId, IReadOnlyDictionary<string, JsonElement> Attributes)
 {
-    public string ToJson() => Hosting.RequestBodies.Json(w =>
-    {
-        w.WriteStartObject();
-        w.WriteString("company_id", CompanyId);
-        w.WriteStartObject("custom_attributes");
-        foreach (var (name, value) in Attributes)
-        {
-            w.WritePropertyName(name);
-            value.WriteTo(w);
-        }
-        w.WriteEndObject();
-        w.WriteEndObject();
-    });
+    public string ToJson() => IntercomRequestJson.Write(new CompanyRequest(CompanyId, Attributes));
 }
 
 /// <summary>

@@ -20,14 +20,8 @@ public sealed class OwnerContacts(IntercomClient intercom, IntercomCompanies sit
         var contactId = await FindByEmailAsync(email, cancellationToken);
         if (contactId is null)
         {
-            var created = await intercom.SendAsync(HttpMethod.Post, "contacts", RequestBodies.Json(w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("role", "user");
-                w.WriteString("email", email);
-                if (name is not null) w.WriteString("name", name);
-                w.WriteEndObject();
-            }), cancellationToken);
+            var created = await intercom.SendAsync(HttpMethod.Post, "contacts",
+                IntercomRequestJson.Write(new ContactRequest(email, name)), cancellationToken);
             // Intercom's search lags behind creation: a 409 means the contact exists but was not yet found.
             // Retrying later (through redelivery) finds it.
             if (created.Status == 409)
@@ -36,14 +30,14 @@ public sealed class OwnerContacts(IntercomClient intercom, IntercomCompanies sit
         }
         else if (name is not null)
         {
-            (await intercom.SendAsync(HttpMethod.Put, $"contacts/{Uri.EscapeDataString(contactId)}", OneField("name", name),
+            (await intercom.SendAsync(HttpMethod.Put, $"contacts/{Uri.EscapeDataString(contactId)}", IntercomRequestJson.Write(new ContactNameRequest(name)),
                 cancellationToken)).EnsureSuccess("PUT /contacts/{id}");
         }
 
         if (intercomCompanyId is not null)
         {
             (await intercom.SendAsync(HttpMethod.Post, $"contacts/{Uri.EscapeDataString(contactId)}/companies",
-                OneField("id", intercomCompanyId), cancellationToken)).EnsureSuccess("POST /contacts/{id}/companies");
+                IntercomRequestJson.Write(new CompanyAttachRequest(intercomCompanyId)), cancellationToken)).EnsureSuccess("POST /contacts/{id}/companies");
         }
 
         site = await sites.UpdateAsync(site.SiteId,
@@ -54,24 +48,8 @@ public sealed class OwnerContacts(IntercomClient intercom, IntercomCompanies sit
         return (contactId, site);
     }
 
-    private static string OneField(string name, string value) => RequestBodies.Json(w =>
-    {
-        w.WriteStartObject();
-        w.WriteString(name, value);
-        w.WriteEndObject();
-    });
-
     /// <summary>The body of <c>POST /contacts/search</c> for the contacts with this email.</summary>
-    public static string EmailSearch(string email) => RequestBodies.Json(w =>
-    {
-        w.WriteStartObject();
-        w.WriteStartObject("query");
-        w.WriteString("field", "email");
-        w.WriteString("operator", "=");
-        w.WriteString("value", email);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    });
+    public static string EmailSearch(string email) => IntercomRequestJson.Write(ContactSearchRequest.ByEmail(email));
 
     private async Task<string?> FindByEmailAsync(string email, CancellationToken cancellationToken)
     {

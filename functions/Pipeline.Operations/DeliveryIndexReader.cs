@@ -92,8 +92,8 @@ public sealed class DeliveryIndexReader(StorageAccount storage)
 
     private static string Filter(DeliveryFilter filter)
     {
-        var from = DeliveryLog.IndexPartition(filter.Destination, filter.Since);
-        var to = DeliveryLog.IndexPartition(filter.Destination, filter.Until);
+        var from = DeliveryRecords.IndexPartition(filter.Destination, filter.Since);
+        var to = DeliveryRecords.IndexPartition(filter.Destination, filter.Until);
         var query = TableClient.CreateQueryFilter(
             $"PartitionKey ge {from} and PartitionKey le {to} and EventTime ge {filter.Since} and EventTime lt {filter.Until}");
         if (filter.Statuses is { Count: > 0 } statuses)
@@ -118,7 +118,7 @@ public sealed class DeliveryIndexReader(StorageAccount storage)
         e.GetInt32("Attempts") ?? 0,
         e.GetInt32("HttpStatus"),
         e.GetString("Error"),
-        e.GetDateTimeOffset("EventTime") ?? DeliveryLog.EventTime(Guid.Parse(e.RowKey)),
+        e.GetDateTimeOffset("EventTime") ?? DeliveryRecords.EventTime(Guid.Parse(e.RowKey)),
         e.GetDateTimeOffset("UpdatedAt") ?? default,
         e.GetInt32("Replays") ?? 0);
 }

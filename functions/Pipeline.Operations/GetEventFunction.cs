@@ -6,7 +6,7 @@ using Pipeline.Functions.Storage;
 namespace Pipeline.Functions.Operations;
 
 /// <summary><c>GET /api/ops/events/{id}</c>: the stored envelope and every destination's delivery of it, attempts included.</summary>
-public sealed class GetEventFunction(AdminApiKey adminKey, EventLog eventLog, DeliveryLog deliveries) : IFunction
+public sealed class GetEventFunction(AdminApiKey adminKey, EventLog eventLog, DeliveryRecords deliveries) : IFunction
 {
     public FunctionDefinition Definition { get; } = AdminRoutes.Get("GetEvent", "events/{id}");
 

@@ -55,7 +55,7 @@ public sealed record ReplayPage(Guid ReplayId, string? Continuation)
 /// delivers them like any other message. Large replays run a page per message on <c>replays</c>; progress is
 /// saved after every page with an ETag-checked write.
 /// </summary>
-public sealed class Replayer(StorageAccount storage, EventLog eventLog, DeliveryLog deliveries, DeliveryIndexReader index,
+public sealed class Replayer(StorageAccount storage, EventLog eventLog, DeliveryRecords deliveries, DeliveryIndexReader index,
     IEnumerable<ReplayableDestination> destinations, IConfiguration configuration, TimeProvider clock)
 {
     public const string PageSizeSetting = "Operations:ReplayPageSize";
@@ -99,7 +99,7 @@ public sealed class Replayer(StorageAccount storage, EventLog eventLog, Delivery
                 else if (record is not null && request.Statuses is { } statuses && !statuses.Contains(record.Status))
                     matched.Add((id, $"its delivery is {DeliveryJson.Name(record.Status)}, not {request.Status}"));
                 else
-                    matched.Add((id, DeliveryLog.ReopenRefusal(record, request.Force, now)));
+                    matched.Add((id, DeliveryRecords.ReopenRefusal(record, request.Force, now)));
             }
         }
         else
@@ -107,7 +107,7 @@ public sealed class Replayer(StorageAccount storage, EventLog eventLog, Delivery
             var (rows, wasCapped) = await index.ScanAsync(request.Filter, ["RowKey", "Status", "Replays"], CountCap, cancellationToken);
             capped = wasCapped;
             matched = rows.Select(DeliveryIndexReader.ToRowLoose)
-                .Select(r => (r.EventId, DeliveryLog.ReopenRefusal(
+                .Select(r => (r.EventId, DeliveryRecords.ReopenRefusal(
                     new DeliveryRecord(r.EventId, request.Destination, r.Status, 0, null, null, default, now, Replays: r.Replays),
                     request.Force, now)))
                 .ToList();

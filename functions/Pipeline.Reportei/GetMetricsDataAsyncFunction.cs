@@ -40,7 +40,7 @@ public sealed class GetMetricsDataAsyncFunction(
         else if (await guard.ProblemAsync(url, cancellationToken) is { } problem) errors["metrics_webhook_url"] = problem;
         if (errors.Count > 0) return InvocationResult.Http(ReporteiResponses.Invalid(errors));
 
-        if (WebhookSignature.KeyOf(options.CurrentValue.WebhookSecret) is null)
+        if (StandardWebhookSignature.KeyOf(options.CurrentValue.WebhookSecret) is null)
             return InvocationResult.Http(ReporteiResponses.Error(503,
                 "callbacks cannot be signed: Reportei__WebhookSecret (whsec_ + base64) is not set; use get-data meanwhile"));
         if (await integrations.FindAsync(parsed!.CustomerIntegration, cancellationToken) is null)

@@ -37,7 +37,7 @@ public sealed class MetricsJobRunner(
         var settings = options.CurrentValue;
         var started = clock.GetUtcNow();
         var (payload, problem) = await PayloadAsync(job, cancellationToken);
-        if (problem is not null || WebhookSignature.KeyOf(settings.WebhookSecret) is not { } key)
+        if (problem is not null || StandardWebhookSignature.KeyOf(settings.WebhookSecret) is not { } key)
         {
             var error = problem ?? "Reportei__WebhookSecret is not set (whsec_ + base64)";
             await Record(job, new MetricsJobAttempt(job.Attempts.Count + 1, started, null, 0, error, null), MetricsJobStatus.Failed, null,

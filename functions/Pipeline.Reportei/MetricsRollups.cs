@@ -184,7 +184,6 @@ public static class RollupProperties
         System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(
             System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(visitorId)));
 
-    /// <summary>Counts per value of a free-text dimension (iAdvize channels), as a JSON object in one property.</summary>
     /// <summary>Longest breakdown key kept (longer ones are clipped), and how many distinct keys a day keeps.</summary>
     public const int MaxBreakdownKeyChars = 64, MaxBreakdownKeys = 50;
 
@@ -192,7 +191,8 @@ public static class RollupProperties
     public const string OtherBreakdownKey = "(other)";
 
     /// <summary>
-    /// Counts <paramref name="key"/> in the breakdown. The whole breakdown is one string property (at most 32K UTF-16
+    /// Counts <paramref name="key"/> in the breakdown: counts per value of a free-text dimension (iAdvize channels), as
+    /// a JSON object in one property. The whole breakdown is one string property (at most 32K UTF-16
     /// characters, and each non-ASCII character is written as a six-character escape), so keys are clipped and a day
     /// keeps at most <see cref="MaxBreakdownKeys"/> of them: a sender's free text can never make the row unwritable.
     /// </summary>

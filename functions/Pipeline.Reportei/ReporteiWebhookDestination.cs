@@ -46,7 +46,7 @@ public sealed class ReporteiWebhookDestination(
         };
         request.Headers.Add("webhook-id", id);
         request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", WebhookSignature.Sign(key, id, timestamp, payload));
+        request.Headers.Add("webhook-signature", StandardWebhookSignature.Sign(key, id, timestamp, payload));
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);

@@ -49,8 +49,14 @@ public sealed record TrackingActionSent(string? AppKey, string? ActionType, doub
         var data = envelope.Data;
         var actionType = EventData.Text(data, "actionType") is { } type && TrackingAction.ActionTypes.Contains(type) ? type : null;
         return new(EventData.Text(data, TrackingRequest.AppKeyField), actionType, actionType == "sale" ? SalesValueOf(data) : 0,
-            envelope.Type == TrackingEvents.WebSend && EventData.Text(data, "uType") == "c");
+            envelope.Type == TrackingEvents.WebSend && EventData.Text(data, "uType") == "c")
+        {
+            AdditionalData = EventData.Field(data, "aditionalData") is { ValueKind: JsonValueKind.Object } additional ? additional.Clone() : null,
+        };
     }
+
+    /// <summary>The action's <c>aditionalData</c> (the vendor's spelling) as stored: typed values by field name.</summary>
+    public JsonElement? AdditionalData { get; init; }
 
     private static double SalesValueOf(JsonElement data) =>
         EventData.Field(data, "aditionalData") is { } additional && EventData.Field(additional, "receipts") is { ValueKind: JsonValueKind.Array } receipts

@@ -4,7 +4,7 @@ namespace Pipeline.IntegrationTests;
 
 /// <summary>
 /// The app as the Azure Functions host sees it: a real Kestrel on FUNCTIONS_CUSTOMHANDLER_PORT, sent the
-/// payload shapes of the custom-handler protocol notes (§1–§3).
+/// payload shapes of the custom-handler protocol (readiness, HTTP, queue and timer invocations).
 /// </summary>
 public sealed class CustomHandlerProtocolTests : IAsyncLifetime
 {

@@ -64,7 +64,7 @@ public sealed class DeliveryLeaseTests(PipelineFixture fixture) : IClassFixture<
     public async Task A_claim_that_lost_its_lease_cannot_finish_over_the_claim_that_took_over()
     {
         var clock = new ManualClock(DateTimeOffset.UtcNow);
-        var log = new DeliveryLog(fixture.Host.Services.GetRequiredService<StorageAccount>(), clock);
+        var log = new DeliveryRecords(fixture.Host.Services.GetRequiredService<StorageAccount>(), clock);
         var envelope = EventEnvelope.Create("push.cart_recovered", "test", Subjects.Site(PipelineFixture.NewSiteId()),
             JsonDocument.Parse("{}").RootElement, TimeProvider.System);
         var lease = TimeSpan.FromSeconds(30);

@@ -7,8 +7,8 @@ using Pipeline.Functions.Hosting;
 namespace Pipeline.IntegrationTests;
 
 /// <summary>
-/// The published package (<c>./publish</c>) against the Functions host's side of the custom-handler protocol (notes
-/// §1–§3): its handler runs as its own process from <c>artifacts/publish/app-root</c> and is sent invocations shaped
+/// The published package (<c>./publish</c>) against the Functions host's side of the custom-handler protocol
+/// (readiness on <c>GET /</c>, invocations on <c>POST /{name}</c>): its handler runs as its own process from <c>artifacts/publish/app-root</c> and is sent invocations shaped
 /// exactly as the host sends them. One test per function of the catalogue, so a new function cannot skip it.
 /// </summary>
 public sealed class PublishedHandlerContractTests(PublishedHandlerContractTests.Fixture fixture)

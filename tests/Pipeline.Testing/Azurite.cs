@@ -7,7 +7,7 @@ namespace Pipeline.Testing;
 
 /// <summary>
 /// A fresh in-memory Azurite from the repository's npm install, on free ports. Fresh matters: Azurite's queue
-/// reads slow down with every message it stores, across all queues (design §9).
+/// reads slow down with every message it stores, across all queues.
 /// </summary>
 public sealed class Azurite : IAsyncDisposable
 {

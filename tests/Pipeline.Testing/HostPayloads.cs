@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace Pipeline.Testing;
 
 /// <summary>
-/// Invocation payloads shaped as the Azure Functions host sends them to a custom handler (protocol notes §3):
+/// Invocation payloads shaped as the Azure Functions host sends them to a custom handler:
 /// <c>{Data: {&lt;trigger binding&gt;: …}, Metadata: {…, sys}}</c>.
 /// </summary>
 public static class HostPayloads

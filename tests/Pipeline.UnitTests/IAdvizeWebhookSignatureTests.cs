@@ -9,7 +9,7 @@ namespace Pipeline.UnitTests;
 /// <summary>The iAdvize signature rule: sha256=&lt;hex&gt; of HMAC-SHA256(raw body, secret), for any configured secret.</summary>
 public sealed class IAdvizeWebhookSignatureTests
 {
-    private static WebhookSignature With(params string[] secrets) => new(Options.Create(new IAdvizeOptions
+    private static IAdvizeWebhookSignature With(params string[] secrets) => new(Options.Create(new IAdvizeOptions
     {
         WebhookSecret = secrets.FirstOrDefault(),
         WebhookSecrets = secrets.Skip(1).ToList(),
@@ -31,14 +31,14 @@ public sealed class IAdvizeWebhookSignatureTests
     {
         // RFC 4231, test case 2.
         Assert.Equal("sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
-            WebhookSignature.Sign(Encoding.ASCII.GetBytes("what do ya want for nothing?"), "Jefe"));
+            IAdvizeWebhookSignature.Sign(Encoding.ASCII.GetBytes("what do ya want for nothing?"), "Jefe"));
     }
 
     [Property]
     public bool A_body_signed_with_any_configured_secret_is_accepted(byte[] body, bool useSecond, bool upper)
     {
         var secret = useSecond ? "second" : "first";
-        var signature = WebhookSignature.Sign(body, secret);
+        var signature = IAdvizeWebhookSignature.Sign(body, secret);
         if (upper) signature = "sha256=" + signature["sha256=".Length..].ToUpperInvariant();
         return With("first", "second").Problem(Request(body, signature)) is null;
     }
@@ -47,7 +47,7 @@ public sealed class IAdvizeWebhookSignatureTests
     public bool Any_changed_byte_is_refused(byte[] body, int at, byte delta)
     {
         if (body.Length == 0 || delta == 0) return true;
-        var signature = WebhookSignature.Sign(body, "first");
+        var signature = IAdvizeWebhookSignature.Sign(body, "first");
         var changed = (byte[])body.Clone();
         changed[Math.Abs(at % body.Length)] ^= delta;
         return With("first").Problem(Request(changed, signature)) is not null;
@@ -68,6 +68,6 @@ public sealed class IAdvizeWebhookSignatureTests
     public void Without_a_secret_nothing_is_accepted()
     {
         var body = "{}"u8.ToArray();
-        Assert.Contains("IAdvize__WebhookSecret is not set", With("").Problem(Request(body, WebhookSignature.Sign(body, ""))));
+        Assert.Contains("IAdvize__WebhookSecret is not set", With("").Problem(Request(body, IAdvizeWebhookSignature.Sign(body, ""))));
     }
 }

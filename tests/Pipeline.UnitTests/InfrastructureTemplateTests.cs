@@ -22,7 +22,7 @@ public sealed class InfrastructureTemplateTests
 
     private static readonly FunctionCatalog Catalog = Host.Services.GetRequiredService<FunctionCatalog>();
 
-    /// <summary>The settings the Key Vault must hold, referenced from app settings (design §7).</summary>
+    /// <summary>The settings the Key Vault must hold, referenced from app settings.</summary>
     private static readonly string[] SecretSettings =
     [
         "Intercom__AccessToken", "IAdvize__ApiKey", "IAdvize__WebhookSecret", "IAdvize__ConnectorToken",

@@ -74,9 +74,11 @@ public sealed class MetricsRollupTests
         Assert.True(row.GetString(RollupProperties.Channels)!.Length <= 32 * 1024, $"{row.GetString(RollupProperties.Channels)!.Length} chars");
         var counts = RollupProperties.BreakdownOf(row, RollupProperties.Channels);
         Assert.Equal(201, counts.Values.Sum());
-        Assert.Equal(RollupProperties.MaxBreakdownKeys + 1, counts.Count);
-        Assert.Equal(200 - RollupProperties.MaxBreakdownKeys + 1, counts[RollupProperties.OtherBreakdownKey]);
-        Assert.All(counts.Keys, k => Assert.True(k.Length <= RollupProperties.MaxBreakdownKeyChars + 1, k));
+        // At most 50 channels of their own (the first seen), the rest counted together as
+        // "(other)", each name cut to 64 characters (plus the ellipsis).
+        Assert.Equal(51, counts.Count);
+        Assert.Equal(200 - 50 + 1, counts["(other)"]);
+        Assert.All(counts.Keys, k => Assert.True(k.Length <= 65, k));
     }
 
     [Theory]

@@ -15,7 +15,7 @@ public delegate Task<DeliveryOutcome> DeliveryCall(CancellationToken cancellatio
 /// the dispatcher turns into a scheduled retry (never an immediate redelivery); on the consumer's last attempt the
 /// delivery is recorded failed first, and the message dead-letters with the reason.
 /// </summary>
-public sealed class DeliveryEngine(DeliveryLog deliveries, TimeProvider clock)
+public sealed class DeliveryEngine(DeliveryRecords deliveries, TimeProvider clock)
 {
     /// <param name="send">The destination's call for this event (its handler's <c>DeliverAsync</c>).</param>
     public async Task<InvocationResult> DeliverAsync(IDestination destination, EventEnvelope envelope, DeliveryCall send,

@@ -1,6 +1,6 @@
 namespace Pipeline.Functions.Delivery;
 
-/// <summary>What a destination made of one event, in terms every destination shares (design §3, delivery engine).</summary>
+/// <summary>What a destination made of one event, in terms every destination shares (the delivery engine records and retries by them).</summary>
 public abstract record DeliveryOutcome
 {
     /// <param name="Summary">One line saying what was sent, for the logs.</param>

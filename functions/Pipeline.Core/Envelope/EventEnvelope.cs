@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Pipeline.Functions.Envelope;
 
 /// <summary>
-/// Every accepted event travels as this envelope (design §4). <see cref="Id"/> is a version 7 GUID, so its text
+/// Every accepted event travels as this envelope. <see cref="Id"/> is a version 7 GUID, so its text
 /// sorts by creation time; it is the idempotency key of every effect downstream. <see cref="Traceparent"/> (optional,
 /// W3C) links the spans of every hop into one trace.
 /// </summary>

@@ -11,7 +11,7 @@ using OpenTelemetry.Trace;
 namespace Pipeline.Functions.Telemetry;
 
 /// <summary>
-/// OpenTelemetry in one place (design §6c): traces, metrics and logs, exported to Azure Monitor when
+/// OpenTelemetry in one place: traces, metrics and logs, exported to Azure Monitor when
 /// <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set and over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set
 /// (the OTLP exporter reads the other standard <c>OTEL_*</c> variables itself); with neither, nothing leaves the process.
 /// </summary>

@@ -54,7 +54,7 @@ public sealed class IAdvizeCustomHandlerTests : IAsyncLifetime
     public async Task A_signed_body_is_accepted_and_queued_and_a_tampered_one_refused()
     {
         var body = SeedWebhooks.Examples["satisfaction.filled"].Replace("d36cd3c4", Guid.NewGuid().ToString("N")[..8]);
-        var signature = WebhookSignature.Sign(Encoding.UTF8.GetBytes(body), IAdvizeFixture.Secret);
+        var signature = IAdvizeWebhookSignature.Sign(Encoding.UTF8.GetBytes(body), IAdvizeFixture.Secret);
 
         var accepted = await Invoke(body, signature);
         var tampered = await Invoke(body.Replace("\"score\": 3", "\"score\": 5"), signature);

@@ -42,7 +42,7 @@ public class IAdvizeFixture : PipelineFixture, IAsyncLifetime
         var bytes = Encoding.UTF8.GetBytes(body);
         var request = new HttpRequestMessage(HttpMethod.Post, "api/webhooks/iadvize") { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        var header = signature ?? (sign && secret is not null ? WebhookSignature.Sign(bytes, secret) : null);
+        var header = signature ?? (sign && secret is not null ? IAdvizeWebhookSignature.Sign(bytes, secret) : null);
         if (header is not null) request.Headers.TryAddWithoutValidation("X-iAdvize-Signature", header);
         request.Headers.TryAddWithoutValidation("X-iAdvize-Delivery", delivery ?? Guid.NewGuid().ToString());
         if (correlation is not null) request.Headers.TryAddWithoutValidation("X-iAdvize-CorrelationId", correlation);

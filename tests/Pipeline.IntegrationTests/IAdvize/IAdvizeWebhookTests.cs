@@ -51,10 +51,10 @@ public sealed class IAdvizeWebhookTests(IAdvizeFixture fixture) : IClassFixture<
         var header = signature switch
         {
             "sha1=" => "sha1=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA1.HashData(Encoding.UTF8.GetBytes(IAdvizeFixture.Secret), bytes)),
-            "md5=" or "SHA256=" => signature + WebhookSignature.Sign(bytes, IAdvizeFixture.Secret)["sha256=".Length..],
-            "truncate" => WebhookSignature.Sign(bytes, IAdvizeFixture.Secret)[..^2],
-            "other-secret" => WebhookSignature.Sign(bytes, "not-a-configured-secret"),
-            null when mode == "tamper" => WebhookSignature.Sign(Encoding.UTF8.GetBytes(body.Replace("\"chat\"", "\"call\"")), IAdvizeFixture.Secret),
+            "md5=" or "SHA256=" => signature + IAdvizeWebhookSignature.Sign(bytes, IAdvizeFixture.Secret)["sha256=".Length..],
+            "truncate" => IAdvizeWebhookSignature.Sign(bytes, IAdvizeFixture.Secret)[..^2],
+            "other-secret" => IAdvizeWebhookSignature.Sign(bytes, "not-a-configured-secret"),
+            null when mode == "tamper" => IAdvizeWebhookSignature.Sign(Encoding.UTF8.GetBytes(body.Replace("\"chat\"", "\"call\"")), IAdvizeFixture.Secret),
             _ => signature,
         };
 
@@ -78,7 +78,7 @@ public sealed class IAdvizeWebhookTests(IAdvizeFixture fixture) : IClassFixture<
     {
         var visitor = IAdvizeFixture.NewVisitorId();
         var body = IAdvizeFixture.ConversationClosed(visitor, Guid.NewGuid().ToString());
-        var header = WebhookSignature.Sign(Encoding.UTF8.GetBytes(body), secret);
+        var header = IAdvizeWebhookSignature.Sign(Encoding.UTF8.GetBytes(body), secret);
         if (upper) header = "sha256=" + header["sha256=".Length..].ToUpperInvariant();
 
         var response = await fixture.PostWebhook(body, signature: header, delivery: "110e8400-e29b-11d4-a716-446655440000",
@@ -320,7 +320,7 @@ public sealed class IAdvizeWebhookWithoutSecretTests(NoWebhookSecretFixture fixt
     {
         var body = SeedWebhooks.Examples["conversation.closed"];
         var request = new HttpRequestMessage(HttpMethod.Post, "api/webhooks/iadvize") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-iAdvize-Signature", WebhookSignature.Sign(Encoding.UTF8.GetBytes(body), ""));
+        request.Headers.Add("X-iAdvize-Signature", IAdvizeWebhookSignature.Sign(Encoding.UTF8.GetBytes(body), ""));
 
         var response = await fixture.Host.Client.SendAsync(request);
 

@@ -1,6 +1,6 @@
 namespace Pipeline.IntegrationTests.IAdvize;
 
-/// <summary>Every webhook payload example of the iAdvize seed (digest §3.4), verbatim.</summary>
+/// <summary>Every webhook payload example of the iAdvize seed (seed 003's webhook section), verbatim.</summary>
 public static class SeedWebhooks
 {
     public static readonly Dictionary<string, string> Examples = new()

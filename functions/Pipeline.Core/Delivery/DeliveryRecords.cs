@@ -71,7 +71,7 @@ public abstract record DeliveryClaim
 /// id) that the admin API lists deliveries from, written only after the record's own write succeeded, so a write
 /// that lost its lease never changes it.
 /// </summary>
-public sealed class DeliveryLog(StorageAccount storage, TimeProvider clock)
+public sealed class DeliveryRecords(StorageAccount storage, TimeProvider clock)
 {
     private TableClient Table => storage.Table(TableNames.Deliveries);
     private TableClient Index => storage.Table(TableNames.DeliveryIndex);

@@ -11,7 +11,7 @@ namespace Pipeline.Functions.IAdvize;
 /// lets the header choose it); the hex may be in either case; digests are compared as bytes in constant time,
 /// against every secret whichever matches.
 /// </summary>
-public sealed class WebhookSignature(IOptions<IAdvizeOptions> options)
+public sealed class IAdvizeWebhookSignature(IOptions<IAdvizeOptions> options)
 {
     public const string Header = "X-iAdvize-Signature";
     public const string Algorithm = "sha256";

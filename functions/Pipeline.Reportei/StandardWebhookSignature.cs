@@ -4,7 +4,7 @@ using System.Text;
 namespace Pipeline.Functions.Reportei;
 
 /// <summary>Standard Webhooks v1 signing: <c>v1,</c> + base64 HMAC-SHA256 of <c>{id}.{timestamp}.{body}</c>.</summary>
-public static class WebhookSignature
+public static class StandardWebhookSignature
 {
     public const string SecretPrefix = "whsec_";
 
