@@ -53,6 +53,7 @@ public static class PipelineWebHost
         if (!isCustomHandler)
         {
             services.Configure<LocalHostOptions>(configuration.GetSection(LocalHostOptions.Section));
+            services.AddSingleton<MessageSlots>();
             services.AddHostedService<LocalTriggerHost>();
         }
 

@@ -61,7 +61,7 @@ public sealed class BacklogHealthTests
             return degraded.GetProperty("status").GetString() == "degraded";
         }, "health says degraded while the backlog grows", TimeSpan.FromSeconds(40));
         Assert.Equal("reachable", degraded.GetProperty("storage").GetString());
-        Assert.Contains(Reasons(degraded), r => r.StartsWith(Intercom + ": backlog grew on each of the last 3 samples"));
+        Assert.Contains(Reasons(degraded), r => r.StartsWith(Intercom + ": backlog kept growing over the last 3 samples"));
         Assert.True(Entity(degraded, Intercom).GetProperty("growing").GetBoolean());
 
         // Held steady, the backlog is visible in the summary (all of it) and no longer degrades health.

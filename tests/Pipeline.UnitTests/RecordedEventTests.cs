@@ -67,7 +67,8 @@ public sealed class RecordedEventTests
             """{"appkey":"k","actionType":"sale","uType":"c","aditionalData":{"receipts":[{"value":"10.5"},{"value":2},{"name":"x"}]}}"""));
         var odd = TrackingActionSent.Read(Envelope(TrackingEvents.MobileSend, "visitor:m1", """{"appkey":"k","actionType":"dance","uType":"c"}"""));
 
-        Assert.Equal(new TrackingActionSent("k", "sale", 12.5, true), sale);
+        Assert.Equal(new TrackingActionSent("k", "sale", 12.5, true), sale with { AdditionalData = null });
+        Assert.Equal(3, sale.AdditionalData!.Value.GetProperty("receipts").GetArrayLength());
         Assert.Equal(new TrackingActionSent("k", null, 0, false), odd); // uType c means a web uid only
     }
 

@@ -5,9 +5,9 @@ namespace Pipeline.Functions.Health;
 
 /// <summary>
 /// Samples every entity's backlog on a timer, so health and the ops summary read the latest figures instead of asking
-/// the broker on each request. A backlog "keeps growing" when it grew on each of the last
-/// <see cref="GrowthSamplesSetting"/> samples (six 10-second samples by default: a minute of steady growth), which a
-/// burst the consumers catch up with does not do.
+/// the broker on each request. A backlog "keeps growing" when over the last <see cref="GrowthSamplesSetting"/> samples
+/// (six 10-second samples by default: a minute) it never went down and ended higher, which a burst the consumers
+/// catch up with does not do.
 /// </summary>
 public sealed class BacklogMonitor(MessagingEntities entities, IBacklogReader reader, TimeProvider clock,
     IConfiguration configuration, ILogger<BacklogMonitor> logger) : BackgroundService
@@ -51,17 +51,22 @@ public sealed class BacklogMonitor(MessagingEntities entities, IBacklogReader re
     private EntityState Track(MessagingEntity entity, EntityBacklog? backlog, string? error)
     {
         if (!_history.TryGetValue(entity, out var history)) _history[entity] = history = new Queue<long>();
-        // A missed or blind sample breaks the run: growth is only claimed over samples actually seen.
-        if (backlog?.Active is null)
-        {
-            history.Clear();
-            return new EntityState(entity, backlog, null, error);
-        }
+        // A missed or blind sample is skipped, not a reset: under load samples time out most, and a backlog that
+        // grows through them must still show.
+        if (backlog?.Active is null) return new EntityState(entity, backlog, null, error);
         history.Enqueue(backlog.Waiting);
         while (history.Count > _growthSamples + 1) history.Dequeue();
-        var growing = history.Count == _growthSamples + 1 && history.Zip(history.Skip(1)).All(p => p.Second > p.First);
-        return new EntityState(entity, backlog, growing ? history.Peek() : null, error);
+        return new EntityState(entity, backlog, Growth(history), error);
     }
+
+    /// <returns>
+    /// Where the backlog started, when it never went down over a full window and ended higher; null otherwise. Two
+    /// equal samples do not break growth: Azurite's approximate counts repeat a value between its updates.
+    /// </returns>
+    private long? Growth(Queue<long> history) =>
+        history.Count == _growthSamples + 1 && history.Zip(history.Skip(1)).All(p => p.Second >= p.First) && history.Last() > history.Peek()
+            ? history.Peek()
+            : null;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -89,7 +94,7 @@ public sealed class BacklogMonitor(MessagingEntities entities, IBacklogReader re
     }
 }
 
-/// <param name="GrewFrom">Set when the backlog grew on each of the last samples: what it was at the first of them.</param>
+/// <param name="GrewFrom">Set when the backlog kept growing over the last samples: what it was at the first of them.</param>
 public sealed record EntityState(MessagingEntity Entity, EntityBacklog? Backlog, long? GrewFrom, string? Error)
 {
     public bool Growing => GrewFrom is not null;
@@ -105,7 +110,7 @@ public sealed record BacklogSnapshot(DateTimeOffset? SampledAt, int GrowthSample
         foreach (var state in Entities)
         {
             if (state.Growing)
-                yield return $"{state.Entity}: backlog grew on each of the last {GrowthSamples} samples, " +
+                yield return $"{state.Entity}: backlog kept growing over the last {GrowthSamples} samples, " +
                              $"from {state.GrewFrom} to {state.Backlog!.Waiting} waiting";
             if (state.Backlog?.DeadLettered is > 0 and var dead)
                 yield return $"{state.Entity}: {dead} dead-lettered message(s)";

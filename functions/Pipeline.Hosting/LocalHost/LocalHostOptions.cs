@@ -20,6 +20,12 @@ public sealed class LocalHostOptions
 
     public int BatchSize { get; set; } = 32;
 
+    /// <summary>Messages run at once across every queue and subscription (<see cref="MessageSlots"/>).</summary>
+    public int MaxConcurrentMessages { get; set; } = 32;
+
+    /// <summary>Longest wait between receives while receiving keeps failing (it doubles from 1 s up to this).</summary>
+    public int MaxReceiveBackoffSeconds { get; set; } = 30;
+
     /// <summary>Largest HTTP body the host accepts before a function sees it (functions set tighter limits).</summary>
     public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 

@@ -20,6 +20,7 @@ public sealed class QueueListener(
     Messaging.AzuriteQueuePublisher outputs,
     Health.ReceiveHealth receiveHealth,
     Storage.StorageReadiness storageReady,
+    MessageSlots slots,
     IOptions<LocalHostOptions> options,
     TimeProvider clock,
     ILogger<QueueListener> logger)
@@ -50,16 +51,22 @@ public sealed class QueueListener(
     private async Task ReceiveLoopAsync(QueueClient queue, CancellationToken stoppingToken)
     {
         var idle = TimeSpan.FromMilliseconds(25);
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
+            // A quarter of the host's slots at most per receive, so one busy queue never holds them all.
+            int taken;
+            try { taken = await slots.TakeAsync(Math.Clamp(Options.MaxConcurrentMessages / 4, 1, Options.BatchSize), stoppingToken); }
+            catch (OperationCanceledException) { return; }
             QueueMessage[] batch;
             try
             {
                 // Not cancelled by shutdown: a receive cut off after the service dequeued its messages would hide
                 // them for the whole visibility timeout. Receives are short; the loop checks the token between them.
-                batch = (await queue.ReceiveMessagesAsync(Options.BatchSize,
+                batch = (await queue.ReceiveMessagesAsync(taken,
                     TimeSpan.FromSeconds(Options.VisibilityTimeoutSeconds), CancellationToken.None)).Value;
                 receiveHealth.ReportReceiveSucceeded(_entity);
+                failures = 0;
                 if (Interlocked.Exchange(ref _receiveFailing, 0) == 1)
                     logger.LogInformation("Receiving from {Queue} works again", _trigger.LocalQueue);
             }
@@ -70,20 +77,31 @@ public sealed class QueueListener(
                 if (Interlocked.Exchange(ref _receiveFailing, 1) == 0)
                     logger.LogWarning("Receiving from {Queue} failed: {Message}", _trigger.LocalQueue, reason);
                 receiveHealth.ReportReceiveFailed(_entity, reason);
+                failures++;
                 batch = [];
             }
+            slots.Return(taken - batch.Length);
 
             if (batch.Length == 0)
             {
-                // Back off while idle so an empty Azurite queue is not polled hot; reset as soon as work arrives.
-                try { await Task.Delay(idle, stoppingToken); }
+                // Idle: back off so an empty Azurite queue is not polled hot; reset as soon as work arrives. Failing:
+                // back off much further (1 s doubling), since asking a storage that does not answer again at once
+                // only adds to what it cannot answer.
+                var wait = failures > 0
+                    ? TimeSpan.FromSeconds(Math.Min(Options.MaxReceiveBackoffSeconds, Math.Pow(2, Math.Min(failures - 1, 10))))
+                    : idle;
+                try { await Task.Delay(wait, stoppingToken); }
                 catch (OperationCanceledException) { return; }
                 idle = TimeSpan.FromMilliseconds(Math.Min(idle.TotalMilliseconds * 2, MaxIdlePollMilliseconds));
                 continue;
             }
             idle = TimeSpan.FromMilliseconds(25);
             // In-flight messages finish even when shutdown starts: they are not given the stopping token.
-            await Task.WhenAll(batch.Select(message => ProcessAsync(queue, message)));
+            await Task.WhenAll(batch.Select(async message =>
+            {
+                try { await ProcessAsync(queue, message); }
+                finally { slots.Return(1); }
+            }));
         }
     }
 
