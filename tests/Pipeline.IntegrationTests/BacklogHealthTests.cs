@@ -117,3 +117,52 @@ public sealed class BacklogHealthTests
         Assert.Equal("healthy", recovered.GetProperty("status").GetString());
     }
 }
+
+/// <summary>
+/// The local host's backpressure: past <c>LocalHost__MaxBacklog</c> waiting messages, a function that queues work is
+/// refused with a 503 that says nothing was accepted, and nothing is; once the backlog is back under it, calls are
+/// accepted again. (Azurite slows with every message it holds; past some thousands it cannot drain them.)
+/// </summary>
+public sealed class LocalBackpressureTests
+{
+    [Fact]
+    public async Task Past_the_backlog_limit_a_push_is_refused_with_nothing_accepted_and_accepted_again_once_it_drains()
+    {
+        await using var pipeline = await TestPipeline.Create()
+            .With("LocalHost:ReceiversPerQueue", "0") // nothing drains until the test says so
+            .With("LocalHost:MaxBacklog", "3")
+            .With("Health:BacklogSampleSeconds", "0.2")
+            .StartAsync();
+        var host = pipeline.Host;
+        var replays = host.Queue("replays");
+        await replays.CreateIfNotExistsAsync();
+        var held = new List<Azure.Storage.Queues.Models.SendReceipt>();
+        for (var i = 0; i < 4; i++) held.Add((await replays.SendMessageAsync("""{"held":true}""")).Value);
+
+        // Until the sampler has seen the backlog, pushes are accepted (and wait on events, nothing drains).
+        HttpResponseMessage refused = null!;
+        var accepted = 0;
+        await Eventually.TrueAsync(async () =>
+        {
+            refused = await host.PostJsonAsync("api/push/cart_recovered", """{"site_id":"behind-1","cart_recovered":"1"}""");
+            if (refused.StatusCode == HttpStatusCode.OK) accepted++;
+            return refused.StatusCode == HttpStatusCode.ServiceUnavailable;
+        }, "a push is refused once the sampler sees more than 3 waiting");
+        var body = await refused.Content.ReadAsStringAsync();
+        Assert.Matches("the pipeline is behind: [0-9]+ messages wait; nothing was accepted", body);
+        Assert.Equal("30", refused.Headers.GetValues("Retry-After").Single());
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.ServiceUnavailable,
+                (await host.PostJsonAsync("api/push/cart_recovered", """{"site_id":"behind-1","cart_recovered":"1"}""")).StatusCode);
+        Assert.Equal(accepted, (await host.Queue("events").GetPropertiesAsync()).Value.ApproximateMessagesCount); // the refused left nothing
+
+        // A function that queues nothing is not refused.
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("api/health")).StatusCode);
+
+        foreach (var receipt in held) await replays.DeleteMessageAsync(receipt.MessageId, receipt.PopReceipt);
+        await host.Queue("events").ClearMessagesAsync();
+        await Eventually.TrueAsync(async () =>
+            (await host.PostJsonAsync("api/push/cart_recovered", """{"site_id":"behind-2","cart_recovered":"1"}""")).StatusCode
+            == HttpStatusCode.OK, "accepted again once the backlog is under the limit");
+    }
+}

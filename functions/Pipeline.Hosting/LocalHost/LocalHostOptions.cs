@@ -23,6 +23,12 @@ public sealed class LocalHostOptions
     /// <summary>Messages run at once across every queue and subscription (<see cref="MessageSlots"/>).</summary>
     public int MaxConcurrentMessages { get; set; } = 32;
 
+    /// <summary>
+    /// Messages waiting in all queues and subscriptions together past which HTTP functions that queue work answer 503
+    /// with nothing accepted, so that Azurite stays able to drain them (<see cref="LocalHttpRoutes"/>).
+    /// </summary>
+    public long MaxBacklog { get; set; } = 5_000;
+
     /// <summary>Longest wait between receives while receiving keeps failing (it doubles from 1 s up to this).</summary>
     public int MaxReceiveBackoffSeconds { get; set; } = 30;
 

@@ -13,6 +13,9 @@ namespace Pipeline.Functions.LocalHost;
 /// </summary>
 public static class LocalHttpRoutes
 {
+    /// <summary>Seconds a caller refused for a deep backlog is told to wait (the backlog is sampled every 10 s).</summary>
+    public const int BehindRetryAfterSeconds = 30;
+
     public static void MapLocalHttpFunctions(this IEndpointRouteBuilder app, FunctionCatalog catalog)
     {
         foreach (var (function, trigger) in catalog.WithTrigger<HttpTrigger>())
@@ -42,6 +45,23 @@ public static class LocalHttpRoutes
         if (trigger.AuthLevel != AuthLevel.Anonymous && !FunctionKeys.Allows(context.Request, options.FunctionKey))
         {
             await WriteAsync(context, new HttpResponseData(401, FunctionKeys.MissingKeyAnswer));
+            return;
+        }
+
+        // Azurite slows with every message it holds, and past some thousands it cannot serve even the receives that
+        // would drain them: a function that queues work is refused, with nothing accepted, while the backlog is this
+        // deep (Service Bus has no such limit, so the Functions host never sheds).
+        if (function.Definition.QueueOutputs.Count > 0
+            && services.GetRequiredService<Health.BacklogMonitor>().Latest.Entities.Sum(e => e.Backlog?.Waiting ?? 0) is var waiting
+            && waiting > options.MaxBacklog)
+        {
+            logger.LogWarning("{Function}: refused, {Waiting} messages wait (LocalHost__MaxBacklog {Max})", function.Definition.Name,
+                waiting, options.MaxBacklog);
+            await WriteAsync(context, new HttpResponseData(503,
+                $$"""{"code":"503","message":"the pipeline is behind: {{waiting}} messages wait; nothing was accepted. Try again later"}""")
+            {
+                Headers = new Dictionary<string, string> { ["Retry-After"] = BehindRetryAfterSeconds.ToString() },
+            });
             return;
         }
 
