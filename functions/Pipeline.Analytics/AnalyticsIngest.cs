@@ -15,7 +15,7 @@ public static class AnalyticsIngest
     public const string Source = "data-analytics-service";
     public static readonly QueueOutput Events = new("events", QueueNames.Events);
 
-    public static InvocationResult Handle(AnalyticsKind kind, HttpRequestData request, TimeProvider clock)
+    public static InvocationResult Handle(AnalyticsKind kind, InvocationRequest request, TimeProvider clock)
     {
         switch (RequestBodies.TryReadJsonObject(request, MaxBodyBytes, out var body, out var reason))
         {
@@ -66,7 +66,7 @@ public static class AnalyticsIngest
         });
         var envelope = new EventEnvelope(id, kind.EventType, Source, "customer:" + body.GetProperty("customer_id").GetString(),
             clock.GetUtcNow(), JsonDocument.Parse(data).RootElement).InCurrentTrace();
-        return InvocationResult.Http(new HttpResponseData(201, stored)).Send(Events, envelope.ToJson());
+        return InvocationResult.Http(new InvocationResponse(201, stored)).Send(Events, envelope.ToJson());
     }
 
     /// <summary>Which lead or contact the event is about, and the field that names it.</summary>
@@ -100,7 +100,7 @@ public static class AnalyticsIngest
         || name is "version_info" or "entity_id" or "entity_type" || name == kind.EntityIdField;
 
     public static InvocationResult Invalid(Dictionary<string, string> errors) =>
-        InvocationResult.Http(new HttpResponseData(422, RequestBodies.Json(w =>
+        InvocationResult.Http(new InvocationResponse(422, RequestBodies.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("message", "validation failed");
@@ -111,7 +111,7 @@ public static class AnalyticsIngest
         })));
 
     public static InvocationResult Error(int status, string message) =>
-        InvocationResult.Http(new HttpResponseData(status, RequestBodies.Json(w =>
+        InvocationResult.Http(new InvocationResponse(status, RequestBodies.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("message", message);

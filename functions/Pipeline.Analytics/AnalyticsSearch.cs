@@ -13,7 +13,7 @@ public static class AnalyticsSearch
     public const int DefaultPageSize = 10;
     public const int MaxPageSize = 100;
 
-    public static async Task<InvocationResult> HandleAsync(string entity, string entityIdParameter, HttpRequestData request,
+    public static async Task<InvocationResult> HandleAsync(string entity, string entityIdParameter, InvocationRequest request,
         AnalyticsIndex index, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -46,7 +46,7 @@ public static class AnalyticsSearch
             w.WriteEndObject();
             w.WriteEndObject();
         });
-        return InvocationResult.Http(new HttpResponseData(200, body));
+        return InvocationResult.Http(new InvocationResponse(200, body));
     }
 
     private static void WriteRecording(Utf8JsonWriter w, string entity, string entityId, JsonElement stored)
@@ -67,17 +67,17 @@ public static class AnalyticsSearch
         w.WriteEndObject();
     }
 
-    private static IEnumerable<string> Values(HttpRequestData request, string name) =>
+    private static IEnumerable<string> Values(InvocationRequest request, string name) =>
         request.Query.TryGetValue(name, out var values) ? values : [];
 
-    private static string? Required(HttpRequestData request, string name, Dictionary<string, string> errors)
+    private static string? Required(InvocationRequest request, string name, Dictionary<string, string> errors)
     {
         var value = Values(request, name).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
         if (value is null) errors[name] = "is required";
         return value;
     }
 
-    private static bool Flag(HttpRequestData request, string name, Dictionary<string, string> errors)
+    private static bool Flag(InvocationRequest request, string name, Dictionary<string, string> errors)
     {
         switch (Values(request, name).FirstOrDefault()?.ToLowerInvariant())
         {
@@ -89,7 +89,7 @@ public static class AnalyticsSearch
         }
     }
 
-    private static int Number(HttpRequestData request, string name, int min, int max, int fallback, Dictionary<string, string> errors)
+    private static int Number(InvocationRequest request, string name, int min, int max, int fallback, Dictionary<string, string> errors)
     {
         var text = Values(request, name).FirstOrDefault();
         if (string.IsNullOrEmpty(text)) return fallback;

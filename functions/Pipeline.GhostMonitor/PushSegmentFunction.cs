@@ -69,10 +69,10 @@ public sealed class PushSegmentFunction(TimeProvider clock) : IFunction
     }
 
     private static InvocationResult Ok() =>
-        InvocationResult.Http(new HttpResponseData(200, """{"code":"200","message":"ok"}"""));
+        InvocationResult.Http(new InvocationResponse(200, """{"code":"200","message":"ok"}"""));
 
     private static Task<InvocationResult> Answer(int status, Action<Utf8JsonWriter> writeMessage) =>
-        Task.FromResult(InvocationResult.Http(new HttpResponseData(status, RequestBodies.Json(w =>
+        Task.FromResult(InvocationResult.Http(new InvocationResponse(status, RequestBodies.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("code", status.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -12,14 +12,14 @@ public sealed class ConnectorToken(IOptions<IAdvizeOptions> options)
     public const string QueryKey = "token";
 
     /// <returns>null when the caller may go on; otherwise the 401 to answer.</returns>
-    public HttpResponseData? Check(HttpRequestData request)
+    public InvocationResponse? Check(InvocationRequest request)
     {
         var configured = options.Value.ConnectorToken;
         if (string.IsNullOrEmpty(configured))
-            return HttpResponseData.Error(401, "unauthorized", "connector endpoints are disabled: IAdvize__ConnectorToken is not set");
+            return InvocationResponse.Error(401, "unauthorized", "connector endpoints are disabled: IAdvize__ConnectorToken is not set");
         var presented = request.Query.TryGetValue(QueryKey, out var values) && values.Length > 0 ? values[0] : null;
         return SharedSecrets.Matches(presented, configured)
             ? null
-            : HttpResponseData.Error(401, "unauthorized", "the token query parameter is missing or wrong");
+            : InvocationResponse.Error(401, "unauthorized", "the token query parameter is missing or wrong");
     }
 }

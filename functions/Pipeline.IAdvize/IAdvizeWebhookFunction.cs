@@ -20,10 +20,10 @@ public sealed class IAdvizeWebhookFunction(WebhookSignature signature, WebhookDe
     public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
     {
         var request = invocation.Request!;
-        if (signature.Problem(request) is { } unsigned) return InvocationResult.Http(HttpResponseData.Error(401, "unauthorized", unsigned));
+        if (signature.Problem(request) is { } unsigned) return InvocationResult.Http(InvocationResponse.Error(401, "unauthorized", unsigned));
 
         var (parsed, status, problem) = WebhookPayload.Parse(request);
-        if (parsed is null) return InvocationResult.Http(HttpResponseData.Error(status, "bad_request", problem!));
+        if (parsed is null) return InvocationResult.Http(InvocationResponse.Error(status, "bad_request", problem!));
 
         var now = clock.GetUtcNow();
         var type = IAdvizeEvents.TypeOf(parsed.EventType);
@@ -41,7 +41,7 @@ public sealed class IAdvizeWebhookFunction(WebhookSignature signature, WebhookDe
             w.WriteBoolean("duplicate", identity.Duplicate);
             w.WriteEndObject();
         });
-        return InvocationResult.Http(new HttpResponseData(200, answer))
+        return InvocationResult.Http(new InvocationResponse(200, answer))
             .Send(Events, envelope.ToJson())
             .Log((identity.Duplicate ? $"{type} {identity.EnvelopeId}: a copy of an event already accepted" : $"{type} {identity.EnvelopeId} accepted")
                  + (IAdvizeEvents.Known.Contains(type) ? "" : " (an event type the iAdvize doc does not list; stored as it is)"));

@@ -24,10 +24,10 @@ public sealed class VerifyConnectorFunction(ConnectorToken token, IAdvizeClient 
         var request = invocation.Request!;
         if (token.Check(request) is { } refused) return InvocationResult.Http(refused);
         if (Encoding.UTF8.GetByteCount(request.Body) > MaxBodyBytes)
-            return InvocationResult.Http(HttpResponseData.Error(413, "bad_request", $"body is larger than {MaxBodyBytes / 1024} KiB"));
+            return InvocationResult.Http(InvocationResponse.Error(413, "bad_request", $"body is larger than {MaxBodyBytes / 1024} KiB"));
 
         var (values, problem) = Read(request.Body);
-        if (problem is not null) return InvocationResult.Http(HttpResponseData.Error(400, "bad_request", problem));
+        if (problem is not null) return InvocationResult.Http(InvocationResponse.Error(400, "bad_request", problem));
 
         var errors = new List<(string Id, string Message)>();
         foreach (var id in values!.Keys.Where(id => !KnownFields.Contains(id)))
@@ -37,7 +37,7 @@ public sealed class VerifyConnectorFunction(ConnectorToken token, IAdvizeClient 
         else if (!IsKeyText(apiKey.Trim())) errors.Add((ApiKeyField, "must be printable ASCII with no spaces or line breaks, as iAdvize issues its keys"));
         else if (await CheckKeyAsync(apiKey.Trim(), cancellationToken) is { } keyProblem) errors.Add((ApiKeyField, keyProblem));
 
-        return InvocationResult.Http(new HttpResponseData(200, RequestBodies.Json(w =>
+        return InvocationResult.Http(new InvocationResponse(200, RequestBodies.Json(w =>
         {
             w.WriteStartObject();
             w.WriteBoolean("isValid", errors.Count == 0);

@@ -27,17 +27,17 @@ public sealed class VisitorProfileFunction(ConnectorToken token, VisitorProfile 
         var external = Filter("idVisitorExternal");
         var unique = Filter("idVisitorUnique");
         if (email is null && external is null && unique is null)
-            return InvocationResult.Http(HttpResponseData.Error(400, "bad_request",
+            return InvocationResult.Http(InvocationResponse.Error(400, "bad_request",
                 "give at least one of emailVisitor, idVisitorExternal or idVisitorUnique"));
         foreach (var (name, value) in new[] { ("emailVisitor", email), ("idVisitorExternal", external), ("idVisitorUnique", unique) })
         {
             if (value is { Length: > MaxFilterLength })
-                return InvocationResult.Http(HttpResponseData.Error(400, "bad_request", $"{name} must be at most {MaxFilterLength} characters"));
+                return InvocationResult.Http(InvocationResponse.Error(400, "bad_request", $"{name} must be at most {MaxFilterLength} characters"));
         }
         var french = Filter("operatorLocale")?.StartsWith("fr", StringComparison.OrdinalIgnoreCase) == true;
 
         var fields = await profile.BuildAsync(new VisitorProfile.Filters(email, external, unique, french), cancellationToken);
-        return InvocationResult.Http(new HttpResponseData(200, RequestBodies.Json(w =>
+        return InvocationResult.Http(new InvocationResponse(200, RequestBodies.Json(w =>
         {
             w.WriteStartArray();
             foreach (var field in fields)

@@ -27,7 +27,7 @@ public static class WebhookPayload
     public sealed record Parsed(JsonObject Data, string EventType, string? EventId, string? DeliveryId, string? CorrelationId);
 
     /// <returns>The event, or the problem to answer with a 400 (413 when too large).</returns>
-    public static (Parsed? Event, int Status, string? Problem) Parse(HttpRequestData request)
+    public static (Parsed? Event, int Status, string? Problem) Parse(InvocationRequest request)
     {
         var bytes = WebhookSignature.Body(request);
         if (bytes.Length > MaxBodyBytes) return (null, 413, $"body is larger than {MaxBodyBytes / 1024} KiB");

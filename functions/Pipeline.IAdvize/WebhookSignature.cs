@@ -18,7 +18,7 @@ public sealed class WebhookSignature(IOptions<IAdvizeOptions> options)
     private const int DigestBytes = 32;
 
     /// <returns>null when the body is signed with one of the secrets; otherwise why it is refused.</returns>
-    public string? Problem(HttpRequestData request)
+    public string? Problem(InvocationRequest request)
     {
         var secrets = options.Value.AllWebhookSecrets;
         if (secrets.Count == 0) return "webhooks are refused: IAdvize__WebhookSecret is not set";
@@ -44,7 +44,7 @@ public sealed class WebhookSignature(IOptions<IAdvizeOptions> options)
     }
 
     /// <summary>The bytes as received; a host that only gave text falls back to its UTF-8 bytes.</summary>
-    public static ReadOnlyMemory<byte> Body(HttpRequestData request) =>
+    public static ReadOnlyMemory<byte> Body(InvocationRequest request) =>
         request.RawBody.IsEmpty && request.Body.Length > 0 ? Encoding.UTF8.GetBytes(request.Body) : request.RawBody;
 
     /// <summary>The header value a sender computes: <c>sha256=</c> + lowercase hex.</summary>

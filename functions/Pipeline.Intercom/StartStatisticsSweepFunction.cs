@@ -17,7 +17,7 @@ public sealed class StartStatisticsSweepFunction(StatisticsSweep sweep) : IFunct
     {
         var force = invocation.Request!.Query.TryGetValue("force", out var values) && values.Any(v => v is "true" or "1");
         var (state, outcome) = await sweep.StartAsync(force, cancellationToken);
-        var result = InvocationResult.Http(new HttpResponseData(200, RequestBodies.Json(w =>
+        var result = InvocationResult.Http(new InvocationResponse(200, RequestBodies.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("content", "ok");

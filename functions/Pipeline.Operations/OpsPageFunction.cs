@@ -28,8 +28,8 @@ public sealed class OpsPageFunction : IFunction
     {
         var name = AdminHttp.Query(invocation.Request!, "asset") ?? OpsPage.PageName;
         var response = OpsPage.Assets.TryGetValue(name, out var asset)
-            ? new HttpResponseData(200, asset.Text, asset.ContentType) { Headers = Headers }
-            : HttpResponseData.Error(404, "not_found", $"the ops page has no file '{RequestBodies.Clip(name, 80)}'; it has {string.Join(", ", OpsPage.Assets.Keys)}");
+            ? new InvocationResponse(200, asset.Text, asset.ContentType) { Headers = Headers }
+            : InvocationResponse.Error(404, "not_found", $"the ops page has no file '{RequestBodies.Clip(name, 80)}'; it has {string.Join(", ", OpsPage.Assets.Keys)}");
         return Task.FromResult(InvocationResult.Http(response));
     }
 }

@@ -48,7 +48,7 @@ public sealed class GetMetricsDataAsyncFunction(
 
         var job = await jobs.CreateAsync(url!, body.GetRawText(), cancellationToken);
         var jobId = job.Id.ToString("D");
-        return InvocationResult.Http(new HttpResponseData(200, RequestBodies.Json(w =>
+        return InvocationResult.Http(new InvocationResponse(200, RequestBodies.Json(w =>
             {
                 w.WriteStartObject();
                 w.WriteString("status", "accepted");

@@ -21,6 +21,6 @@ public sealed class GetMetricsDataFunction(ReporteiBearer bearer, MetricsIntegra
         var integration = await integrations.FindAsync(parsed!.CustomerIntegration, cancellationToken);
         if (integration is null)
             return InvocationResult.Http(ReporteiResponses.Error(404, $"customer_integration {parsed.CustomerIntegration} is not registered"));
-        return InvocationResult.Http(new HttpResponseData(200, await query.AnswerAsync(integration, parsed, cancellationToken)));
+        return InvocationResult.Http(new InvocationResponse(200, await query.AnswerAsync(integration, parsed, cancellationToken)));
     }
 }

@@ -18,6 +18,6 @@ public sealed class GetMetricsJobFunction(ReporteiBearer bearer, MetricsJobs job
         var job = await jobs.FindAsync(id, cancellationToken);
         return InvocationResult.Http(job is null
             ? ReporteiResponses.Error(404, $"no metrics job {id}")
-            : new HttpResponseData(200, RequestBodies.Json(w => MetricsJobsResponse.Write(w, job, withCreatedAt: true))));
+            : new InvocationResponse(200, RequestBodies.Json(w => MetricsJobsResponse.Write(w, job, withCreatedAt: true))));
     }
 }

@@ -23,7 +23,7 @@ public sealed class ListMetricsJobsFunction(AdminApiKey adminApiKey, MetricsJobs
                 { ["limit"] = $"must be a whole number from 1 to {MaxLimit}" }));
 
         var newest = await jobs.NewestAsync(limit, cancellationToken);
-        return InvocationResult.Http(new HttpResponseData(200, RequestBodies.Json(w =>
+        return InvocationResult.Http(new InvocationResponse(200, RequestBodies.Json(w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("jobs");

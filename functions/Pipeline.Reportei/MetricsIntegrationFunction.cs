@@ -26,11 +26,11 @@ public sealed class MetricsIntegrationFunction(MetricsIntegrations integrations,
         {
             case "GET":
                 return await integrations.FindAsync(id, cancellationToken) is { } found
-                    ? Answer(new HttpResponseData(200, Write(found)))
+                    ? Answer(new InvocationResponse(200, Write(found)))
                     : Answer(ReporteiResponses.Error(404, $"customer_integration {id} is not registered"));
             case "DELETE":
                 return await integrations.DeleteAsync(id, cancellationToken)
-                    ? Answer(new HttpResponseData(204, ""))
+                    ? Answer(new InvocationResponse(204, ""))
                     : Answer(ReporteiResponses.Error(404, $"customer_integration {id} is not registered"));
         }
 
@@ -71,10 +71,10 @@ public sealed class MetricsIntegrationFunction(MetricsIntegrations integrations,
         var integration = new MetricsIntegration(id, values.GetValueOrDefault("site_id"), values.GetValueOrDefault("tracking_app_key"),
             values.GetValueOrDefault("analytics_customer_id"), values.GetValueOrDefault("iadvize_website_id"));
         await integrations.PutAsync(integration, cancellationToken);
-        return Answer(new HttpResponseData(200, Write(integration)));
+        return Answer(new InvocationResponse(200, Write(integration)));
     }
 
-    private static InvocationResult Answer(HttpResponseData response) => InvocationResult.Http(response);
+    private static InvocationResult Answer(InvocationResponse response) => InvocationResult.Http(response);
 
     private static string Write(MetricsIntegration integration) => RequestBodies.Json(w =>
     {

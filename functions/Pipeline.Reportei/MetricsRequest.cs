@@ -30,7 +30,7 @@ public static partial class MetricsRequestParser
     private const int MaxTextLength = 256;
 
     /// <returns>The request, or the response to answer instead (400 for a body that is not JSON, 422 for field errors).</returns>
-    public static (MetricsDataRequest? Request, JsonElement Body, HttpResponseData? Error) Read(HttpRequestData request)
+    public static (MetricsDataRequest? Request, JsonElement Body, InvocationResponse? Error) Read(InvocationRequest request)
     {
         switch (RequestBodies.TryReadJsonObject(request, MaxBodyBytes, out var body, out var reason))
         {

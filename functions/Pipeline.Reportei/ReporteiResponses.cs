@@ -6,7 +6,7 @@ namespace Pipeline.Functions.Reportei;
 /// <summary>The Reportei routes' answers in one shape: <c>{"message":…}</c>, plus <c>"errors":{field: problem}</c> on a 422.</summary>
 public static class ReporteiResponses
 {
-    public static HttpResponseData Error(int status, string message) =>
+    public static InvocationResponse Error(int status, string message) =>
         new(status, RequestBodies.Json(w =>
         {
             w.WriteStartObject();
@@ -14,7 +14,7 @@ public static class ReporteiResponses
             w.WriteEndObject();
         }));
 
-    public static HttpResponseData Invalid(IReadOnlyDictionary<string, string> errors) =>
+    public static InvocationResponse Invalid(IReadOnlyDictionary<string, string> errors) =>
         new(422, RequestBodies.Json(w =>
         {
             w.WriteStartObject();
@@ -30,7 +30,7 @@ public static class ReporteiResponses
 public sealed class ReporteiBearer(IOptionsMonitor<ReporteiOptions> options)
 {
     /// <returns>null when the caller may go on; otherwise the 401 to answer.</returns>
-    public HttpResponseData? Check(HttpRequestData request)
+    public InvocationResponse? Check(InvocationRequest request)
     {
         var header = request.Header("Authorization");
         var token = header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
@@ -38,7 +38,7 @@ public sealed class ReporteiBearer(IOptionsMonitor<ReporteiOptions> options)
         var problem = options.CurrentValue.Tokens.All(string.IsNullOrEmpty)
             ? "Reportei routes are disabled: Reportei__Tokens__0 is not set"
             : token is null ? "send Authorization: Bearer <token>" : "the bearer token is not valid";
-        return HttpResponseData.Error(401, "unauthorized", problem) with
+        return InvocationResponse.Error(401, "unauthorized", problem) with
         {
             Headers = new Dictionary<string, string> { ["WWW-Authenticate"] = "Bearer" },
         };

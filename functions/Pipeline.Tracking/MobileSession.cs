@@ -7,7 +7,7 @@ namespace Pipeline.Functions.Tracking;
 public static class MobileSession
 {
     /// <returns>The mid, and a 404 to answer when this app never issued it.</returns>
-    public static async Task<(string? Mid, HttpResponseData? Unknown)> CheckAsync(TrackingIds ids, JsonElement body,
+    public static async Task<(string? Mid, InvocationResponse? Unknown)> CheckAsync(TrackingIds ids, JsonElement body,
         Dictionary<string, string> errors, CancellationToken cancellationToken)
     {
         var mid = TrackingRequest.Text(body, "mid");
@@ -24,6 +24,6 @@ public static class MobileSession
     }
 
     /// <summary>What to answer instead of accepting: the field errors first, then an unknown id; null when all is well.</summary>
-    public static HttpResponseData? Refusal(Dictionary<string, string> errors, HttpResponseData? unknown) =>
+    public static InvocationResponse? Refusal(Dictionary<string, string> errors, InvocationResponse? unknown) =>
         errors.Count > 0 ? TrackingRequest.Invalid(errors) : unknown;
 }

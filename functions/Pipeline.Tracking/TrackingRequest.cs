@@ -19,7 +19,7 @@ public static class TrackingRequest
     public const string AppKeyField = "appkey";
 
     /// <returns>The body as a JSON object, or the error response to send.</returns>
-    public static (JsonElement Body, HttpResponseData? Error) Read(HttpRequestData request, TrackingOptions options)
+    public static (JsonElement Body, InvocationResponse? Error) Read(InvocationRequest request, TrackingOptions options)
     {
         if (System.Text.Encoding.UTF8.GetByteCount(request.Body) > MaxBodyBytes)
             return (default, Error(413, $"body is larger than {MaxBodyBytes / 1024} KiB"));
@@ -68,12 +68,12 @@ public static class TrackingRequest
         return null;
     }
 
-    public static InvocationResult Accept(HttpResponseData response, string type, string subject, JsonElement data, TimeProvider clock) =>
+    public static InvocationResult Accept(InvocationResponse response, string type, string subject, JsonElement data, TimeProvider clock) =>
         InvocationResult.Http(response).Send(Events, EventEnvelope.Create(type, Source, subject, data, clock).ToJson());
 
-    public static HttpResponseData Json(string body) => new(200, body);
+    public static InvocationResponse Json(string body) => new(200, body);
 
-    public static HttpResponseData Error(int status, string message, Dictionary<string, string>? errors = null) =>
+    public static InvocationResponse Error(int status, string message, Dictionary<string, string>? errors = null) =>
         new(status, RequestBodies.Json(w =>
         {
             w.WriteStartObject();
@@ -88,7 +88,7 @@ public static class TrackingRequest
             w.WriteEndObject();
         }));
 
-    public static HttpResponseData Invalid(Dictionary<string, string> errors) =>
+    public static InvocationResponse Invalid(Dictionary<string, string> errors) =>
         Error(422, "the request has invalid fields", errors);
 
     public const string VisitorSubjectPrefix = "visitor:";

@@ -37,7 +37,7 @@ public sealed class DeadLetterRoutesTests
     private static Invocation Request(string method, string path, string body = "") => new()
     {
         FunctionName = "test",
-        Request = new HttpRequestData
+        Request = new InvocationRequest
         {
             Method = method,
             Url = "http://localhost/api/ops/" + path,

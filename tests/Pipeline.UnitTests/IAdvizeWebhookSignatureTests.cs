@@ -15,7 +15,7 @@ public sealed class IAdvizeWebhookSignatureTests
         WebhookSecrets = secrets.Skip(1).ToList(),
     }));
 
-    private static HttpRequestData Request(byte[] body, string? signature) => new()
+    private static InvocationRequest Request(byte[] body, string? signature) => new()
     {
         Method = "POST",
         Url = "http://x/api/webhooks/iadvize",

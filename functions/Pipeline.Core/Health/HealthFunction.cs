@@ -59,6 +59,6 @@ public sealed class HealthFunction(StorageAccount storage, StorageReadiness read
             sampled.ToJson(withErrors: false).WriteTo(w);
             w.WriteEndObject();
         });
-        return InvocationResult.Http(new HttpResponseData(problem is null ? 200 : 503, body));
+        return InvocationResult.Http(new InvocationResponse(problem is null ? 200 : 503, body));
     }
 }

@@ -10,7 +10,7 @@ public sealed class AdminApiKey(IConfiguration configuration)
     public const string Header = "X-Api-Key";
 
     /// <returns>null when the caller may go on; otherwise the 401 to answer.</returns>
-    public HttpResponseData? Check(HttpRequestData request)
+    public InvocationResponse? Check(InvocationRequest request)
     {
         var configured = configuration[Setting];
         if (string.IsNullOrEmpty(configured))
@@ -20,5 +20,5 @@ public sealed class AdminApiKey(IConfiguration configuration)
             : Unauthorized($"the {Header} header is missing or wrong");
     }
 
-    private static HttpResponseData Unauthorized(string message) => HttpResponseData.Error(401, "unauthorized", message);
+    private static InvocationResponse Unauthorized(string message) => InvocationResponse.Error(401, "unauthorized", message);
 }

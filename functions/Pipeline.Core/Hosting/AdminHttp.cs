@@ -7,7 +7,7 @@ namespace Pipeline.Functions.Hosting;
 public static class AdminHttp
 {
     public static InvocationResult Json(int status, JsonNode body) =>
-        InvocationResult.Http(new HttpResponseData(status, body.ToJsonString()) { Headers = NoStore });
+        InvocationResult.Http(new InvocationResponse(status, body.ToJsonString()) { Headers = NoStore });
 
     public static InvocationResult Ok(JsonNode body) => Json(200, body);
 
@@ -21,7 +21,7 @@ public static class AdminHttp
     public static string UnknownDestination(string given, IEnumerable<string> known) =>
         $"unknown destination '{RequestBodies.Clip(given, 80)}': must be one of {string.Join(", ", known)}";
 
-    public static string? Query(HttpRequestData request, string name) =>
+    public static string? Query(InvocationRequest request, string name) =>
         request.Query.TryGetValue(name, out var values) && values.Length > 0 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
 
     /// <summary>An ISO 8601 time with an offset (or <c>Z</c>); null when absent.</summary>

@@ -8,11 +8,11 @@ public static class RequestBodies
 {
     public enum Problem { None, TooLarge, Empty, Malformed, NotAnObject }
 
-    public static Problem TryReadJsonObject(HttpRequestData request, int maxBytes, out JsonElement body) =>
+    public static Problem TryReadJsonObject(InvocationRequest request, int maxBytes, out JsonElement body) =>
         TryReadJsonObject(request, maxBytes, out body, out _);
 
     /// <param name="reason">For <see cref="Problem.Malformed"/>: what is wrong with the JSON.</param>
-    public static Problem TryReadJsonObject(HttpRequestData request, int maxBytes, out JsonElement body, out string? reason)
+    public static Problem TryReadJsonObject(InvocationRequest request, int maxBytes, out JsonElement body, out string? reason)
     {
         body = default;
         reason = null;
