@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Azure.Functions.Worker.Http;
 
 namespace Pipeline.Functions.Hosting;
 
@@ -10,6 +12,16 @@ public static class AdminHttp
         InvocationResult.Http(new InvocationResponse(status, body.ToJsonString()) { Headers = NoStore });
 
     public static InvocationResult Ok(JsonNode body) => Json(200, body);
+
+    /// <summary>An admin answer: JSON that no cache keeps.</summary>
+    public static HttpResponseData Json(HttpRequestData request, HttpStatusCode status, JsonNode body)
+    {
+        var response = request.CreateJsonResponse(status, body.ToJsonString());
+        response.Headers.Add("Cache-Control", "no-store");
+        return response;
+    }
+
+    public static HttpResponseData Ok(HttpRequestData request, JsonNode body) => Json(request, HttpStatusCode.OK, body);
 
     /// <summary>A 4xx naming the parameter or field at fault.</summary>
     public static InvocationResult Problem(int status, string field, string message) =>

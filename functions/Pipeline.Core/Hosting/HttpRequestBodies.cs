@@ -24,6 +24,20 @@ public static class HttpRequestBodies
     /// <summary>The body decoded as UTF-8.</summary>
     public static string BodyText(this HttpRequestData request) => Encoding.UTF8.GetString(request.RawBody().Span);
 
+    /// <summary>The first value of a request header; null when absent.</summary>
+    public static string? FirstHeader(this HttpRequestData request, string name) =>
+        request.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    /// <summary>The error shape of the webhooks, metrics and admin APIs: <c>{"error":…,"message":…}</c>.</summary>
+    public static HttpResponseData CreateErrorResponse(this HttpRequestData request, int status, string error, string message) =>
+        request.CreateJsonResponse((HttpStatusCode)status, RequestBodies.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("error", error);
+            w.WriteString("message", message);
+            w.WriteEndObject();
+        }));
+
     /// <summary>An answer whose body is JSON text already, typed <c>application/json</c> as every answer of the app.</summary>
     public static HttpResponseData CreateJsonResponse(this HttpRequestData request, HttpStatusCode status, string json)
     {

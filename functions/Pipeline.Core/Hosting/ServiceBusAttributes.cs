@@ -38,8 +38,8 @@ public sealed class ServiceBusTriggerAttribute : TriggerBindingAttribute
     public bool AutoCompleteMessages { get; set; } = true;
 }
 
-/// <summary>Sends a function's output to a Service Bus queue or topic.</summary>
-[AttributeUsage(AttributeTargets.Parameter | AttributeTargets.ReturnValue | AttributeTargets.Property)]
+/// <summary>Sends a function's output to a Service Bus queue or topic: on the method, its return value; on a property of the returned class, that property.</summary>
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Property | AttributeTargets.ReturnValue)]
 public sealed class ServiceBusOutputAttribute(string queueOrTopicName) : OutputBindingAttribute
 {
     public string QueueOrTopicName { get; } = queueOrTopicName;

@@ -47,7 +47,10 @@ internal sealed record WorkerFunctionDeclaration(
             }
         }
         QueueOutput? returnOutput = null;
-        if (QueueOrTopic(method.ReturnParameter.GetCustomAttributes<OutputBindingAttribute>(), where) is { } returnQueue)
+        // On the method (as isolated-worker functions write it) or on its return value: the returned value is the message.
+        var returnBindings = method.GetCustomAttributes<OutputBindingAttribute>()
+            .Concat(method.ReturnParameter.GetCustomAttributes<OutputBindingAttribute>());
+        if (QueueOrTopic(returnBindings, where) is { } returnQueue)
         {
             returnOutput = new QueueOutput("$return", returnQueue);
             bindings.Add(new WorkerBindingMetadata(returnOutput.BindingName, "serviceBus", BindingDirection.Out));
