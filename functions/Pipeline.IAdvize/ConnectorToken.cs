@@ -1,3 +1,4 @@
+using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Hosting;
 
@@ -12,14 +13,14 @@ public sealed class ConnectorToken(IOptions<IAdvizeOptions> options)
     public const string QueryKey = "token";
 
     /// <returns>null when the caller may go on; otherwise the 401 to answer.</returns>
-    public InvocationResponse? Check(InvocationRequest request)
+    public HttpResponseData? Check(HttpRequestData request)
     {
         var configured = options.Value.ConnectorToken;
         if (string.IsNullOrEmpty(configured))
-            return InvocationResponse.Error(401, "unauthorized", "connector endpoints are disabled: IAdvize__ConnectorToken is not set");
-        var presented = request.Query.TryGetValue(QueryKey, out var values) && values.Length > 0 ? values[0] : null;
+            return request.CreateErrorResponse(401, "unauthorized", "connector endpoints are disabled: IAdvize__ConnectorToken is not set");
+        var presented = request.Query.GetValues(QueryKey)?.FirstOrDefault();
         return SharedSecrets.Matches(presented, configured)
             ? null
-            : InvocationResponse.Error(401, "unauthorized", "the token query parameter is missing or wrong");
+            : request.CreateErrorResponse(401, "unauthorized", "the token query parameter is missing or wrong");
     }
 }
