@@ -7,7 +7,8 @@ namespace Pipeline.Functions.Hosting.Worker;
 /// One <c>[Function]</c> method, run as an <see cref="IFunction"/>: the catalog, the function.json writer, the
 /// dispatcher (outputs, claim check, retry model) and both hosts take it as they take every function. Everything is
 /// decided once, when the app starts (the definition from the attributes, how each parameter is bound, how the
-/// result becomes an <see cref="InvocationResult"/>); an invocation only runs the delegates made then.
+/// result becomes an <see cref="InvocationResult"/>); an invocation only runs the delegates made then. The call of
+/// the method itself is compiled on the first invocation, so that compiling dozens of them does not delay start-up.
 /// </summary>
 internal sealed class WorkerFunction : IFunction
 {
@@ -15,7 +16,8 @@ internal sealed class WorkerFunction : IFunction
     private readonly IServiceProvider _services;
     private readonly WorkerFunctionDefinition _workerDefinition;
     private readonly Func<InvocationFunctionContext, object?>[] _arguments;
-    private readonly Func<object?, object?[], object?> _invoke;
+    private readonly MethodInfo _method;
+    private Func<object?, object?[], object?>? _invoke;
     private readonly Func<object?, ValueTask<object?>> _awaitResult;
     private readonly Func<object?, InvocationResult> _toResult;
 
@@ -27,7 +29,7 @@ internal sealed class WorkerFunction : IFunction
         Definition = declaration.Definition;
         _workerDefinition = new WorkerFunctionDefinition(method, Definition.Name, declaration.Bindings);
         _arguments = method.GetParameters().Select(p => WorkerParameterBinding.For(p, Definition.Trigger)).ToArray();
-        _invoke = WorkerMethodInvoker.Compile(method);
+        _method = method;
         var (awaitResult, resultType) = WorkerMethodInvoker.Awaiter(method.ReturnType);
         _awaitResult = awaitResult;
         _toResult = WorkerResultBinding.For(resultType, declaration);
@@ -47,7 +49,9 @@ internal sealed class WorkerFunction : IFunction
         var context = new InvocationFunctionContext(_workerDefinition, invocation, _services, cancellationToken);
         var arguments = new object?[_arguments.Length];
         for (var i = 0; i < arguments.Length; i++) arguments[i] = _arguments[i](context);
-        var returned = await _awaitResult(_invoke(_target, arguments));
+        // Compiled once; two first invocations at once may both compile, and either delegate is the same call.
+        var invoke = _invoke ??= WorkerMethodInvoker.Compile(_method);
+        var returned = await _awaitResult(invoke(_target, arguments));
         return _toResult(returned);
     }
 }

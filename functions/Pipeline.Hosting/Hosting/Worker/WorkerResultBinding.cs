@@ -52,7 +52,14 @@ internal static class WorkerResultBinding
     private static InvocationResult Answer(HttpResponseData response) =>
         InvocationResult.Http(InvocationHttpResponse.ToInvocationResponse(response));
 
+    /// <summary>The property's getter, compiled when first read (start-up stays free of compiling).</summary>
     private static Func<object, object?> Getter(PropertyInfo property)
+    {
+        Func<object, object?>? compiled = null;
+        return instance => (compiled ??= Compile(property))(instance);
+    }
+
+    private static Func<object, object?> Compile(PropertyInfo property)
     {
         var instance = Expression.Parameter(typeof(object), "instance");
         var read = Expression.Property(Expression.Convert(instance, property.DeclaringType!), property);
