@@ -23,6 +23,17 @@ public static class AdminHttp
 
     public static HttpResponseData Ok(HttpRequestData request, JsonNode body) => Json(request, HttpStatusCode.OK, body);
 
+    /// <inheritdoc cref="Problem(int, string, string)"/>
+    public static HttpResponseData Problem(HttpRequestData request, int status, string field, string message) =>
+        Json(request, (HttpStatusCode)status,
+            new JsonObject { ["error"] = status == 404 ? "not_found" : "bad_request", ["field"] = field, ["message"] = message });
+
+    public static HttpResponseData BadRequest(HttpRequestData request, string field, string message) => Problem(request, 400, field, message);
+
+    /// <summary>A query parameter's first value; null when absent or empty.</summary>
+    public static string? Query(HttpRequestData request, string name) =>
+        request.Query.GetValues(name) is [var first, ..] && !string.IsNullOrEmpty(first) ? first : null;
+
     /// <summary>A 4xx naming the parameter or field at fault.</summary>
     public static InvocationResult Problem(int status, string field, string message) =>
         Json(status, new JsonObject { ["error"] = status == 404 ? "not_found" : "bad_request", ["field"] = field, ["message"] = message });
