@@ -4,6 +4,7 @@ using Azure.Core.Serialization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Hosting.Worker;
 
@@ -35,6 +36,8 @@ public sealed class WorkerFunctionBridgeTests
             var done = new JobsDone { Audit = job with { Size = job.Size * 2 } };
             var text = $$"""{"id":"{{job.Id}}","delivery":{{deliveryCount}},"last":{{(isLastAttempt ? "true" : "false")}},"function":"{{context.FunctionDefinition.Name}}"}""";
             done.Done.Add(new OutputMessage(JsonDocument.Parse(text).RootElement) { MessageId = $"{messageId}:done" });
+            context.GetLogger("RunJob").LogInformation("ran {Job}", job.Id);
+            context.GetLogger("RunJob").LogDebug("detail that stays in the app's own logs");
             return Task.FromResult(done);
         }
 
@@ -68,6 +71,7 @@ public sealed class WorkerFunctionBridgeTests
     private static readonly ServiceProvider Services = new ServiceCollection()
         .AddSingleton<Samples>()
         .AddSingleton<NoMethods>()
+        .AddLogging()
         .Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)))
         .BuildServiceProvider();
 
@@ -104,7 +108,7 @@ public sealed class WorkerFunctionBridgeTests
     }
 
     [Fact]
-    public async Task A_message_binds_as_a_record_with_its_binding_data_by_name_and_outputs_become_messages()
+    public async Task A_message_binds_as_a_record_with_its_binding_data_by_name_and_outputs_become_messages_and_logs()
     {
         var result = await Functions["RunJob"].InvokeAsync(new Invocation
         {
@@ -121,6 +125,7 @@ public sealed class WorkerFunctionBridgeTests
         var audit = Assert.Single(result.Messages["Audit"]);
         Assert.Equal("""{"id":"j-1","size":42}""", audit.Body.GetRawText());
         Assert.Null(result.Response);
+        Assert.Equal(["ran j-1"], result.Logs);
     }
 
     [Fact]

@@ -19,6 +19,9 @@ internal sealed class InvocationFunctionContext(WorkerFunctionDefinition definit
     private TraceContext? _traceContext;
 
     private InvocationHttpRequest? _request;
+    private IServiceProvider? _instanceServices;
+    private List<string>? _logs;
+    private readonly Lock _logsLock = new();
 
     public Invocation Invocation => invocation;
 
@@ -37,7 +40,21 @@ internal sealed class InvocationFunctionContext(WorkerFunctionDefinition definit
     /// <summary>None: retries are the app's own model (new messages), not the host's retry policy.</summary>
     public override RetryContext RetryContext => null!;
 
-    public override IServiceProvider InstanceServices { get; set; } = services;
+    /// <summary>The app's services, with a logger factory whose loggers write the invocation's logs.</summary>
+    public override IServiceProvider InstanceServices
+    {
+        get => _instanceServices ??= new InvocationServices(services, this);
+        set => _instanceServices = value;
+    }
+
+    /// <summary>The lines logged through the context's loggers, in order.</summary>
+    public IReadOnlyList<string> Logs => _logs ?? (IReadOnlyList<string>)[];
+
+    public void AddLog(string line)
+    {
+        // A function may log from tasks it started; lines stay whole and in the order they were written.
+        lock (_logsLock) (_logs ??= []).Add(line);
+    }
 
     public override Microsoft.Azure.Functions.Worker.FunctionDefinition FunctionDefinition => definition;
 

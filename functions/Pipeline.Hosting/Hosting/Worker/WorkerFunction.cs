@@ -52,6 +52,8 @@ internal sealed class WorkerFunction : IFunction
         // Compiled once; two first invocations at once may both compile, and either delegate is the same call.
         var invoke = _invoke ??= WorkerMethodInvoker.Compile(_method);
         var returned = await _awaitResult(invoke(_target, arguments));
-        return _toResult(returned);
+        var result = _toResult(returned);
+        foreach (var line in context.Logs) result.Log(line);
+        return result;
     }
 }
