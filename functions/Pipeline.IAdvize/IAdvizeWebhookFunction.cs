@@ -12,13 +12,12 @@ namespace Pipeline.Functions.IAdvize;
 /// the raw bytes; a signed body with an <c>eventType</c> is answered 200 at once and queued on <c>events</c> as
 /// <c>iadvize.&lt;eventType&gt;</c>, every copy of one event under one envelope id (<see cref="WebhookDeduplication"/>).
 /// </summary>
-public sealed class IAdvizeWebhookFunction(WebhookSignature signature, WebhookDeduplication deduplication, TimeProvider clock,
-    ILogger<IAdvizeWebhookFunction> logger)
+public sealed class IAdvizeWebhookFunction(WebhookSignature signature, WebhookDeduplication deduplication, TimeProvider clock)
 {
     [Function("IAdvizeWebhook")]
     public async Task<IAdvizeWebhookOutput> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/iadvize")] HttpRequestData request,
-        CancellationToken cancellationToken)
+        FunctionContext context, CancellationToken cancellationToken)
     {
         if (signature.Problem(request) is { } unsigned) return new() { Response = request.CreateErrorResponse(401, "unauthorized", unsigned) };
 
@@ -41,7 +40,7 @@ public sealed class IAdvizeWebhookFunction(WebhookSignature signature, WebhookDe
             w.WriteBoolean("duplicate", identity.Duplicate);
             w.WriteEndObject();
         });
-        logger.LogInformation("{Line}",
+        context.GetLogger(nameof(IAdvizeWebhookFunction)).LogInformation("{Line}",
             (identity.Duplicate ? $"{type} {identity.EnvelopeId}: a copy of an event already accepted" : $"{type} {identity.EnvelopeId} accepted")
             + (IAdvizeEvents.Known.Contains(type) ? "" : " (an event type the iAdvize doc does not list; stored as it is)"));
         return new() { Response = request.CreateJsonResponse(HttpStatusCode.OK, answer), Event = envelope.ToJson() };
