@@ -56,7 +56,7 @@ public static class ReporteiModule
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             });
         services.AddFunctions<GetMetricsDataAsyncFunction>();
-        services.AddFunction<RunMetricsJobFunction>();
+        services.AddFunctions<RunMetricsJobFunction>();
         services.AddSingleton(new RetryPolicyRegistration(RunMetricsJobFunction.Name,
             sp => RetryPolicy.Schedule(sp.GetRequiredService<IOptions<ReporteiOptions>>().Value.RetryDelays())));
         services.AddFunctions<GetMetricsJobFunction>();
