@@ -1,4 +1,7 @@
+using System.Net;
 using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
 
@@ -13,18 +16,17 @@ public static class AnalyticsIngest
     public const int MaxBodyBytes = 64 * 1024;
     public const int MaxIdLength = 256;
     public const string Source = "data-analytics-service";
-    public static readonly QueueOutput Events = new("events", QueueNames.Events);
 
-    public static InvocationResult Handle(AnalyticsKind kind, HttpRequestData request, TimeProvider clock)
+    public static AnalyticsOutput Handle(AnalyticsKind kind, HttpRequestData request, TimeProvider clock)
     {
         switch (RequestBodies.TryReadJsonObject(request, MaxBodyBytes, out var body, out var reason))
         {
             case RequestBodies.Problem.TooLarge:
-                return Error(413, $"body is larger than {MaxBodyBytes / 1024} KiB");
+                return Refused(Error(request, 413, $"body is larger than {MaxBodyBytes / 1024} KiB"));
             case RequestBodies.Problem.Malformed:
-                return Error(400, $"body must be a JSON object; it is not valid JSON: {reason}");
+                return Refused(Error(request, 400, $"body must be a JSON object; it is not valid JSON: {reason}"));
             case RequestBodies.Problem.Empty or RequestBodies.Problem.NotAnObject:
-                return Error(400, "body must be a JSON object");
+                return Refused(Error(request, 400, "body must be a JSON object"));
         }
 
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -39,7 +41,7 @@ public static class AnalyticsIngest
             errors["version_info"] = "must be an object of key/value pairs";
         else if (JsonDepth.FirstTooDeep(body) is { } tooDeep)
             errors[tooDeep] = JsonDepth.Problem;
-        if (errors.Count > 0) return Invalid(errors);
+        if (errors.Count > 0) return Refused(Invalid(request, errors));
 
         var entityId = body.GetProperty(entityIdField!).GetString()!;
         var id = Guid.CreateVersion7(clock.GetUtcNow());
@@ -66,7 +68,7 @@ public static class AnalyticsIngest
         });
         var envelope = new EventEnvelope(id, kind.EventType, Source, "customer:" + body.GetProperty("customer_id").GetString(),
             clock.GetUtcNow(), JsonDocument.Parse(data).RootElement).InCurrentTrace();
-        return InvocationResult.Http(new HttpResponseData(201, stored)).Send(Events, envelope.ToJson());
+        return new AnalyticsOutput { Response = request.CreateJsonResponse(HttpStatusCode.Created, stored), Event = envelope.ToJson() };
     }
 
     /// <summary>Which lead or contact the event is about, and the field that names it.</summary>
@@ -99,8 +101,10 @@ public static class AnalyticsIngest
         AnalyticsKind.RequiredFields.Contains(name) || AnalyticsKind.OptionalTextFields.Contains(name)
         || name is "version_info" or "entity_id" or "entity_type" || name == kind.EntityIdField;
 
-    public static InvocationResult Invalid(Dictionary<string, string> errors) =>
-        InvocationResult.Http(new HttpResponseData(422, RequestBodies.Json(w =>
+    private static AnalyticsOutput Refused(HttpResponseData response) => new() { Response = response };
+
+    public static HttpResponseData Invalid(HttpRequestData request, Dictionary<string, string> errors) =>
+        request.CreateJsonResponse(HttpStatusCode.UnprocessableEntity, RequestBodies.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("message", "validation failed");
@@ -108,13 +112,23 @@ public static class AnalyticsIngest
             foreach (var (field, problem) in errors) w.WriteString(field, problem);
             w.WriteEndObject();
             w.WriteEndObject();
-        })));
+        }));
 
-    public static InvocationResult Error(int status, string message) =>
-        InvocationResult.Http(new HttpResponseData(status, RequestBodies.Json(w =>
+    public static HttpResponseData Error(HttpRequestData request, int status, string message) =>
+        request.CreateJsonResponse((HttpStatusCode)status, RequestBodies.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("message", message);
             w.WriteEndObject();
-        })));
+        }));
+}
+
+/// <summary>A create endpoint's answer, and the stored event for <c>events</c> (none when refused).</summary>
+public sealed class AnalyticsOutput
+{
+    [HttpResult]
+    public required HttpResponseData Response { get; init; }
+
+    [ServiceBusOutput(QueueNames.Events)]
+    public JsonElement? Event { get; init; }
 }

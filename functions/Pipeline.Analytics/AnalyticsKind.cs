@@ -7,14 +7,18 @@ namespace Pipeline.Functions.Analytics;
 public sealed record AnalyticsKind(string Route, string EventType, string EntityType, string PartitionLabel, string? EntityIdField,
     string? FixedEntity)
 {
+    public const string GenericRoute = "v1/analytics_events";
+    public const string LeadRoute = "v1/lead_analytics";
+    public const string ContactRoute = "v1/contact_analytics";
+
     public static readonly AnalyticsKind Generic =
-        new("v1/analytics_events", "analytics.event", "analytics_event", "Analytics event", null, null);
+        new(GenericRoute, "analytics.event", "analytics_event", "Analytics event", null, null);
 
     public static readonly AnalyticsKind Lead =
-        new("v1/lead_analytics", "analytics.lead", "lead_analytics_event", "Lead analytics event", "lead_id", AnalyticsIndex.Lead);
+        new(LeadRoute, "analytics.lead", "lead_analytics_event", "Lead analytics event", "lead_id", AnalyticsIndex.Lead);
 
     public static readonly AnalyticsKind Contact =
-        new("v1/contact_analytics", "analytics.contact", "contact_analytics_event", "Contact analytics event", "contact_id", AnalyticsIndex.Contact);
+        new(ContactRoute, "analytics.contact", "contact_analytics_event", "Contact analytics event", "contact_id", AnalyticsIndex.Contact);
 
     public static readonly string[] RequiredFields = ["customer_id", "user_id", "recording_id", "event_type", "event_id"];
 

@@ -13,11 +13,11 @@ public static class AnalyticsModule
         services.AddTable(AnalyticsIndex.TableName);
         services.AddProjection("analytics-index", "IndexAnalyticsEvents")
             .AddSubscription<AnalyticsEventRecorded, AnalyticsSearchProjection>();
-        services.AddFunction<CreateAnalyticsEventsFunction>();
-        services.AddFunction<CreateLeadAnalyticsFunction>();
-        services.AddFunction<CreateContactAnalyticsFunction>();
-        services.AddFunction<SearchLeadAnalyticsFunction>();
-        services.AddFunction<SearchContactAnalyticsFunction>();
+        services.AddFunctions<CreateAnalyticsEventsFunction>();
+        services.AddFunctions<CreateLeadAnalyticsFunction>();
+        services.AddFunctions<CreateContactAnalyticsFunction>();
+        services.AddFunctions<SearchLeadAnalyticsFunction>();
+        services.AddFunctions<SearchContactAnalyticsFunction>();
         return services;
     }
 }

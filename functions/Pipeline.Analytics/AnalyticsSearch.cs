@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text.Json;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Analytics;
@@ -13,7 +15,7 @@ public static class AnalyticsSearch
     public const int DefaultPageSize = 10;
     public const int MaxPageSize = 100;
 
-    public static async Task<InvocationResult> HandleAsync(string entity, string entityIdParameter, HttpRequestData request,
+    public static async Task<HttpResponseData> HandleAsync(string entity, string entityIdParameter, HttpRequestData request,
         AnalyticsIndex index, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -28,7 +30,7 @@ public static class AnalyticsSearch
         var latest = Flag(request, "latest", errors);
         var page = Number(request, "page", 1, int.MaxValue, 1, errors);
         var pageSize = Number(request, "pageSize", 1, MaxPageSize, DefaultPageSize, errors);
-        if (errors.Count > 0) return AnalyticsIngest.Invalid(errors);
+        if (errors.Count > 0) return AnalyticsIngest.Invalid(request, errors);
 
         var found = await index.SearchAsync(AnalyticsIndex.PartitionOf(entity, customerId!, userId!, entityId!), recordings, latest,
             cancellationToken);
@@ -46,7 +48,7 @@ public static class AnalyticsSearch
             w.WriteEndObject();
             w.WriteEndObject();
         });
-        return InvocationResult.Http(new HttpResponseData(200, body));
+        return request.CreateJsonResponse(HttpStatusCode.OK, body);
     }
 
     private static void WriteRecording(Utf8JsonWriter w, string entity, string entityId, JsonElement stored)
@@ -68,7 +70,7 @@ public static class AnalyticsSearch
     }
 
     private static IEnumerable<string> Values(HttpRequestData request, string name) =>
-        request.Query.TryGetValue(name, out var values) ? values : [];
+        request.Query.GetValues(name) ?? [];
 
     private static string? Required(HttpRequestData request, string name, Dictionary<string, string> errors)
     {

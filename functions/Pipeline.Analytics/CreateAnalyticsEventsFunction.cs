@@ -1,13 +1,13 @@
-using Pipeline.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 
 namespace Pipeline.Functions.Analytics;
 
 /// <summary><c>POST /api/v1/analytics_events</c>: 201 with the stored entity, 422 with field errors.</summary>
-public sealed class CreateAnalyticsEventsFunction(TimeProvider clock) : IFunction
+public sealed class CreateAnalyticsEventsFunction(TimeProvider clock)
 {
-    public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("CreateAnalyticsEvent", AnalyticsKind.Generic.Route, ["post"], AuthLevel.Function, AnalyticsIngest.Events);
-
-    public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
-        Task.FromResult(AnalyticsIngest.Handle(AnalyticsKind.Generic, invocation.Request!, clock));
+    [Function("CreateAnalyticsEvent")]
+    public AnalyticsOutput Run(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = AnalyticsKind.GenericRoute)] HttpRequestData req) =>
+        AnalyticsIngest.Handle(AnalyticsKind.Generic, req, clock);
 }

@@ -1,13 +1,13 @@
-using Pipeline.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 
 namespace Pipeline.Functions.Analytics;
 
 /// <summary><c>POST /api/v1/contact_analytics</c>: 201 with the stored entity, 422 with field errors.</summary>
-public sealed class CreateContactAnalyticsFunction(TimeProvider clock) : IFunction
+public sealed class CreateContactAnalyticsFunction(TimeProvider clock)
 {
-    public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("CreateContactAnalyticsEvent", AnalyticsKind.Contact.Route, ["post"], AuthLevel.Function, AnalyticsIngest.Events);
-
-    public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
-        Task.FromResult(AnalyticsIngest.Handle(AnalyticsKind.Contact, invocation.Request!, clock));
+    [Function("CreateContactAnalyticsEvent")]
+    public AnalyticsOutput Run(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = AnalyticsKind.ContactRoute)] HttpRequestData req) =>
+        AnalyticsIngest.Handle(AnalyticsKind.Contact, req, clock);
 }

@@ -1,13 +1,13 @@
-using Pipeline.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 
 namespace Pipeline.Functions.Analytics;
 
 /// <summary><c>POST /api/v1/lead_analytics (the browser-extension variant included)</c>: 201 with the stored entity, 422 with field errors.</summary>
-public sealed class CreateLeadAnalyticsFunction(TimeProvider clock) : IFunction
+public sealed class CreateLeadAnalyticsFunction(TimeProvider clock)
 {
-    public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("CreateLeadAnalyticsEvent", AnalyticsKind.Lead.Route, ["post"], AuthLevel.Function, AnalyticsIngest.Events);
-
-    public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
-        Task.FromResult(AnalyticsIngest.Handle(AnalyticsKind.Lead, invocation.Request!, clock));
+    [Function("CreateLeadAnalyticsEvent")]
+    public AnalyticsOutput Run(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = AnalyticsKind.LeadRoute)] HttpRequestData req) =>
+        AnalyticsIngest.Handle(AnalyticsKind.Lead, req, clock);
 }

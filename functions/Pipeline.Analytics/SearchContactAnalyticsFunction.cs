@@ -1,13 +1,14 @@
-using Pipeline.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 
 namespace Pipeline.Functions.Analytics;
 
 /// <summary><c>GET /api/v1/contact_analytics/search</c>: a contact's events of the given recordings, from one table partition.</summary>
-public sealed class SearchContactAnalyticsFunction(AnalyticsIndex index) : IFunction
+public sealed class SearchContactAnalyticsFunction(AnalyticsIndex index)
 {
-    public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("SearchContactAnalytics", "v1/contact_analytics/search", ["get"], AuthLevel.Function);
-
-    public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
-        AnalyticsSearch.HandleAsync(AnalyticsIndex.Contact, "contact_id", invocation.Request!, index, cancellationToken);
+    [Function("SearchContactAnalytics")]
+    public Task<HttpResponseData> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/contact_analytics/search")] HttpRequestData req,
+        CancellationToken cancellationToken) =>
+        AnalyticsSearch.HandleAsync(AnalyticsIndex.Contact, "contact_id", req, index, cancellationToken);
 }

@@ -1,13 +1,14 @@
-using Pipeline.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 
 namespace Pipeline.Functions.Analytics;
 
 /// <summary><c>GET /api/v1/lead_analytics/search</c>: a lead's events of the given recordings, from one table partition.</summary>
-public sealed class SearchLeadAnalyticsFunction(AnalyticsIndex index) : IFunction
+public sealed class SearchLeadAnalyticsFunction(AnalyticsIndex index)
 {
-    public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("SearchLeadAnalytics", "v1/lead_analytics/search", ["get"], AuthLevel.Function);
-
-    public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
-        AnalyticsSearch.HandleAsync(AnalyticsIndex.Lead, "lead_id", invocation.Request!, index, cancellationToken);
+    [Function("SearchLeadAnalytics")]
+    public Task<HttpResponseData> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/lead_analytics/search")] HttpRequestData req,
+        CancellationToken cancellationToken) =>
+        AnalyticsSearch.HandleAsync(AnalyticsIndex.Lead, "lead_id", req, index, cancellationToken);
 }

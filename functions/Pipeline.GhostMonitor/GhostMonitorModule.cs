@@ -12,7 +12,7 @@ public static class GhostMonitorModule
     /// </summary>
     public static IServiceCollection AddGhostMonitor(this IServiceCollection services)
     {
-        services.AddFunction<PushSegmentFunction>();
+        services.AddFunctions<PushSegmentFunction>();
         services.AddSingleton<SiteStatistics>();
         services.AddTable(SiteStatistics.TableName);
         services.AddProjection("site-statistics", "KeepSiteStatistics")

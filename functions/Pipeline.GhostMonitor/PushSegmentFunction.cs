@@ -1,4 +1,8 @@
+using System.Globalization;
+using System.Net;
 using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
 
@@ -9,39 +13,35 @@ namespace Pipeline.Functions.GhostMonitor;
 /// segment's Definitions table and puts the typed event on <c>events</c>. Answers in the seed's
 /// <c>{"code","message"}</c> shape.
 /// </summary>
-public sealed class PushSegmentFunction(TimeProvider clock) : IFunction
+public sealed class PushSegmentFunction(TimeProvider clock)
 {
     public const int MaxBodyBytes = 64 * 1024;
     public const string Source = "intercom-service";
-    public static readonly QueueOutput Events = new("events", QueueNames.Events);
 
-    public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("PushSegment", "push/{segment}", ["post"], AuthLevel.Function, Events);
-
-    public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("PushSegment")]
+    public PushSegmentOutput Run(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "push/{segment}")] HttpRequestData req,
+        string segment = "")
     {
-        var request = invocation.Request!;
-        var path = request.RouteParams.GetValueOrDefault("segment") ?? "";
-
-        switch (RequestBodies.TryReadJsonObject(request, MaxBodyBytes, out var body, out var reason))
+        switch (RequestBodies.TryReadJsonObject(req, MaxBodyBytes, out var body, out var reason))
         {
             case RequestBodies.Problem.TooLarge:
-                return Answer(413, w => w.WriteString("message", $"body is larger than {MaxBodyBytes / 1024} KiB"));
+                return Answer(req, 413, w => w.WriteString("message", $"body is larger than {MaxBodyBytes / 1024} KiB"));
             case RequestBodies.Problem.Empty:
-                return Answer(400, w => w.WriteString("message", "body is empty; send a JSON object"));
+                return Answer(req, 400, w => w.WriteString("message", "body is empty; send a JSON object"));
             case RequestBodies.Problem.Malformed:
-                return Answer(400, w => w.WriteString("message", $"body is not valid JSON: {reason}"));
+                return Answer(req, 400, w => w.WriteString("message", $"body is not valid JSON: {reason}"));
             case RequestBodies.Problem.NotAnObject:
-                return Answer(400, w => w.WriteString("message", "body must be a JSON object"));
+                return Answer(req, 400, w => w.WriteString("message", "body must be a JSON object"));
         }
 
-        var segment = PushSegments.Resolve(path, body.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal));
-        if (segment is null)
+        var resolved = PushSegments.Resolve(segment, body.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal));
+        if (resolved is null)
         {
-            return Answer(404, w =>
+            return Answer(req, 404, w =>
             {
                 w.WriteStartObject("message");
-                w.WriteString("segment", $"unknown segment '{path}'");
+                w.WriteString("segment", $"unknown segment '{segment}'");
                 w.WriteStartArray("valid");
                 foreach (var name in PushSegments.Names) w.WriteStringValue(name);
                 w.WriteEndArray();
@@ -49,10 +49,10 @@ public sealed class PushSegmentFunction(TimeProvider clock) : IFunction
             });
         }
 
-        var outcome = PushValidator.Validate(segment, body);
+        var outcome = PushValidator.Validate(resolved, body);
         if (!outcome.IsValid)
         {
-            return Answer(400, w =>
+            return Answer(req, 400, w =>
             {
                 w.WriteStartObject("message");
                 foreach (var (field, problem) in outcome.Errors) w.WriteString(field, problem);
@@ -62,21 +62,32 @@ public sealed class PushSegmentFunction(TimeProvider clock) : IFunction
 
         var data = outcome.Data!.Value;
         var siteId = data.GetProperty(PushSegments.SiteId).GetString()!;
-        var envelope = EventEnvelope.Create(segment.EventType, Source, Subjects.Site(siteId), data, clock);
-        var result = Ok();
-        result.Send(Events, envelope.ToJson());
-        return Task.FromResult(result);
+        var envelope = EventEnvelope.Create(resolved.EventType, Source, Subjects.Site(siteId), data, clock);
+        return new PushSegmentOutput
+        {
+            Response = req.CreateJsonResponse(HttpStatusCode.OK, """{"code":"200","message":"ok"}"""),
+            Event = envelope.ToJson(),
+        };
     }
 
-    private static InvocationResult Ok() =>
-        InvocationResult.Http(new HttpResponseData(200, """{"code":"200","message":"ok"}"""));
-
-    private static Task<InvocationResult> Answer(int status, Action<Utf8JsonWriter> writeMessage) =>
-        Task.FromResult(InvocationResult.Http(new HttpResponseData(status, RequestBodies.Json(w =>
+    private static PushSegmentOutput Answer(HttpRequestData req, int status, Action<Utf8JsonWriter> writeMessage) => new()
+    {
+        Response = req.CreateJsonResponse((HttpStatusCode)status, RequestBodies.Json(w =>
         {
             w.WriteStartObject();
-            w.WriteString("code", status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteString("code", status.ToString(CultureInfo.InvariantCulture));
             writeMessage(w);
             w.WriteEndObject();
-        }))));
+        })),
+    };
+}
+
+/// <summary>The answer, and the accepted push's event for the <c>events</c> queue (none when refused).</summary>
+public sealed class PushSegmentOutput
+{
+    [HttpResult]
+    public required HttpResponseData Response { get; init; }
+
+    [ServiceBusOutput(QueueNames.Events)]
+    public JsonElement? Event { get; init; }
 }

@@ -1,4 +1,7 @@
+using Azure.Core.Serialization;
+using Microsoft.Azure.Functions.Worker;
 using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Hosting.Worker;
 using Pipeline.Functions.LocalHost;
 using Pipeline.Functions.Messaging;
 using Pipeline.Functions.Storage;
@@ -42,7 +45,10 @@ public static class PipelineWebHost
         var services = builder.Services;
         addFunctions(services, configuration);
         services.AddHostedService<StartupSummary>();
-        services.AddSingleton<FunctionCatalog>();
+        // Functions written on the worker's types join the others through the bridge, one per [Function] method.
+        services.AddSingleton(sp => new FunctionCatalog(sp.GetServices<IFunction>()
+            .Concat(WorkerFunction.Of(sp.GetServices<FunctionClass>(), sp))));
+        services.Configure<WorkerOptions>(o => o.Serializer ??= new JsonObjectSerializer(WorkerParameterBinding.MessageJson));
         services.AddSingleton<FunctionDispatcher>();
         services.AddSingleton<MessageClaimCheck>();
 

@@ -1,3 +1,4 @@
+using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Hosting;
 
@@ -16,10 +17,10 @@ public sealed class ConnectorToken(IOptions<IAdvizeOptions> options)
     {
         var configured = options.Value.ConnectorToken;
         if (string.IsNullOrEmpty(configured))
-            return HttpResponseData.Error(401, "unauthorized", "connector endpoints are disabled: IAdvize__ConnectorToken is not set");
-        var presented = request.Query.TryGetValue(QueryKey, out var values) && values.Length > 0 ? values[0] : null;
+            return request.CreateErrorResponse(401, "unauthorized", "connector endpoints are disabled: IAdvize__ConnectorToken is not set");
+        var presented = request.Query.GetValues(QueryKey)?.FirstOrDefault();
         return SharedSecrets.Matches(presented, configured)
             ? null
-            : HttpResponseData.Error(401, "unauthorized", "the token query parameter is missing or wrong");
+            : request.CreateErrorResponse(401, "unauthorized", "the token query parameter is missing or wrong");
     }
 }

@@ -23,7 +23,7 @@ public static class IAdvizeModule
         services.AddSingleton<IAdvizeWebhookSignature>();
         services.AddSingleton<WebhookDeduplication>();
         services.AddTable(WebhookDeduplication.TableName);
-        services.AddFunction<IAdvizeWebhookFunction>();
+        services.AddFunctions<IAdvizeWebhookFunction>();
 
         // The one registration of the outbound client: a concurrency cap per instance, Retry-After pauses, the attempt timeout.
         services.AddDestinationHttpClient(IAdvizeClient.HttpClientName,
@@ -45,8 +45,8 @@ public static class IAdvizeModule
         services.AddSingleton<ConnectorToken>();
         services.AddSingleton<SubjectHistory>();
         services.AddSingleton<VisitorProfile>();
-        services.AddFunction<VerifyConnectorFunction>();
-        services.AddFunction<VisitorProfileFunction>();
+        services.AddFunctions<VerifyConnectorFunction>();
+        services.AddFunctions<VisitorProfileFunction>();
         return services;
     }
 

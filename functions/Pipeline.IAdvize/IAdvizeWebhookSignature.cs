@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Hosting;
 
@@ -22,7 +23,7 @@ public sealed class IAdvizeWebhookSignature(IOptions<IAdvizeOptions> options)
     {
         var secrets = options.Value.AllWebhookSecrets;
         if (secrets.Count == 0) return "webhooks are refused: IAdvize__WebhookSecret is not set";
-        var header = request.Header(Header)?.Trim();
+        var header = request.FirstHeader(Header)?.Trim();
         if (string.IsNullOrEmpty(header)) return $"the {Header} header is missing";
         var separator = header.IndexOf('=');
         if (separator < 0) return $"{Header} must be '{Algorithm}=<hex digest>'";
@@ -33,7 +34,7 @@ public sealed class IAdvizeWebhookSignature(IOptions<IAdvizeOptions> options)
             return $"{Header} must carry a {DigestBytes * 2}-character hex digest";
 
         var presented = Convert.FromHexString(hex);
-        var body = Body(request).Span;
+        var body = request.RawBody().Span;
         var match = false;
         foreach (var secret in secrets)
         {
@@ -42,10 +43,6 @@ public sealed class IAdvizeWebhookSignature(IOptions<IAdvizeOptions> options)
         }
         return match ? null : $"{Header} does not match the body";
     }
-
-    /// <summary>The bytes as received; a host that only gave text falls back to its UTF-8 bytes.</summary>
-    public static ReadOnlyMemory<byte> Body(HttpRequestData request) =>
-        request.RawBody.IsEmpty && request.Body.Length > 0 ? Encoding.UTF8.GetBytes(request.Body) : request.RawBody;
 
     /// <summary>The header value a sender computes: <c>sha256=</c> + lowercase hex.</summary>
     public static string Sign(ReadOnlySpan<byte> body, string secret) =>

@@ -1,33 +1,36 @@
+using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.IAdvize;
 
 /// <summary>
-/// <c>POST /api/iadvize/verify?token=…</c>: the connector's verification url (digest §1.4). The body is the array of
+/// <c>POST /api/iadvize/verify?token=…</c>: the connector's verification url (seed 003's connector). The body is the array of
 /// install fields (<c>{id, value, fieldType}</c>); our app has one, <c>api_key</c> (the customer's iAdvize REST key),
 /// checked for real with <c>GET {IAdvize__BaseUrl}/client</c>. Answers 200 with <c>{isValid, message, fields}</c>.
 /// </summary>
-public sealed class VerifyConnectorFunction(ConnectorToken token, IAdvizeClient iadvize) : IFunction
+public sealed class VerifyConnectorFunction(ConnectorToken token, IAdvizeClient iadvize)
 {
     public const string ApiKeyField = "api_key";
     public static readonly string[] KnownFields = [ApiKeyField];
     private const int MaxBodyBytes = 16 * 1024;
 
-    public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("IAdvizeVerifyConnector", "iadvize/verify", ["post"], AuthLevel.Anonymous);
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("IAdvizeVerifyConnector")]
+    public async Task<HttpResponseData> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "iadvize/verify")] HttpRequestData request,
+        CancellationToken cancellationToken)
     {
-        var request = invocation.Request!;
-        if (token.Check(request) is { } refused) return InvocationResult.Http(refused);
-        if (Encoding.UTF8.GetByteCount(request.Body) > MaxBodyBytes)
-            return InvocationResult.Http(HttpResponseData.Error(413, "bad_request", $"body is larger than {MaxBodyBytes / 1024} KiB"));
+        if (token.Check(request) is { } refused) return refused;
+        var body = request.BodyText();
+        if (Encoding.UTF8.GetByteCount(body) > MaxBodyBytes)
+            return request.CreateErrorResponse(413, "bad_request", $"body is larger than {MaxBodyBytes / 1024} KiB");
 
-        var (values, problem) = Read(request.Body);
-        if (problem is not null) return InvocationResult.Http(HttpResponseData.Error(400, "bad_request", problem));
+        var (values, problem) = Read(body);
+        if (problem is not null) return request.CreateErrorResponse(400, "bad_request", problem);
 
         var errors = new List<(string Id, string Message)>();
         foreach (var id in values!.Keys.Where(id => !KnownFields.Contains(id)))
@@ -37,7 +40,7 @@ public sealed class VerifyConnectorFunction(ConnectorToken token, IAdvizeClient 
         else if (!IsKeyText(apiKey.Trim())) errors.Add((ApiKeyField, "must be printable ASCII with no spaces or line breaks, as iAdvize issues its keys"));
         else if (await CheckKeyAsync(apiKey.Trim(), cancellationToken) is { } keyProblem) errors.Add((ApiKeyField, keyProblem));
 
-        return InvocationResult.Http(new HttpResponseData(200, RequestBodies.Json(w =>
+        return request.CreateJsonResponse(HttpStatusCode.OK, RequestBodies.Json(w =>
         {
             w.WriteStartObject();
             w.WriteBoolean("isValid", errors.Count == 0);
@@ -52,7 +55,7 @@ public sealed class VerifyConnectorFunction(ConnectorToken token, IAdvizeClient 
             }
             w.WriteEndArray();
             w.WriteEndObject();
-        })));
+        }));
     }
 
     /// <returns>The fields by id, or what is wrong with the body.</returns>

@@ -1,43 +1,44 @@
-using System.Text.Json;
+using System.Net;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.IAdvize;
 
 /// <summary>
-/// <c>GET /api/iadvize/visitor-profile?token=…</c>: the connector's visitor profile (digest §1.5.2). Filters
+/// <c>GET /api/iadvize/visitor-profile?token=…</c>: the connector's visitor profile (the connector's visitor-profile url). Filters
 /// <c>emailVisitor</c>, <c>idVisitorExternal</c>, <c>idVisitorUnique</c> identify the visitor (one at least);
 /// <c>idWebsite</c> and <c>idConnectorVersion</c> are accepted and not needed; <c>operatorLocale=fr…</c> gives French
 /// labels. Answers a bare JSON array of <c>{id, label, value, fieldType}</c>, <c>[]</c> for a visitor nobody knows.
 /// </summary>
-public sealed class VisitorProfileFunction(ConnectorToken token, VisitorProfile profile) : IFunction
+public sealed class VisitorProfileFunction(ConnectorToken token, VisitorProfile profile)
 {
     private const int MaxFilterLength = 256;
 
-    public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("IAdvizeVisitorProfile", "iadvize/visitor-profile", ["get"], AuthLevel.Anonymous);
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("IAdvizeVisitorProfile")]
+    public async Task<HttpResponseData> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "iadvize/visitor-profile")] HttpRequestData request,
+        CancellationToken cancellationToken)
     {
-        var request = invocation.Request!;
-        if (token.Check(request) is { } refused) return InvocationResult.Http(refused);
+        if (token.Check(request) is { } refused) return refused;
 
         string? Filter(string name) =>
-            request.Query.TryGetValue(name, out var values) && values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v)) is { } v ? v.Trim() : null;
+            request.Query.GetValues(name)?.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v)) is { } v ? v.Trim() : null;
         var email = Filter("emailVisitor");
         var external = Filter("idVisitorExternal");
         var unique = Filter("idVisitorUnique");
         if (email is null && external is null && unique is null)
-            return InvocationResult.Http(HttpResponseData.Error(400, "bad_request",
-                "give at least one of emailVisitor, idVisitorExternal or idVisitorUnique"));
+            return request.CreateErrorResponse(400, "bad_request",
+                "give at least one of emailVisitor, idVisitorExternal or idVisitorUnique");
         foreach (var (name, value) in new[] { ("emailVisitor", email), ("idVisitorExternal", external), ("idVisitorUnique", unique) })
         {
             if (value is { Length: > MaxFilterLength })
-                return InvocationResult.Http(HttpResponseData.Error(400, "bad_request", $"{name} must be at most {MaxFilterLength} characters"));
+                return request.CreateErrorResponse(400, "bad_request", $"{name} must be at most {MaxFilterLength} characters");
         }
         var french = Filter("operatorLocale")?.StartsWith("fr", StringComparison.OrdinalIgnoreCase) == true;
 
         var fields = await profile.BuildAsync(new VisitorProfile.Filters(email, external, unique, french), cancellationToken);
-        return InvocationResult.Http(new HttpResponseData(200, RequestBodies.Json(w =>
+        return request.CreateJsonResponse(HttpStatusCode.OK, RequestBodies.Json(w =>
         {
             w.WriteStartArray();
             foreach (var field in fields)
@@ -50,6 +51,6 @@ public sealed class VisitorProfileFunction(ConnectorToken token, VisitorProfile 
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-        })));
+        }));
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Tracking;
 
@@ -29,12 +30,12 @@ public static class WebhookPayload
     /// <returns>The event, or the problem to answer with a 400 (413 when too large).</returns>
     public static (Parsed? Event, int Status, string? Problem) Parse(HttpRequestData request)
     {
-        var bytes = IAdvizeWebhookSignature.Body(request);
+        var bytes = request.RawBody();
         if (bytes.Length > MaxBodyBytes) return (null, 413, $"body is larger than {MaxBodyBytes / 1024} KiB");
         var text = Encoding.UTF8.GetString(bytes.Span);
         if (string.IsNullOrWhiteSpace(text)) return (null, 400, "body is empty; expected a JSON object or a form with eventType");
 
-        var contentType = request.Header("Content-Type") ?? "";
+        var contentType = request.FirstHeader("Content-Type") ?? "";
         var isForm = contentType.Contains("x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
                      || (!contentType.Contains("json", StringComparison.OrdinalIgnoreCase) && !text.TrimStart().StartsWith('{')
                          && !text.TrimStart().StartsWith('['));
@@ -72,8 +73,8 @@ public static class WebhookPayload
             payload[field] = instant.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
         }
 
-        var deliveryId = Limit(request.Header(DeliveryHeader));
-        var correlationId = Limit(request.Header(CorrelationHeader));
+        var deliveryId = Limit(request.FirstHeader(DeliveryHeader));
+        var correlationId = Limit(request.FirstHeader(CorrelationHeader));
         payload["delivery"] = new JsonObject { ["id"] = deliveryId, ["correlationId"] = correlationId };
         return (new Parsed(payload, eventType.Trim(), eventId, deliveryId, correlationId), 200, null);
     }

@@ -1,20 +1,24 @@
 using System.Text.Json.Nodes;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Intercom;
 
 /// <summary><c>GET /api/ops/sweep</c>: the statistics sweep's progress (pages done, syncs enqueued, whether it stalled).</summary>
-public sealed class GetSweepFunction(AdminApiKey adminKey, StatisticsSweep sweep, TimeProvider clock) : IFunction
+public sealed class GetSweepFunction(AdminApiKey adminKey, StatisticsSweep sweep, TimeProvider clock)
 {
-    public FunctionDefinition Definition { get; } = AdminRoutes.Get("GetSweep", "sweep");
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("GetSweep")]
+    [LocalAlias(AdminRoutes.LocalPrefix + "/sweep")]
+    public async Task<HttpResponseData> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/sweep")] HttpRequestData req,
+        CancellationToken cancellationToken)
     {
-        if (adminKey.Check(invocation.Request!) is { } denied) return InvocationResult.Http(denied);
+        if (adminKey.Check(req) is { } denied) return denied;
         var state = await sweep.ReadAsync(cancellationToken);
-        if (state is null) return AdminHttp.Ok(new JsonObject { ["status"] = "never_run" });
+        if (state is null) return AdminHttp.Ok(req, new JsonObject { ["status"] = "never_run" });
         var stalled = state.Status == SweepState.Running && clock.GetUtcNow() - state.UpdatedAt >= StatisticsSweep.StalledAfter;
-        return AdminHttp.Ok(new JsonObject
+        return AdminHttp.Ok(req, new JsonObject
         {
             ["sweep_id"] = state.SweepId.ToString(),
             ["status"] = stalled ? "stalled" : state.Status,

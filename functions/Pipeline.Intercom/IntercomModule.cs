@@ -35,12 +35,12 @@ public static class IntercomModule
             .AddSubscription<SatisfactionFilled, IAdvizeContactEvents>();
 
         // The statistics sweep (GET /api/all and its timer): re-sends each site's latest statistics Intercom lacks.
-        services.AddFunction<StartStatisticsSweepFunction>();
-        services.AddFunction<StatisticsSweepTimerFunction>();
+        services.AddFunctions<StartStatisticsSweepFunction>();
+        services.AddFunctions<StatisticsSweepTimerFunction>();
         services.AddFunction<RunStatisticsSweepPageFunction>();
         services.AddSingleton<StatisticsSweep>();
         services.AddTable(StatisticsSweep.TableName);
-        services.AddFunction<GetSweepFunction>();
+        services.AddFunctions<GetSweepFunction>();
         return services;
     }
 

@@ -1,3 +1,7 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Intercom;
@@ -8,16 +12,16 @@ namespace Pipeline.Functions.Intercom;
 /// of a sweep that is already running without it is not applied (its pages done so far were not forced), and the
 /// answer says so in <c>message</c>.
 /// </summary>
-public sealed class StartStatisticsSweepFunction(StatisticsSweep sweep) : IFunction
+public sealed class StartStatisticsSweepFunction(StatisticsSweep sweep)
 {
-    public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("StartStatisticsSweep", "all", ["get"], AuthLevel.Function, StatisticsSweep.Pages);
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("StartStatisticsSweep")]
+    public async Task<SweepStartOutput> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "all")] HttpRequestData req,
+        CancellationToken cancellationToken)
     {
-        var force = invocation.Request!.Query.TryGetValue("force", out var values) && values.Any(v => v is "true" or "1");
+        var force = req.Query.GetValues("force")?.Any(v => v is "true" or "1") == true;
         var (state, outcome) = await sweep.StartAsync(force, cancellationToken);
-        var result = InvocationResult.Http(new HttpResponseData(200, RequestBodies.Json(w =>
+        var answer = req.CreateJsonResponse(HttpStatusCode.OK, RequestBodies.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("content", "ok");
@@ -31,10 +35,12 @@ public sealed class StartStatisticsSweepFunction(StatisticsSweep sweep) : IFunct
             w.WriteBoolean("force", state.Force);
             if (ForceNotApplied(force, state, outcome) is { } message) w.WriteString("message", message);
             w.WriteEndObject();
-        })));
-        if (outcome != StatisticsSweep.StartOutcome.AlreadyRunning)
-            result.Send(StatisticsSweep.Pages, new SweepPage(state.SweepId, state.Continuation).ToJson());
-        return result;
+        }));
+        return new SweepStartOutput
+        {
+            Response = answer,
+            FirstPage = outcome == StatisticsSweep.StartOutcome.AlreadyRunning ? null : new SweepPage(state.SweepId, state.Continuation).ToJson(),
+        };
     }
 
     private static string? ForceNotApplied(bool requested, SweepState state, StatisticsSweep.StartOutcome outcome) =>
@@ -42,4 +48,14 @@ public sealed class StartStatisticsSweepFunction(StatisticsSweep sweep) : IFunct
             ? $"force=true was not applied: sweep {state.SweepId}, started without it at {state.StartedAt:u}, is still running " +
               "and only syncs the sites that changed; ask again once it is done (GET /api/ops/sweep shows its progress)"
             : null;
+}
+
+/// <summary>The answer, and the sweep's first page for its queue when this call started or resumed it.</summary>
+public sealed class SweepStartOutput
+{
+    [HttpResult]
+    public required HttpResponseData Response { get; init; }
+
+    [ServiceBusOutput(StatisticsSweep.QueueName)]
+    public JsonElement? FirstPage { get; init; }
 }

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Health;
 using Pipeline.Functions.Hosting;
@@ -11,22 +13,23 @@ namespace Pipeline.Functions.Operations;
 /// and each queue's and subscription's backlog as last sampled (<see cref="BacklogMonitor"/>).
 /// </summary>
 public sealed class DeliverySummaryFunction(AdminApiKey adminKey, DeliveryIndexReader index,
-    IEnumerable<ReplayableDestination> destinations, TimeProvider clock, BacklogMonitor backlog) : IFunction
+    IEnumerable<ReplayableDestination> destinations, TimeProvider clock, BacklogMonitor backlog)
 {
     public const int Cap = 50_000;
     private static readonly string[] Counted = ["delivered", "failed", "skipped", "retrying", "in_flight", "replaying"];
 
     private readonly string[] _destinations = destinations.Select(d => d.Name).Distinct().ToArray();
 
-    public FunctionDefinition Definition { get; } = AdminRoutes.Get("DeliverySummary", "summary");
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("DeliverySummary")]
+    [LocalAlias(AdminRoutes.LocalPrefix + "/summary")]
+    public async Task<HttpResponseData> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/summary")] HttpRequestData request,
+        CancellationToken cancellationToken)
     {
-        var request = invocation.Request!;
-        if (adminKey.Check(request) is { } denied) return InvocationResult.Http(denied);
+        if (adminKey.Check(request) is { } denied) return denied;
         var hours = 24;
         if (AdminHttp.Query(request, "hours") is { } text && (!int.TryParse(text, out hours) || hours is < 1 or > 168))
-            return AdminHttp.BadRequest("hours", "must be a whole number from 1 to 168");
+            return AdminHttp.BadRequest(request, "hours", "must be a whole number from 1 to 168");
 
         var now = clock.GetUtcNow();
         var firstHour = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero).AddHours(1 - hours);
@@ -60,7 +63,7 @@ public sealed class DeliverySummaryFunction(AdminApiKey adminKey, DeliveryIndexR
                 }).ToArray()),
             });
         }
-        return AdminHttp.Ok(new JsonObject
+        return AdminHttp.Ok(request, new JsonObject
         {
             ["since"] = AdminHttp.Iso(firstHour),
             ["until"] = AdminHttp.Iso(now),

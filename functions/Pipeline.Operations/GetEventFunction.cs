@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Storage;
@@ -6,24 +8,26 @@ using Pipeline.Functions.Storage;
 namespace Pipeline.Functions.Operations;
 
 /// <summary><c>GET /api/ops/events/{id}</c>: the stored envelope and every destination's delivery of it, attempts included.</summary>
-public sealed class GetEventFunction(AdminApiKey adminKey, EventLog eventLog, DeliveryRecords deliveries) : IFunction
+public sealed class GetEventFunction(AdminApiKey adminKey, EventLog eventLog, DeliveryRecords deliveries)
 {
-    public FunctionDefinition Definition { get; } = AdminRoutes.Get("GetEvent", "events/{id}");
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("GetEvent")]
+    [LocalAlias(AdminRoutes.LocalPrefix + "/events/{id}")]
+    public async Task<HttpResponseData> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/events/{id}")] HttpRequestData request,
+        string id,
+        CancellationToken cancellationToken)
     {
-        var request = invocation.Request!;
-        if (adminKey.Check(request) is { } denied) return InvocationResult.Http(denied);
-        if (!Guid.TryParse(request.RouteParams.GetValueOrDefault("id"), out var id))
-            return AdminHttp.BadRequest("id", "must be an event id (a GUID)");
+        if (adminKey.Check(request) is { } denied) return denied;
+        if (!Guid.TryParse(id, out var eventId))
+            return AdminHttp.BadRequest(request, "id", "must be an event id (a GUID)");
 
-        var envelopeTask = eventLog.FindAsync(id, cancellationToken);
-        var records = await deliveries.OfEventAsync(id, cancellationToken);
+        var envelopeTask = eventLog.FindAsync(eventId, cancellationToken);
+        var records = await deliveries.OfEventAsync(eventId, cancellationToken);
         var envelope = await envelopeTask;
-        if (envelope is null && records.Count == 0) return AdminHttp.Problem(404, "id", $"no event {id} is stored");
-        return AdminHttp.Ok(new JsonObject
+        if (envelope is null && records.Count == 0) return AdminHttp.Problem(request, 404, "id", $"no event {eventId} is stored");
+        return AdminHttp.Ok(request, new JsonObject
         {
-            ["event_id"] = id.ToString(),
+            ["event_id"] = eventId.ToString(),
             ["envelope"] = envelope is null ? null : JsonNode.Parse(envelope.ToJson().GetRawText()),
             ["in_event_log"] = envelope is not null,
             ["deliveries"] = new JsonArray(records.Select(r => (JsonNode)DeliveryJson.Record(r.Record, r.Attempts)).ToArray()),

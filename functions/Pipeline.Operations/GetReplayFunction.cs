@@ -1,20 +1,24 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Operations;
 
 /// <summary><c>GET /api/ops/replays/{id}</c>: a replay's progress (matched, queued, refused and why, pages run).</summary>
-public sealed class GetReplayFunction(AdminApiKey adminKey, Replayer replayer) : IFunction
+public sealed class GetReplayFunction(AdminApiKey adminKey, Replayer replayer)
 {
-    public FunctionDefinition Definition { get; } = AdminRoutes.Get("GetReplay", "replays/{id}");
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("GetReplay")]
+    [LocalAlias(AdminRoutes.LocalPrefix + "/replays/{id}")]
+    public async Task<HttpResponseData> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/replays/{id}")] HttpRequestData request,
+        string id,
+        CancellationToken cancellationToken)
     {
-        var request = invocation.Request!;
-        if (adminKey.Check(request) is { } denied) return InvocationResult.Http(denied);
-        if (!Guid.TryParse(request.RouteParams.GetValueOrDefault("id"), out var id))
-            return AdminHttp.BadRequest("id", "must be a replay id (a GUID)");
-        return await replayer.ReadAsync(id, cancellationToken) is { } job
-            ? AdminHttp.Ok(job.ToJson())
-            : AdminHttp.Problem(404, "id", $"no replay {id}");
+        if (adminKey.Check(request) is { } denied) return denied;
+        if (!Guid.TryParse(id, out var replayId))
+            return AdminHttp.BadRequest(request, "id", "must be a replay id (a GUID)");
+        return await replayer.ReadAsync(replayId, cancellationToken) is { } job
+            ? AdminHttp.Ok(request, job.ToJson())
+            : AdminHttp.Problem(request, 404, "id", $"no replay {replayId}");
     }
 }

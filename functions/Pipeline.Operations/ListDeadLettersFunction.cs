@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Operations;
@@ -7,25 +9,26 @@ namespace Pipeline.Functions.Operations;
 /// <c>GET /api/ops/dead-letters[?queue=intercom]</c>: each entity's dead letters (the oldest 32) with their reasons. A
 /// subscription is named <c>topic/subscriptions/subscription</c>. One entity that cannot be read does not hide the others.
 /// </summary>
-public sealed class ListDeadLettersFunction(AdminApiKey adminKey, IDeadLetters deadLetters, MessagingEntities entities) : IFunction
+public sealed class ListDeadLettersFunction(AdminApiKey adminKey, IDeadLetters deadLetters, MessagingEntities entities)
 {
-    public FunctionDefinition Definition { get; } = AdminRoutes.Get("ListDeadLetters", "dead-letters");
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("ListDeadLetters")]
+    [LocalAlias(AdminRoutes.LocalPrefix + "/dead-letters")]
+    public async Task<HttpResponseData> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/dead-letters")] HttpRequestData request,
+        CancellationToken cancellationToken)
     {
-        var request = invocation.Request!;
-        if (adminKey.Check(request) is { } denied) return InvocationResult.Http(denied);
+        if (adminKey.Check(request) is { } denied) return denied;
         if (!deadLetters.Supported)
-            return AdminHttp.Ok(new JsonObject { ["supported"] = false, ["message"] = UnreachableDeadLetters.Explanation, ["queues"] = new JsonArray() });
+            return AdminHttp.Ok(request, new JsonObject { ["supported"] = false, ["message"] = UnreachableDeadLetters.Explanation, ["queues"] = new JsonArray() });
 
         var asked = AdminHttp.Query(request, "queue");
         var chosen = asked is null ? entities.All : entities.Find(asked) is { } one ? [one] : null;
         if (chosen is null)
-            return AdminHttp.BadRequest("queue", $"must be one of {string.Join(", ", entities.All)}");
+            return AdminHttp.BadRequest(request, "queue", $"must be one of {string.Join(", ", entities.All)}");
         var listed = new JsonArray();
         foreach (var entity in chosen)
             listed.Add(await ListOrSayWhyAsync(entity, cancellationToken));
-        return AdminHttp.Ok(new JsonObject { ["supported"] = true, ["queues"] = listed });
+        return AdminHttp.Ok(request, new JsonObject { ["supported"] = true, ["queues"] = listed });
     }
 
     private async Task<JsonObject> ListOrSayWhyAsync(MessagingEntity entity, CancellationToken cancellationToken)

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Hosting;
 
@@ -10,7 +12,7 @@ namespace Pipeline.Functions.Operations;
 /// from the delivery index. <c>status</c> may repeat or be comma-separated.
 /// </summary>
 public sealed class ListDeliveriesFunction(AdminApiKey adminKey, DeliveryIndexReader index,
-    IEnumerable<ReplayableDestination> destinations, IEnumerable<RecordedDestination> recordedOnly, TimeProvider clock) : IFunction
+    IEnumerable<ReplayableDestination> destinations, IEnumerable<RecordedDestination> recordedOnly, TimeProvider clock)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
@@ -18,36 +20,37 @@ public sealed class ListDeliveriesFunction(AdminApiKey adminKey, DeliveryIndexRe
 
     private readonly string[] _destinations = destinations.Select(d => d.Name).Concat(recordedOnly.Select(d => d.Name)).Distinct().ToArray();
 
-    public FunctionDefinition Definition { get; } = AdminRoutes.Get("ListDeliveries", "deliveries");
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("ListDeliveries")]
+    [LocalAlias(AdminRoutes.LocalPrefix + "/deliveries")]
+    public async Task<HttpResponseData> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/deliveries")] HttpRequestData request,
+        CancellationToken cancellationToken)
     {
-        var request = invocation.Request!;
-        if (adminKey.Check(request) is { } denied) return InvocationResult.Http(denied);
+        if (adminKey.Check(request) is { } denied) return denied;
 
         var destination = AdminHttp.Query(request, "destination");
-        if (destination is null) return AdminHttp.BadRequest("destination", $"is required: one of {string.Join(", ", _destinations)}");
+        if (destination is null) return AdminHttp.BadRequest(request, "destination", $"is required: one of {string.Join(", ", _destinations)}");
         if (!_destinations.Contains(destination, StringComparer.Ordinal))
-            return AdminHttp.BadRequest("destination", AdminHttp.UnknownDestination(destination, _destinations));
+            return AdminHttp.BadRequest(request, "destination", AdminHttp.UnknownDestination(destination, _destinations));
         var statuses = new List<DeliveryStatus>();
-        foreach (var word in (request.Query.GetValueOrDefault("status") ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        foreach (var word in (request.Query.GetValues("status") ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {
             if (word == "any") continue;
             if (!DeliveryJson.Statuses.TryGetValue(word, out var status))
-                return AdminHttp.BadRequest("status", $"unknown status '{word}': use any, {string.Join(", ", DeliveryJson.Statuses.Keys)}");
+                return AdminHttp.BadRequest(request, "status", $"unknown status '{word}': use any, {string.Join(", ", DeliveryJson.Statuses.Keys)}");
             statuses.Add(status);
         }
         var range = TimeRange.Parse(AdminHttp.Query(request, "since"), AdminHttp.Query(request, "until"), clock, MaxRange, out var problem);
-        if (range is null) return AdminHttp.BadRequest(problem!.Value.Field, problem.Value.Message);
+        if (range is null) return AdminHttp.BadRequest(request, problem!.Value.Field, problem.Value.Message);
         var limit = DefaultLimit;
         if (AdminHttp.Query(request, "limit") is { } limitText && (!int.TryParse(limitText, out limit) || limit is < 1 or > MaxLimit))
-            return AdminHttp.BadRequest("limit", $"must be a whole number from 1 to {MaxLimit}");
+            return AdminHttp.BadRequest(request, "limit", $"must be a whole number from 1 to {MaxLimit}");
 
         var filter = new DeliveryFilter(destination, range.Since, range.Until, statuses, AdminHttp.Query(request, "subject"));
         try
         {
             var (rows, next) = await index.PageAsync(filter, AdminHttp.Query(request, "continuation"), limit, cancellationToken);
-            return AdminHttp.Ok(new JsonObject
+            return AdminHttp.Ok(request, new JsonObject
             {
                 ["destination"] = destination,
                 ["since"] = AdminHttp.Iso(range.Since),
@@ -58,7 +61,7 @@ public sealed class ListDeliveriesFunction(AdminApiKey adminKey, DeliveryIndexRe
         }
         catch (ArgumentException ex)
         {
-            return AdminHttp.BadRequest("continuation", ex.Message.Split(" (")[0]);
+            return AdminHttp.BadRequest(request, "continuation", ex.Message.Split(" (")[0]);
         }
     }
 }

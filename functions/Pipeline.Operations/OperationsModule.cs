@@ -21,15 +21,15 @@ public static class OperationsModule
             default: services.AddSingleton<IDeadLetters, UnreachableDeadLetters>(); break;
         }
 
-        services.AddFunction<ListDeliveriesFunction>();
-        services.AddFunction<GetEventFunction>();
+        services.AddFunctions<ListDeliveriesFunction>();
+        services.AddFunctions<GetEventFunction>();
         services.AddFunction<StartReplayFunction>();
         services.AddFunction<RunReplayPageFunction>();
-        services.AddFunction<GetReplayFunction>();
-        services.AddFunction<ListDeadLettersFunction>();
-        services.AddFunction<RequeueDeadLettersFunction>();
-        services.AddFunction<DeliverySummaryFunction>();
-        services.AddFunction<OpsPageFunction>();
+        services.AddFunctions<GetReplayFunction>();
+        services.AddFunctions<ListDeadLettersFunction>();
+        services.AddFunctions<RequeueDeadLettersFunction>();
+        services.AddFunctions<DeliverySummaryFunction>();
+        services.AddFunctions<OpsPageFunction>();
         return services;
     }
 }

@@ -1,3 +1,6 @@
+using System.Net;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Operations;
@@ -7,7 +10,7 @@ namespace Pipeline.Functions.Operations;
 /// script. Anonymous, because these are only static files: every figure on the page comes from the admin API, called
 /// with the key the operator types in.
 /// </summary>
-public sealed class OpsPageFunction : IFunction
+public sealed class OpsPageFunction
 {
     // Scripts and styles only from the page's own origin: no inline script, style element, style attribute or
     // event-handler attribute runs, so nothing injected into the page could either.
@@ -21,15 +24,19 @@ public sealed class OpsPageFunction : IFunction
                                       "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     };
 
-    public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("OpsPage", AdminRoutes.Prefix, ["get"], AuthLevel.Anonymous) with { WaitsForStorage = false };
-
-    public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("OpsPage")]
+    [WithoutStorageWait]
+    public static HttpResponseData Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = AdminRoutes.Prefix)] HttpRequestData request)
     {
-        var name = AdminHttp.Query(invocation.Request!, "asset") ?? OpsPage.PageName;
-        var response = OpsPage.Assets.TryGetValue(name, out var asset)
-            ? new HttpResponseData(200, asset.Text, asset.ContentType) { Headers = Headers }
-            : HttpResponseData.Error(404, "not_found", $"the ops page has no file '{RequestBodies.Clip(name, 80)}'; it has {string.Join(", ", OpsPage.Assets.Keys)}");
-        return Task.FromResult(InvocationResult.Http(response));
+        var name = AdminHttp.Query(request, "asset") ?? OpsPage.PageName;
+        if (!OpsPage.Assets.TryGetValue(name, out var asset))
+            return request.CreateErrorResponse(404, "not_found",
+                $"the ops page has no file '{RequestBodies.Clip(name, 80)}'; it has {string.Join(", ", OpsPage.Assets.Keys)}");
+        var response = request.CreateResponse(HttpStatusCode.OK);
+        response.Headers.TryAddWithoutValidation("Content-Type", asset.ContentType);
+        foreach (var (header, value) in Headers) response.Headers.TryAddWithoutValidation(header, value);
+        response.WriteString(asset.Text);
+        return response;
     }
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Operations;
@@ -8,33 +10,34 @@ namespace Pipeline.Functions.Operations;
 /// back to their queue (every one when <c>message_ids</c> is left out). Deliveries done meanwhile are not repeated:
 /// the delivery engine finds their records done. A subscription is named <c>topic/subscriptions/subscription</c>.
 /// </summary>
-public sealed class RequeueDeadLettersFunction(AdminApiKey adminKey, IDeadLetters deadLetters, MessagingEntities entities) : IFunction
+public sealed class RequeueDeadLettersFunction(AdminApiKey adminKey, IDeadLetters deadLetters, MessagingEntities entities)
 {
-    public FunctionDefinition Definition { get; } = AdminRoutes.Post("RequeueDeadLetters", "dead-letters/requeue");
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("RequeueDeadLetters")]
+    [LocalAlias(AdminRoutes.LocalPrefix + "/dead-letters/requeue")]
+    public async Task<HttpResponseData> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = AdminRoutes.Prefix + "/dead-letters/requeue")] HttpRequestData request,
+        CancellationToken cancellationToken)
     {
-        var request = invocation.Request!;
-        if (adminKey.Check(request) is { } denied) return InvocationResult.Http(denied);
-        if (!deadLetters.Supported) return AdminHttp.Problem(409, "queue", UnreachableDeadLetters.Explanation);
+        if (adminKey.Check(request) is { } denied) return denied;
+        if (!deadLetters.Supported) return AdminHttp.Problem(request, 409, "queue", UnreachableDeadLetters.Explanation);
         var problem = RequestBodies.TryReadJsonObject(request, 64 * 1024, out var body, out var reason);
         if (problem != RequestBodies.Problem.None)
         {
-            return AdminHttp.BadRequest("body", (problem == RequestBodies.Problem.Malformed ? $"is not valid JSON: {reason}; it " : "")
+            return AdminHttp.BadRequest(request, "body", (problem == RequestBodies.Problem.Malformed ? $"is not valid JSON: {reason}; it " : "")
                                                 + """must be a JSON object such as {"queue":"intercom","message_ids":["…"]}""");
         }
 
         var queue = body.TryGetProperty("queue", out var q) && q.ValueKind == JsonValueKind.String ? q.GetString() : null;
         if ((queue is null ? null : entities.Find(queue)) is not { } entity)
-            return AdminHttp.BadRequest("queue", $"must be one of {string.Join(", ", entities.All)}");
+            return AdminHttp.BadRequest(request, "queue", $"must be one of {string.Join(", ", entities.All)}");
         HashSet<string>? ids = null;
         if (body.TryGetProperty("message_ids", out var list) && list.ValueKind != JsonValueKind.Null)
         {
             if (list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(i => i.ValueKind != JsonValueKind.String)
                 || list.GetArrayLength() is 0 or > 500)
-                return AdminHttp.BadRequest("message_ids", "must be an array of 1 to 500 message ids (strings)");
+                return AdminHttp.BadRequest(request, "message_ids", "must be an array of 1 to 500 message ids (strings)");
             ids = list.EnumerateArray().Select(i => i.GetString()!).ToHashSet(StringComparer.Ordinal);
         }
-        return AdminHttp.Ok(await deadLetters.RequeueAsync(entity, ids, cancellationToken));
+        return AdminHttp.Ok(request, await deadLetters.RequeueAsync(entity, ids, cancellationToken));
     }
 }

@@ -1,4 +1,7 @@
+using System.Net;
 using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Hosting;
 
@@ -14,20 +17,18 @@ public sealed class GetMetricsDataAsyncFunction(
     MetricsIntegrations integrations,
     MetricsJobs jobs,
     WebhookGuard guard,
-    IOptionsMonitor<ReporteiOptions> options) : IFunction
+    IOptionsMonitor<ReporteiOptions> options)
 {
     public const int MaxUrlLength = 2048;
-    public static readonly QueueOutput Jobs = new("jobs", MetricsJobs.QueueName);
 
-    public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("MetricsGetDataAsync", "metrics/get-data-async", ["post"], AuthLevel.Anonymous, Jobs);
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("MetricsGetDataAsync")]
+    public async Task<MetricsJobOutput> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "metrics/get-data-async")] HttpRequestData request,
+        CancellationToken cancellationToken)
     {
-        var request = invocation.Request!;
-        if (bearer.Check(request) is { } unauthorized) return InvocationResult.Http(unauthorized);
+        if (bearer.Check(request) is { } unauthorized) return new() { Response = unauthorized };
         var (parsed, body, error) = MetricsRequestParser.Read(request);
-        if (error is not null && error.StatusCode != 422) return InvocationResult.Http(error);
+        if (error is not null && error.StatusCode != HttpStatusCode.UnprocessableEntity) return new() { Response = error };
 
         // The URL's problems join the other fields' in one 422.
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -38,25 +39,38 @@ public sealed class GetMetricsDataAsyncFunction(
         else if (string.IsNullOrEmpty(url)) errors["metrics_webhook_url"] = "must be a non-empty string";
         else if (url.Length > MaxUrlLength) errors["metrics_webhook_url"] = $"must be at most {MaxUrlLength} characters";
         else if (await guard.ProblemAsync(url, cancellationToken) is { } problem) errors["metrics_webhook_url"] = problem;
-        if (errors.Count > 0) return InvocationResult.Http(ReporteiResponses.Invalid(errors));
+        if (errors.Count > 0) return new() { Response = ReporteiResponses.Invalid(request, errors) };
 
         if (StandardWebhookSignature.KeyOf(options.CurrentValue.WebhookSecret) is null)
-            return InvocationResult.Http(ReporteiResponses.Error(503,
-                "callbacks cannot be signed: Reportei__WebhookSecret (whsec_ + base64) is not set; use get-data meanwhile"));
+            return new() { Response = ReporteiResponses.Error(request, 503,
+                "callbacks cannot be signed: Reportei__WebhookSecret (whsec_ + base64) is not set; use get-data meanwhile") };
         if (await integrations.FindAsync(parsed!.CustomerIntegration, cancellationToken) is null)
-            return InvocationResult.Http(ReporteiResponses.Error(404, $"customer_integration {parsed.CustomerIntegration} is not registered"));
+            return new() { Response = ReporteiResponses.Error(request, 404, $"customer_integration {parsed.CustomerIntegration} is not registered") };
 
         var job = await jobs.CreateAsync(url!, body.GetRawText(), cancellationToken);
         var jobId = job.Id.ToString("D");
-        return InvocationResult.Http(new HttpResponseData(200, RequestBodies.Json(w =>
+        return new()
+        {
+            Response = request.CreateJsonResponse(HttpStatusCode.OK, RequestBodies.Json(w =>
             {
                 w.WriteStartObject();
                 w.WriteString("status", "accepted");
                 w.WriteString("job_id", jobId);
                 w.WriteEndObject();
-            })))
-            .Send(Jobs, MetricsJobMessage.Of(job.Id));
+            })),
+            Job = MetricsJobMessage.Of(job.Id),
+        };
     }
+}
+
+/// <summary>The answer, and the accepted job's message for <c>metrics-jobs</c> (none when refused).</summary>
+public sealed class MetricsJobOutput
+{
+    [HttpResult]
+    public required HttpResponseData Response { get; init; }
+
+    [ServiceBusOutput(MetricsJobs.QueueName)]
+    public JsonElement? Job { get; init; }
 }
 
 /// <summary>The <c>metrics-jobs</c> message: <c>{"job_id":…}</c>; the job itself is in its table row.</summary>

@@ -1,4 +1,7 @@
+using System.Net;
 using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Reportei;
@@ -7,45 +10,44 @@ namespace Pipeline.Functions.Reportei;
 /// <c>PUT/GET/DELETE /api/metrics/integrations/{customer_integration}</c> (admin key): which site, tracking app,
 /// analytics customer and iAdvize website a Reportei <c>customer_integration</c> uuid reads its metrics from.
 /// </summary>
-public sealed class MetricsIntegrationFunction(MetricsIntegrations integrations, AdminApiKey adminApiKey) : IFunction
+public sealed class MetricsIntegrationFunction(MetricsIntegrations integrations, AdminApiKey adminApiKey)
 {
     public const int MaxIdLength = 256;
 
-    public FunctionDefinition Definition { get; } = FunctionDefinition.Http("MetricsIntegration",
-        "metrics/integrations/{customer_integration}", ["put", "get", "delete"], AuthLevel.Function);
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("MetricsIntegration")]
+    public async Task<HttpResponseData> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "put", "get", "delete", Route = "metrics/integrations/{customer_integration}")]
+        HttpRequestData request,
+        string customer_integration, CancellationToken cancellationToken)
     {
-        var request = invocation.Request!;
-        if (adminApiKey.Check(request) is { } unauthorized) return InvocationResult.Http(unauthorized);
-        var text = request.RouteParams.GetValueOrDefault("customer_integration") ?? "";
-        if (!Guid.TryParse(text, out var id))
-            return Answer(ReporteiResponses.Invalid(new Dictionary<string, string> { ["customer_integration"] = "must be a uuid" }));
+        if (adminApiKey.Check(request) is { } unauthorized) return unauthorized;
+        if (!Guid.TryParse(customer_integration, out var id))
+            return ReporteiResponses.Invalid(request, new Dictionary<string, string> { ["customer_integration"] = "must be a uuid" });
 
         switch (request.Method.ToUpperInvariant())
         {
             case "GET":
                 return await integrations.FindAsync(id, cancellationToken) is { } found
-                    ? Answer(new HttpResponseData(200, Write(found)))
-                    : Answer(ReporteiResponses.Error(404, $"customer_integration {id} is not registered"));
+                    ? request.CreateJsonResponse(HttpStatusCode.OK, Write(found))
+                    : ReporteiResponses.Error(request, 404, $"customer_integration {id} is not registered");
             case "DELETE":
                 return await integrations.DeleteAsync(id, cancellationToken)
-                    ? Answer(new HttpResponseData(204, ""))
-                    : Answer(ReporteiResponses.Error(404, $"customer_integration {id} is not registered"));
+                    ? request.CreateJsonResponse(HttpStatusCode.NoContent, "")
+                    : ReporteiResponses.Error(request, 404, $"customer_integration {id} is not registered");
         }
 
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         switch (RequestBodies.TryReadJsonObject(request, 16 * 1024, out var body, out var reason))
         {
             case RequestBodies.Problem.TooLarge:
-                return Answer(ReporteiResponses.Error(413, "body is larger than 16 KiB"));
+                return ReporteiResponses.Error(request, 413, "body is larger than 16 KiB");
             case RequestBodies.Problem.Malformed:
-                return Answer(ReporteiResponses.Error(400, $"body is not valid JSON: {reason}"));
+                return ReporteiResponses.Error(request, 400, $"body is not valid JSON: {reason}");
             case RequestBodies.Problem.NotAnObject:
-                return Answer(ReporteiResponses.Error(400, "body must be a JSON object"));
+                return ReporteiResponses.Error(request, 400, "body must be a JSON object");
             case RequestBodies.Problem.Empty:
                 errors["body"] = $"must name at least one of {string.Join(", ", MetricsIntegration.Fields)}";
-                return Answer(ReporteiResponses.Invalid(errors));
+                return ReporteiResponses.Invalid(request, errors);
         }
 
         var values = new Dictionary<string, string?>();
@@ -66,15 +68,13 @@ public sealed class MetricsIntegrationFunction(MetricsIntegrations integrations,
             errors[property.Name] = $"is not a field; use {string.Join(", ", MetricsIntegration.Fields)}";
         if (errors.Count == 0 && values.Count == 0)
             errors["body"] = $"must name at least one of {string.Join(", ", MetricsIntegration.Fields)}";
-        if (errors.Count > 0) return Answer(ReporteiResponses.Invalid(errors));
+        if (errors.Count > 0) return ReporteiResponses.Invalid(request, errors);
 
         var integration = new MetricsIntegration(id, values.GetValueOrDefault("site_id"), values.GetValueOrDefault("tracking_app_key"),
             values.GetValueOrDefault("analytics_customer_id"), values.GetValueOrDefault("iadvize_website_id"));
         await integrations.PutAsync(integration, cancellationToken);
-        return Answer(new HttpResponseData(200, Write(integration)));
+        return request.CreateJsonResponse(HttpStatusCode.OK, Write(integration));
     }
-
-    private static InvocationResult Answer(HttpResponseData response) => InvocationResult.Http(response);
 
     private static string Write(MetricsIntegration integration) => RequestBodies.Json(w =>
     {

@@ -27,8 +27,10 @@ public sealed class MetricsJobRunner(
 {
     public const string JobEventType = "reportei.metrics.job";
 
+    /// <param name="attemptNumber">Which attempt of the job's callback this is (1 on the first).</param>
+    /// <param name="isLastAttempt">Whether a failure now is final (Reportei's retry schedule is spent).</param>
     /// <returns>One line for the logs saying what happened.</returns>
-    public async Task<string> AttemptAsync(Guid jobId, Invocation invocation, CancellationToken cancellationToken)
+    public async Task<string> AttemptAsync(Guid jobId, int attemptNumber, bool isLastAttempt, CancellationToken cancellationToken)
     {
         var job = await jobs.FindAsync(jobId, cancellationToken);
         if (job is null) return $"metrics job {jobId} does not exist";
@@ -50,7 +52,7 @@ public sealed class MetricsJobRunner(
         var envelope = new EventEnvelope(job.Id, JobEventType, "reportei", "metrics-job:" + job.Id, job.CreatedAt,
             JsonDocument.Parse("{}").RootElement.Clone());
         var attempt = await engine.AttemptAsync(destination, envelope, token => destination.DeliverAsync(envelope, token), cancellationToken,
-            invocation.IsLastAttempt ? invocation.Attempt : null);
+            isLastAttempt ? attemptNumber : null);
         switch (attempt)
         {
             case AttemptResult.HeldElsewhere held:
@@ -74,8 +76,8 @@ public sealed class MetricsJobRunner(
             DeliveryOutcome.Delivered => (MetricsJobStatus.Delivered, (DateTimeOffset?)null),
             DeliveryOutcome.Refused { HttpStatus: 410 } => (MetricsJobStatus.Gone, null),
             DeliveryOutcome.Refused or DeliveryOutcome.Skipped => (MetricsJobStatus.Failed, null),
-            _ when invocation.IsLastAttempt => (MetricsJobStatus.Failed, null),
-            _ => (MetricsJobStatus.Retrying, clock.GetUtcNow() + retries.DelayAfter(invocation.Attempt)),
+            _ when isLastAttempt => (MetricsJobStatus.Failed, null),
+            _ => (MetricsJobStatus.Retrying, clock.GetUtcNow() + retries.DelayAfter(attemptNumber)),
         };
         await Record(job, record, next, at, cancellationToken);
         var line = $"metrics job {jobId} attempt {record.Attempt}: {next}" + (record.Error is null ? "" : $" ({record.Error})");

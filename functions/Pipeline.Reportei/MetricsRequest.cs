@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Reportei;
@@ -35,18 +36,18 @@ public static partial class MetricsRequestParser
         switch (RequestBodies.TryReadJsonObject(request, MaxBodyBytes, out var body, out var reason))
         {
             case RequestBodies.Problem.TooLarge:
-                return (null, default, ReporteiResponses.Error(413, $"body is larger than {MaxBodyBytes / 1024} KiB"));
+                return (null, default, ReporteiResponses.Error(request, 413, $"body is larger than {MaxBodyBytes / 1024} KiB"));
             case RequestBodies.Problem.Malformed:
-                return (null, default, ReporteiResponses.Error(400, $"body is not valid JSON: {reason}"));
+                return (null, default, ReporteiResponses.Error(request, 400, $"body is not valid JSON: {reason}"));
             case RequestBodies.Problem.NotAnObject:
-                return (null, default, ReporteiResponses.Error(400, "body must be a JSON object"));
+                return (null, default, ReporteiResponses.Error(request, 400, "body must be a JSON object"));
             case RequestBodies.Problem.Empty:
                 body = JsonDocument.Parse("{}").RootElement.Clone();
                 break;
         }
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var parsed = Parse(body, errors);
-        return errors.Count > 0 ? (null, body, ReporteiResponses.Invalid(errors)) : (parsed, body, null);
+        return errors.Count > 0 ? (null, body, ReporteiResponses.Invalid(request, errors)) : (parsed, body, null);
     }
 
     /// <summary>Reads a body; adds each problem to <paramref name="errors"/> (and returns null when there is any).</summary>

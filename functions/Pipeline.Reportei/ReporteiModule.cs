@@ -37,8 +37,8 @@ public static class ReporteiModule
             .AddSubscription<AnalyticsEventRecorded, MetricsRollupProjection>()
             .AddSubscription<ConversationClosed, MetricsRollupProjection>()
             .AddSubscription<SatisfactionFilled, MetricsRollupProjection>();
-        services.AddFunction<MetricsIntegrationFunction>();
-        services.AddFunction<GetMetricsDataFunction>();
+        services.AddFunctions<MetricsIntegrationFunction>();
+        services.AddFunctions<GetMetricsDataFunction>();
 
         services.AddSingleton<MetricsJobs>();
         services.AddTable(MetricsJobs.TableName);
@@ -55,12 +55,12 @@ public static class ReporteiModule
                 ConnectTimeout = TimeSpan.FromSeconds(10),
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             });
-        services.AddFunction<GetMetricsDataAsyncFunction>();
-        services.AddFunction<RunMetricsJobFunction>();
+        services.AddFunctions<GetMetricsDataAsyncFunction>();
+        services.AddFunctions<RunMetricsJobFunction>();
         services.AddSingleton(new RetryPolicyRegistration(RunMetricsJobFunction.Name,
             sp => RetryPolicy.Schedule(sp.GetRequiredService<IOptions<ReporteiOptions>>().Value.RetryDelays())));
-        services.AddFunction<GetMetricsJobFunction>();
-        services.AddFunction<ListMetricsJobsFunction>();
+        services.AddFunctions<GetMetricsJobFunction>();
+        services.AddFunctions<ListMetricsJobsFunction>();
         return services;
     }
 }

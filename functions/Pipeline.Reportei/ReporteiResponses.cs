@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Hosting;
 
@@ -6,16 +8,16 @@ namespace Pipeline.Functions.Reportei;
 /// <summary>The Reportei routes' answers in one shape: <c>{"message":…}</c>, plus <c>"errors":{field: problem}</c> on a 422.</summary>
 public static class ReporteiResponses
 {
-    public static HttpResponseData Error(int status, string message) =>
-        new(status, RequestBodies.Json(w =>
+    public static HttpResponseData Error(HttpRequestData request, int status, string message) =>
+        request.CreateJsonResponse((HttpStatusCode)status, RequestBodies.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("message", message);
             w.WriteEndObject();
         }));
 
-    public static HttpResponseData Invalid(IReadOnlyDictionary<string, string> errors) =>
-        new(422, RequestBodies.Json(w =>
+    public static HttpResponseData Invalid(HttpRequestData request, IReadOnlyDictionary<string, string> errors) =>
+        request.CreateJsonResponse(HttpStatusCode.UnprocessableEntity, RequestBodies.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("message", "the request has invalid fields");
@@ -32,15 +34,14 @@ public sealed class ReporteiBearer(IOptionsMonitor<ReporteiOptions> options)
     /// <returns>null when the caller may go on; otherwise the 401 to answer.</returns>
     public HttpResponseData? Check(HttpRequestData request)
     {
-        var header = request.Header("Authorization");
+        var header = request.FirstHeader("Authorization");
         var token = header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
         if (SharedSecrets.Matches(token, options.CurrentValue.Tokens)) return null;
         var problem = options.CurrentValue.Tokens.All(string.IsNullOrEmpty)
             ? "Reportei routes are disabled: Reportei__Tokens__0 is not set"
             : token is null ? "send Authorization: Bearer <token>" : "the bearer token is not valid";
-        return HttpResponseData.Error(401, "unauthorized", problem) with
-        {
-            Headers = new Dictionary<string, string> { ["WWW-Authenticate"] = "Bearer" },
-        };
+        var refused = request.CreateErrorResponse(401, "unauthorized", problem);
+        refused.Headers.Add("WWW-Authenticate", "Bearer");
+        return refused;
     }
 }

@@ -1,4 +1,4 @@
-using Pipeline.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Pipeline.Functions.Reportei;
 
@@ -6,12 +6,15 @@ namespace Pipeline.Functions.Reportei;
 /// The <c>metrics-jobs</c> queue: each callback attempt of an accepted job, the first one and the retries the
 /// dispatcher schedules on Reportei's own schedule (<c>Reportei__RetryScheduleSeconds</c>).
 /// </summary>
-public sealed class RunMetricsJobFunction(MetricsJobRunner runner) : IFunction
+public sealed class RunMetricsJobFunction(MetricsJobRunner runner)
 {
     public const string Name = "RunMetricsJob";
 
-    public FunctionDefinition Definition { get; } = FunctionDefinition.Queue(Name, MetricsJobs.QueueName);
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
-        InvocationResult.Done().Log(await runner.AttemptAsync(MetricsJobMessage.Parse(invocation.Message!), invocation, cancellationToken));
+    [Function(Name)]
+    public async Task Run([ServiceBusTrigger(MetricsJobs.QueueName)] string message, int attempt, bool isLastAttempt,
+        FunctionContext context, CancellationToken cancellationToken)
+    {
+        var line = await runner.AttemptAsync(MetricsJobMessage.Parse(message), attempt, isLastAttempt, cancellationToken);
+        context.GetLogger(Name).LogInformation("{Line}", line);
+    }
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Hosting;
 
@@ -8,15 +10,15 @@ namespace Pipeline.Functions.Tracking;
 /// <c>PUT</c> (every sample) or <c>POST /api/mobileapi/geo</c>: one geolocation fix for a <c>mid</c>.
 /// Answers <c>{"success":true}</c>.
 /// </summary>
-public sealed class MobileGeoFunction(TrackingIds ids, IOptions<TrackingOptions> options, TimeProvider clock) : IFunction
+public sealed class MobileGeoFunction(TrackingIds ids, IOptions<TrackingOptions> options, TimeProvider clock)
 {
-    public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("TrackingMobileGeo", "mobileapi/geo", ["put", "post"], AuthLevel.Anonymous, TrackingRequest.Events);
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("TrackingMobileGeo")]
+    public async Task<TrackingOutput> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", "post", Route = "mobileapi/geo")] HttpRequestData req,
+        CancellationToken cancellationToken)
     {
-        var (body, error) = TrackingRequest.Read(invocation.Request!, options.Value);
-        if (error is not null) return InvocationResult.Http(error);
+        var (body, error) = TrackingRequest.Read(req, options.Value);
+        if (error is not null) return TrackingOutput.Refused(error);
 
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var lat = Coordinate(body, "lat", 90, errors);
@@ -27,8 +29,8 @@ public sealed class MobileGeoFunction(TrackingIds ids, IOptions<TrackingOptions>
             if (TrackingAction.TryNumber(accuracyText, out var a) && a >= 0) accuracy = a;
             else errors["accuracy"] = "must be a number of at least 0";
         }
-        var (mid, unknown) = await MobileSession.CheckAsync(ids, body, errors, cancellationToken);
-        if (MobileSession.Refusal(errors, unknown) is { } refusal) return InvocationResult.Http(refusal);
+        var (mid, unknown) = await MobileSession.CheckAsync(req, ids, body, errors, cancellationToken);
+        if (MobileSession.Refusal(req, errors, unknown) is { } refusal) return TrackingOutput.Refused(refusal);
 
         var data = RequestBodies.Json(w =>
         {
@@ -39,7 +41,7 @@ public sealed class MobileGeoFunction(TrackingIds ids, IOptions<TrackingOptions>
             if (accuracy is { } value) w.WriteNumber("accuracy", value);
             w.WriteEndObject();
         });
-        return TrackingRequest.Accept(TrackingRequest.Json("""{"success":true}"""), TrackingEvents.MobileGeo,
+        return TrackingRequest.Accept(TrackingRequest.Ok(req, """{"success":true}"""), TrackingEvents.MobileGeo,
             TrackingRequest.VisitorSubject(mid!), JsonDocument.Parse(data).RootElement, clock);
     }
 

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Hosting;
 
@@ -8,22 +10,22 @@ namespace Pipeline.Functions.Tracking;
 /// <c>POST</c> or <c>PUT /api/mobileapi/sensors</c>: beacon readings for a <c>mid</c>, as <c>sensors[0][uuid]</c> (the
 /// table, curl and PHP) or <c>sensors[uuid][0]</c> (the Node sample). Answers <c>{"success":true}</c>.
 /// </summary>
-public sealed class MobileSensorsFunction(TrackingIds ids, IOptions<TrackingOptions> options, TimeProvider clock) : IFunction
+public sealed class MobileSensorsFunction(TrackingIds ids, IOptions<TrackingOptions> options, TimeProvider clock)
 {
     private static readonly string[] NumericFields = ["rssi", "distance", "txPower", "minor", "major"];
 
-    public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("TrackingMobileSensors", "mobileapi/sensors", ["post", "put"], AuthLevel.Anonymous, TrackingRequest.Events);
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("TrackingMobileSensors")]
+    public async Task<TrackingOutput> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", "put", Route = "mobileapi/sensors")] HttpRequestData req,
+        CancellationToken cancellationToken)
     {
-        var (body, error) = TrackingRequest.Read(invocation.Request!, options.Value);
-        if (error is not null) return InvocationResult.Http(error);
+        var (body, error) = TrackingRequest.Read(req, options.Value);
+        if (error is not null) return TrackingOutput.Refused(error);
 
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var sensors = Normalise(body.TryGetProperty("sensors", out var s) ? s : default, errors);
-        var (mid, unknown) = await MobileSession.CheckAsync(ids, body, errors, cancellationToken);
-        if (MobileSession.Refusal(errors, unknown) is { } refusal) return InvocationResult.Http(refusal);
+        var (mid, unknown) = await MobileSession.CheckAsync(req, ids, body, errors, cancellationToken);
+        if (MobileSession.Refusal(req, errors, unknown) is { } refusal) return TrackingOutput.Refused(refusal);
 
         var data = RequestBodies.Json(w =>
         {
@@ -44,7 +46,7 @@ public sealed class MobileSensorsFunction(TrackingIds ids, IOptions<TrackingOpti
             w.WriteEndArray();
             w.WriteEndObject();
         });
-        return TrackingRequest.Accept(TrackingRequest.Json("""{"success":true}"""), TrackingEvents.MobileSensors,
+        return TrackingRequest.Accept(TrackingRequest.Ok(req, """{"success":true}"""), TrackingEvents.MobileSensors,
             TrackingRequest.VisitorSubject(mid!), JsonDocument.Parse(data).RootElement, clock);
     }
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Pipeline.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker.Http;
 
 namespace Pipeline.Functions.Tracking;
 
@@ -7,7 +7,7 @@ namespace Pipeline.Functions.Tracking;
 public static class MobileSession
 {
     /// <returns>The mid, and a 404 to answer when this app never issued it.</returns>
-    public static async Task<(string? Mid, HttpResponseData? Unknown)> CheckAsync(TrackingIds ids, JsonElement body,
+    public static async Task<(string? Mid, HttpResponseData? Unknown)> CheckAsync(HttpRequestData request, TrackingIds ids, JsonElement body,
         Dictionary<string, string> errors, CancellationToken cancellationToken)
     {
         var mid = TrackingRequest.Text(body, "mid");
@@ -20,10 +20,10 @@ public static class MobileSession
         var kind = await ids.FindAsync(TrackingRequest.Text(body, "appkey")!, mid, cancellationToken);
         return kind == TrackingIdKind.MobileId
             ? (mid, null)
-            : (mid, TrackingRequest.Error(404, "mid was not issued by /mobileapi/init for this appkey", new() { ["mid"] = "unknown" }));
+            : (mid, TrackingRequest.Error(request, 404, "mid was not issued by /mobileapi/init for this appkey", new() { ["mid"] = "unknown" }));
     }
 
     /// <summary>What to answer instead of accepting: the field errors first, then an unknown id; null when all is well.</summary>
-    public static HttpResponseData? Refusal(Dictionary<string, string> errors, HttpResponseData? unknown) =>
-        errors.Count > 0 ? TrackingRequest.Invalid(errors) : unknown;
+    public static HttpResponseData? Refusal(HttpRequestData request, Dictionary<string, string> errors, HttpResponseData? unknown) =>
+        errors.Count > 0 ? TrackingRequest.Invalid(request, errors) : unknown;
 }

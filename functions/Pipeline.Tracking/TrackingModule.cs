@@ -13,12 +13,12 @@ public static class TrackingModule
         services.AddSingleton<IStartupReport, TrackingStartupReport>();
         services.AddSingleton<TrackingIds>();
         services.AddTable(TrackingIds.TableName);
-        services.AddFunction<WebInitFunction>();
-        services.AddFunction<WebSendFunction>();
-        services.AddFunction<MobileInitFunction>();
-        services.AddFunction<MobileSendFunction>();
-        services.AddFunction<MobileSensorsFunction>();
-        services.AddFunction<MobileGeoFunction>();
+        services.AddFunctions<WebInitFunction>();
+        services.AddFunctions<WebSendFunction>();
+        services.AddFunctions<MobileInitFunction>();
+        services.AddFunctions<MobileSendFunction>();
+        services.AddFunctions<MobileSensorsFunction>();
+        services.AddFunctions<MobileGeoFunction>();
         return services;
     }
 }

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text.Json;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
 
@@ -13,7 +15,6 @@ public static class TrackingRequest
 {
     public const int MaxBodyBytes = 64 * 1024;
     public const string Source = "footprints-tracking";
-    public static readonly QueueOutput Events = new("events", QueueNames.Events);
 
     /// <summary>The app's key, kept in init and send events' data so that per-app figures (Reportei metrics) can be rolled up.</summary>
     public const string AppKeyField = "appkey";
@@ -21,26 +22,28 @@ public static class TrackingRequest
     /// <returns>The body as a JSON object, or the error response to send.</returns>
     public static (JsonElement Body, HttpResponseData? Error) Read(HttpRequestData request, TrackingOptions options)
     {
-        if (System.Text.Encoding.UTF8.GetByteCount(request.Body) > MaxBodyBytes)
-            return (default, Error(413, $"body is larger than {MaxBodyBytes / 1024} KiB"));
+        var text = request.BodyText();
+        if (System.Text.Encoding.UTF8.GetByteCount(text) > MaxBodyBytes)
+            return (default, Error(request, 413, $"body is larger than {MaxBodyBytes / 1024} KiB"));
         JsonElement body;
-        var isJson = request.Header("Content-Type")?.Contains("json", StringComparison.OrdinalIgnoreCase) == true
-                     || request.Body.TrimStart().StartsWith('{');
+        var contentType = request.Headers.TryGetValues("Content-Type", out var values) ? values.FirstOrDefault() : null;
+        var isJson = contentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true
+                     || text.TrimStart().StartsWith('{');
         try
         {
             body = isJson
-                ? RequestBodies.ParseJson(request.Body)
-                : BracketForm.Parse(request.Body);
+                ? RequestBodies.ParseJson(text)
+                : BracketForm.Parse(text);
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidDataException)
         {
-            return (default, Error(400, isJson ? $"body is not valid JSON: {ex.Message}" : $"body is not a valid form: {ex.Message}"));
+            return (default, Error(request, 400, isJson ? $"body is not valid JSON: {ex.Message}" : $"body is not a valid form: {ex.Message}"));
         }
-        if (body.ValueKind != JsonValueKind.Object) return (default, Error(400, "body must be a form or a JSON object"));
+        if (body.ValueKind != JsonValueKind.Object) return (default, Error(request, 400, "body must be a form or a JSON object"));
         if (!options.IsKnownApp(Text(body, "appkey")))
-            return (default, Error(401, "appkey is missing or unknown", new() { ["appkey"] = "is not the key of a configured app" }));
+            return (default, Error(request, 401, "appkey is missing or unknown", new() { ["appkey"] = "is not the key of a configured app" }));
         if (JsonDepth.FirstTooDeep(body) is { } tooDeep)
-            return (default, Invalid(new() { [tooDeep] = JsonDepth.Problem }));
+            return (default, Invalid(request, new() { [tooDeep] = JsonDepth.Problem }));
         return (body, null);
     }
 
@@ -68,13 +71,13 @@ public static class TrackingRequest
         return null;
     }
 
-    public static InvocationResult Accept(HttpResponseData response, string type, string subject, JsonElement data, TimeProvider clock) =>
-        InvocationResult.Http(response).Send(Events, EventEnvelope.Create(type, Source, subject, data, clock).ToJson());
+    public static TrackingOutput Accept(HttpResponseData response, string type, string subject, JsonElement data, TimeProvider clock) =>
+        new() { Response = response, Event = EventEnvelope.Create(type, Source, subject, data, clock).ToJson() };
 
-    public static HttpResponseData Json(string body) => new(200, body);
+    public static HttpResponseData Ok(HttpRequestData request, string body) => request.CreateJsonResponse(HttpStatusCode.OK, body);
 
-    public static HttpResponseData Error(int status, string message, Dictionary<string, string>? errors = null) =>
-        new(status, RequestBodies.Json(w =>
+    public static HttpResponseData Error(HttpRequestData request, int status, string message, Dictionary<string, string>? errors = null) =>
+        request.CreateJsonResponse((HttpStatusCode)status, RequestBodies.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("status", "error");
@@ -88,8 +91,8 @@ public static class TrackingRequest
             w.WriteEndObject();
         }));
 
-    public static HttpResponseData Invalid(Dictionary<string, string> errors) =>
-        Error(422, "the request has invalid fields", errors);
+    public static HttpResponseData Invalid(HttpRequestData request, Dictionary<string, string> errors) =>
+        Error(request, 422, "the request has invalid fields", errors);
 
     public const string VisitorSubjectPrefix = "visitor:";
 

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Hosting;
 
@@ -8,27 +10,27 @@ namespace Pipeline.Functions.Tracking;
 /// <c>POST /api/jsapi/init</c>: opens a web tracking session. An identified person (email or phone given) gets
 /// <c>{"status":"ok","uid":…}</c>, anyone else <c>{"status":"ok","pid":…}</c>.
 /// </summary>
-public sealed class WebInitFunction(TrackingIds ids, IOptions<TrackingOptions> options, TimeProvider clock) : IFunction
+public sealed class WebInitFunction(TrackingIds ids, IOptions<TrackingOptions> options, TimeProvider clock)
 {
-    public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("TrackingWebInit", "jsapi/init", ["post"], AuthLevel.Anonymous, TrackingRequest.Events);
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("TrackingWebInit")]
+    public async Task<TrackingOutput> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "jsapi/init")] HttpRequestData req,
+        CancellationToken cancellationToken)
     {
-        var (body, error) = TrackingRequest.Read(invocation.Request!, options.Value);
-        if (error is not null) return InvocationResult.Http(error);
+        var (body, error) = TrackingRequest.Read(req, options.Value);
+        if (error is not null) return TrackingOutput.Refused(error);
 
         var appKey = TrackingRequest.Text(body, "appkey")!;
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var email = TrackingRequest.Email(body, "email", errors);
-        if (errors.Count > 0) return InvocationResult.Http(TrackingRequest.Invalid(errors));
+        if (errors.Count > 0) return TrackingOutput.Refused(TrackingRequest.Invalid(req, errors));
         var phone = TrackingRequest.Text(body, "phone");
         var identified = !string.IsNullOrWhiteSpace(email) || !string.IsNullOrWhiteSpace(phone);
         var id = await ids.IssueAsync(appKey, identified ? TrackingIdKind.Uid : TrackingIdKind.Pid, email, phone, cancellationToken);
         var key = identified ? "uid" : "pid";
 
         return TrackingRequest.Accept(
-            TrackingRequest.Json(RequestBodies.Json(w =>
+            TrackingRequest.Ok(req, RequestBodies.Json(w =>
             {
                 w.WriteStartObject();
                 w.WriteString("status", "ok");

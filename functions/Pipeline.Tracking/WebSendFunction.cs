@@ -1,3 +1,5 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Hosting;
 
@@ -7,32 +9,32 @@ namespace Pipeline.Functions.Tracking;
 /// <c>POST /api/jsapi/send</c>: one web tracking action for a <c>uid</c> (or <c>pid</c>, also sent as <c>uid</c>)
 /// issued by <c>/jsapi/init</c>. Answers <c>{}</c>.
 /// </summary>
-public sealed class WebSendFunction(TrackingIds ids, IOptions<TrackingOptions> options, TimeProvider clock) : IFunction
+public sealed class WebSendFunction(TrackingIds ids, IOptions<TrackingOptions> options, TimeProvider clock)
 {
-    public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("TrackingWebSend", "jsapi/send", ["post"], AuthLevel.Anonymous, TrackingRequest.Events);
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("TrackingWebSend")]
+    public async Task<TrackingOutput> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "jsapi/send")] HttpRequestData req,
+        CancellationToken cancellationToken)
     {
-        var (body, error) = TrackingRequest.Read(invocation.Request!, options.Value);
-        if (error is not null) return InvocationResult.Http(error);
+        var (body, error) = TrackingRequest.Read(req, options.Value);
+        if (error is not null) return TrackingOutput.Refused(error);
 
         var (data, errors) = TrackingAction.Validate(body);
         var uid = TrackingRequest.Text(body, "uid");
         var uType = TrackingRequest.Text(body, "uType");
         if (string.IsNullOrWhiteSpace(uid)) errors["uid"] = "is required: the uid or pid /jsapi/init returned";
         if (uType is not (null or "p" or "c")) errors["uType"] = "must be 'p' (init returned pid) or 'c' (init returned uid)";
-        if (errors.Count > 0) return InvocationResult.Http(TrackingRequest.Invalid(errors));
+        if (errors.Count > 0) return TrackingOutput.Refused(TrackingRequest.Invalid(req, errors));
 
         var kind = await ids.FindAsync(TrackingRequest.Text(body, "appkey")!, uid!, cancellationToken);
         if (kind is not (TrackingIdKind.Uid or TrackingIdKind.Pid))
-            return InvocationResult.Http(TrackingRequest.Error(404, "uid was not issued by /jsapi/init for this appkey",
+            return TrackingOutput.Refused(TrackingRequest.Error(req, 404, "uid was not issued by /jsapi/init for this appkey",
                 new() { ["uid"] = "unknown" }));
         var issuedAs = kind == TrackingIdKind.Uid ? "c" : "p";
         if (uType is not null && uType != issuedAs)
-            return InvocationResult.Http(TrackingRequest.Invalid(new() { ["uType"] = $"must be '{issuedAs}' for this uid" }));
+            return TrackingOutput.Refused(TrackingRequest.Invalid(req, new() { ["uType"] = $"must be '{issuedAs}' for this uid" }));
 
-        return TrackingRequest.Accept(TrackingRequest.Json("{}"), TrackingEvents.WebSend, TrackingRequest.VisitorSubject(uid!),
+        return TrackingRequest.Accept(TrackingRequest.Ok(req, "{}"), TrackingEvents.WebSend, TrackingRequest.VisitorSubject(uid!),
             SendData.With(data!.Value, ("uid", uid!), ("uType", issuedAs),
                 (TrackingRequest.AppKeyField, TrackingRequest.Text(body, "appkey")!)), clock);
     }

@@ -33,13 +33,13 @@ public sealed class RawBodyFixture : IAsyncLifetime
             FunctionDefinition.Http("RawBodyEcho", "test/raw-body", ["post"]) with { WaitsForStorage = false };
 
         public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
-            Task.FromResult(InvocationResult.Http(new HttpResponseData(200,
+            Task.FromResult(InvocationResult.Http(new InvocationResponse(200,
                 $$"""{"rawBody":"{{Convert.ToBase64String(invocation.Request!.RawBody.Span)}}"}""")));
     }
 }
 
 /// <summary>
-/// <see cref="HttpRequestData.RawBody"/> is the caller's bytes in both hosts: sent over HTTP to the local host, and
+/// <see cref="InvocationRequest.RawBody"/> is the caller's bytes in both hosts: sent over HTTP to the local host, and
 /// as the Functions host encodes them into an invocation (README, raw bodies) to the custom handler.
 /// </summary>
 public sealed class RawBodyTests(RawBodyFixture fixture) : IClassFixture<RawBodyFixture>

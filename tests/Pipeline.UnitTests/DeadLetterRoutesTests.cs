@@ -1,6 +1,9 @@
+using System.Net;
+using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Messaging.ServiceBus;
 using Azure.Messaging.ServiceBus.Administration;
+using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Configuration;
 using Moq;
 using Pipeline.Functions.Health;
@@ -34,19 +37,10 @@ public sealed class DeadLetterRoutesTests
 
     private IDeadLetters DeadLetters() => new ServiceBusDeadLetters(_client.Object, new ServiceBusBacklog(Mock.Of<ServiceBusAdministrationClient>()));
 
-    private static Invocation Request(string method, string path, string body = "") => new()
-    {
-        FunctionName = "test",
-        Request = new HttpRequestData
-        {
-            Method = method,
-            Url = "http://localhost/api/ops/" + path,
-            Headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase) { ["X-Api-Key"] = [Key] },
-            Body = body,
-        },
-    };
+    private static TestHttpRequestData Request(string method, string path, string body = "") =>
+        new(new TestFunctionContext(), method, "http://localhost/api/ops/" + path, Encoding.UTF8.GetBytes(body), [new("X-Api-Key", Key)]);
 
-    private static JsonNode Body(InvocationResult result) => JsonNode.Parse(result.Response!.Body)!;
+    private static JsonNode Body(HttpResponseData response) => JsonNode.Parse(TestHttpResponseData.BodyOf(response))!;
 
     [Fact]
     public async Task Every_entity_is_listed_and_one_that_cannot_be_read_says_why_without_hiding_the_others()
@@ -57,9 +51,9 @@ public sealed class DeadLetterRoutesTests
         _queueReceiver.Setup(r => r.PeekMessagesAsync(32, null, It.IsAny<CancellationToken>()))
             .ThrowsAsync(new UnauthorizedAccessException("Listen claim required"));
 
-        var result = await new ListDeadLettersFunction(_adminKey, DeadLetters(), Entities).InvokeAsync(Request("GET", "dead-letters"), CancellationToken.None);
+        var result = await new ListDeadLettersFunction(_adminKey, DeadLetters(), Entities).Run(Request("GET", "dead-letters"), CancellationToken.None);
 
-        Assert.Equal(200, result.Response!.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, result.StatusCode);
         var body = Body(result);
         Assert.True((bool)body["supported"]!);
         var queues = body["queues"]!.AsArray();
@@ -77,7 +71,7 @@ public sealed class DeadLetterRoutesTests
             .ReturnsAsync([]);
 
         var result = await new RequeueDeadLettersFunction(_adminKey, DeadLetters(), Entities)
-            .InvokeAsync(Request("POST", "dead-letters/requeue", """{"queue":"events/subscriptions/intercom"}"""), CancellationToken.None);
+            .Run(Request("POST", "dead-letters/requeue", """{"queue":"events/subscriptions/intercom"}"""), CancellationToken.None);
 
         var body = Body(result);
         Assert.Equal(1, (int?)body["requeued"]);
@@ -90,9 +84,9 @@ public sealed class DeadLetterRoutesTests
     public async Task An_unknown_entity_is_a_400_naming_the_ones_there_are()
     {
         var result = await new RequeueDeadLettersFunction(_adminKey, DeadLetters(), Entities)
-            .InvokeAsync(Request("POST", "dead-letters/requeue", """{"queue":"events"}"""), CancellationToken.None);
+            .Run(Request("POST", "dead-letters/requeue", """{"queue":"events"}"""), CancellationToken.None);
 
-        Assert.Equal(400, result.Response!.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, result.StatusCode);
         var body = Body(result);
         Assert.Equal("queue", (string?)body["field"]);
         Assert.Contains("events/subscriptions/intercom, intercom", (string?)body["message"]);

@@ -172,7 +172,7 @@ public sealed class FunctionDispatcherTests
         function.SetupGet(f => f.Definition).Returns(FunctionDefinition.Http("Push", "push/{segment}", ["post"], outputs: output));
         var envelope = JsonDocument.Parse("""{"id":"019","type":"push.emails_sent","subject":"site:42","data":{}}""").RootElement;
         function.Setup(f => f.InvokeAsync(It.IsAny<Invocation>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(InvocationResult.Http(new HttpResponseData(200, "{}")).Send(output, envelope));
+            .ReturnsAsync(InvocationResult.Http(new InvocationResponse(200, "{}")).Send(output, envelope));
 
         await Dispatcher(function.Object).RunAsync(function.Object, new Invocation { FunctionName = "Push" }, CancellationToken.None);
 

@@ -15,16 +15,9 @@ public sealed class IAdvizeWebhookSignatureTests
         WebhookSecrets = secrets.Skip(1).ToList(),
     }));
 
-    private static HttpRequestData Request(byte[] body, string? signature) => new()
-    {
-        Method = "POST",
-        Url = "http://x/api/webhooks/iadvize",
-        Headers = signature is null
-            ? new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
-            : new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase) { ["x-iadvize-signature"] = [signature] },
-        Body = Encoding.UTF8.GetString(body),
-        RawBody = body,
-    };
+    private static TestHttpRequestData Request(byte[] body, string? signature) =>
+        new(new TestFunctionContext("IAdvizeWebhook"), "POST", "http://x/api/webhooks/iadvize", body,
+            signature is null ? [] : [new("x-iadvize-signature", signature)]);
 
     [Fact]
     public void The_digest_is_the_standard_HMAC_SHA256_in_lowercase_hex()

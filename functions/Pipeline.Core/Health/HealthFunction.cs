@@ -1,3 +1,6 @@
+using System.Net;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Storage;
 
@@ -10,14 +13,15 @@ namespace Pipeline.Functions.Health;
 /// Service health check that took it out of rotation on a non-2xx would only shrink the capacity draining the backlog.
 /// </summary>
 public sealed class HealthFunction(StorageAccount storage, StorageReadiness readiness, BacklogMonitor backlog,
-    ReceiveHealth receives) : IFunction
+    ReceiveHealth receives)
 {
     private static readonly TimeSpan StorageTimeout = TimeSpan.FromSeconds(2);
 
-    public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("Health", "health", ["get"]) with { WaitsForStorage = false };
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function("Health")]
+    [WithoutStorageWait]
+    public async Task<HttpResponseData> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequestData req,
+        CancellationToken cancellationToken)
     {
         string? problem = null;
         if (!readiness.Ready.IsCompleted)
@@ -59,6 +63,6 @@ public sealed class HealthFunction(StorageAccount storage, StorageReadiness read
             sampled.ToJson(withErrors: false).WriteTo(w);
             w.WriteEndObject();
         });
-        return InvocationResult.Http(new HttpResponseData(problem is null ? 200 : 503, body));
+        return req.CreateJsonResponse(problem is null ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable, body);
     }
 }

@@ -16,7 +16,7 @@ public static class HealthModule
         }
         services.AddSingleton<BacklogMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<BacklogMonitor>());
-        services.AddFunction<HealthFunction>();
+        services.AddFunctions<HealthFunction>();
         return services;
     }
 }

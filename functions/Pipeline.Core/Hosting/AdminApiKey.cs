@@ -10,7 +10,7 @@ public sealed class AdminApiKey(IConfiguration configuration)
     public const string Header = "X-Api-Key";
 
     /// <returns>null when the caller may go on; otherwise the 401 to answer.</returns>
-    public HttpResponseData? Check(HttpRequestData request)
+    public InvocationResponse? Check(InvocationRequest request)
     {
         var configured = configuration[Setting];
         if (string.IsNullOrEmpty(configured))
@@ -20,5 +20,17 @@ public sealed class AdminApiKey(IConfiguration configuration)
             : Unauthorized($"the {Header} header is missing or wrong");
     }
 
-    private static HttpResponseData Unauthorized(string message) => HttpResponseData.Error(401, "unauthorized", message);
+    /// <returns>null when the caller may go on; otherwise the 401 to answer.</returns>
+    public Microsoft.Azure.Functions.Worker.Http.HttpResponseData? Check(Microsoft.Azure.Functions.Worker.Http.HttpRequestData request) =>
+        Check(request.FirstHeader(Header)) is { } refused ? request.CreateErrorResponse(401, "unauthorized", refused) : null;
+
+    /// <returns>null when the presented key is the configured one; otherwise why not.</returns>
+    private string? Check(string? presented)
+    {
+        var configured = configuration[Setting];
+        if (string.IsNullOrEmpty(configured)) return "admin routes are disabled: Admin__ApiKey is not set";
+        return SharedSecrets.Matches(presented, configured) ? null : $"the {Header} header is missing or wrong";
+    }
+
+    private static InvocationResponse Unauthorized(string message) => InvocationResponse.Error(401, "unauthorized", message);
 }

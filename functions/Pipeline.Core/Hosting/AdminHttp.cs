@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Azure.Functions.Worker.Http;
 
 namespace Pipeline.Functions.Hosting;
 
@@ -7,9 +9,30 @@ namespace Pipeline.Functions.Hosting;
 public static class AdminHttp
 {
     public static InvocationResult Json(int status, JsonNode body) =>
-        InvocationResult.Http(new HttpResponseData(status, body.ToJsonString()) { Headers = NoStore });
+        InvocationResult.Http(new InvocationResponse(status, body.ToJsonString()) { Headers = NoStore });
 
     public static InvocationResult Ok(JsonNode body) => Json(200, body);
+
+    /// <summary>An admin answer: JSON that no cache keeps.</summary>
+    public static HttpResponseData Json(HttpRequestData request, HttpStatusCode status, JsonNode body)
+    {
+        var response = request.CreateJsonResponse(status, body.ToJsonString());
+        response.Headers.Add("Cache-Control", "no-store");
+        return response;
+    }
+
+    public static HttpResponseData Ok(HttpRequestData request, JsonNode body) => Json(request, HttpStatusCode.OK, body);
+
+    /// <inheritdoc cref="Problem(int, string, string)"/>
+    public static HttpResponseData Problem(HttpRequestData request, int status, string field, string message) =>
+        Json(request, (HttpStatusCode)status,
+            new JsonObject { ["error"] = status == 404 ? "not_found" : "bad_request", ["field"] = field, ["message"] = message });
+
+    public static HttpResponseData BadRequest(HttpRequestData request, string field, string message) => Problem(request, 400, field, message);
+
+    /// <summary>A query parameter's first value; null when absent or empty.</summary>
+    public static string? Query(HttpRequestData request, string name) =>
+        request.Query.GetValues(name) is [var first, ..] && !string.IsNullOrEmpty(first) ? first : null;
 
     /// <summary>A 4xx naming the parameter or field at fault.</summary>
     public static InvocationResult Problem(int status, string field, string message) =>
@@ -21,7 +44,7 @@ public static class AdminHttp
     public static string UnknownDestination(string given, IEnumerable<string> known) =>
         $"unknown destination '{RequestBodies.Clip(given, 80)}': must be one of {string.Join(", ", known)}";
 
-    public static string? Query(HttpRequestData request, string name) =>
+    public static string? Query(InvocationRequest request, string name) =>
         request.Query.TryGetValue(name, out var values) && values.Length > 0 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
 
     /// <summary>An ISO 8601 time with an offset (or <c>Z</c>); null when absent.</summary>

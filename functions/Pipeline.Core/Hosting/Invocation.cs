@@ -9,7 +9,7 @@ public sealed record Invocation
     public required string FunctionName { get; init; }
 
     /// <summary>Set for HTTP-triggered functions.</summary>
-    public HttpRequestData? Request { get; init; }
+    public InvocationRequest? Request { get; init; }
 
     /// <summary>Set for queue-triggered functions: the message body as JSON text.</summary>
     public string? Message { get; init; }
@@ -29,7 +29,7 @@ public sealed record Invocation
     public bool IsLastAttempt { get; init; }
 }
 
-public sealed class HttpRequestData
+public sealed class InvocationRequest
 {
     public required string Method { get; init; }
     public required string Url { get; init; }
@@ -64,10 +64,10 @@ public sealed class HttpRequestData
     public string? Header(string name) => Headers.TryGetValue(name, out var values) && values.Length > 0 ? values[0] : null;
 }
 
-public sealed record HttpResponseData(int StatusCode, string Body, string ContentType = "application/json")
+public sealed record InvocationResponse(int StatusCode, string Body, string ContentType = "application/json")
 {
     /// <summary>The error shape of the routes added with the webhooks, metrics and admin APIs: <c>{"error":…,"message":…}</c>.</summary>
-    public static HttpResponseData Error(int status, string error, string message) =>
+    public static InvocationResponse Error(int status, string error, string message) =>
         new(status, RequestBodies.Json(w =>
         {
             w.WriteStartObject();
@@ -82,14 +82,14 @@ public sealed record HttpResponseData(int StatusCode, string Body, string Conten
 /// <summary>What a function produces: an HTTP response (HTTP functions), queue messages per output binding, logs.</summary>
 public sealed class InvocationResult
 {
-    public HttpResponseData? Response { get; init; }
+    public InvocationResponse? Response { get; init; }
 
     /// <summary>Messages per output binding name, each a JSON document.</summary>
     public Dictionary<string, List<OutputMessage>> Messages { get; } = new();
 
     public List<string> Logs { get; } = new();
 
-    public static InvocationResult Http(HttpResponseData response) => new() { Response = response };
+    public static InvocationResult Http(InvocationResponse response) => new() { Response = response };
 
     public static InvocationResult Done() => new();
 

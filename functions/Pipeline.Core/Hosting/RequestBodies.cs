@@ -8,19 +8,36 @@ public static class RequestBodies
 {
     public enum Problem { None, TooLarge, Empty, Malformed, NotAnObject }
 
-    public static Problem TryReadJsonObject(HttpRequestData request, int maxBytes, out JsonElement body) =>
+    public static Problem TryReadJsonObject(InvocationRequest request, int maxBytes, out JsonElement body) =>
         TryReadJsonObject(request, maxBytes, out body, out _);
 
     /// <param name="reason">For <see cref="Problem.Malformed"/>: what is wrong with the JSON.</param>
-    public static Problem TryReadJsonObject(HttpRequestData request, int maxBytes, out JsonElement body, out string? reason)
+    public static Problem TryReadJsonObject(InvocationRequest request, int maxBytes, out JsonElement body, out string? reason) =>
+        TryReadJsonObject(request.Body, maxBytes, out body, out reason);
+
+    /// <inheritdoc cref="TryReadJsonObject(InvocationRequest, int, out JsonElement, out string?)"/>
+    public static Problem TryReadJsonObject(Microsoft.Azure.Functions.Worker.Http.HttpRequestData request, int maxBytes,
+        out JsonElement body, out string? reason)
+    {
+        var raw = request.RawBody();
+        if (raw.Length > maxBytes)
+        {
+            body = default;
+            reason = null;
+            return Problem.TooLarge;
+        }
+        return TryReadJsonObject(Encoding.UTF8.GetString(raw.Span), maxBytes, out body, out reason);
+    }
+
+    private static Problem TryReadJsonObject(string text, int maxBytes, out JsonElement body, out string? reason)
     {
         body = default;
         reason = null;
-        if (Encoding.UTF8.GetByteCount(request.Body) > maxBytes) return Problem.TooLarge;
-        if (string.IsNullOrWhiteSpace(request.Body)) return Problem.Empty;
+        if (Encoding.UTF8.GetByteCount(text) > maxBytes) return Problem.TooLarge;
+        if (string.IsNullOrWhiteSpace(text)) return Problem.Empty;
         try
         {
-            var parsed = ParseJson(request.Body);
+            var parsed = ParseJson(text);
             if (parsed.ValueKind != JsonValueKind.Object) return Problem.NotAnObject;
             body = parsed;
             return Problem.None;

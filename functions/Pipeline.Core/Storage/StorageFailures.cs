@@ -26,7 +26,7 @@ public static class StorageFailures
     /// The answer when storage or the queue did not answer in time. It says what is known: a write may have landed
     /// after the deadline, so the request is not confirmed, neither accepted nor refused.
     /// </summary>
-    public static HttpResponseData Response() =>
+    public static InvocationResponse Response() =>
         new(503, """{"code":"503","message":"storage did not answer in time; not confirmed: it may have been accepted. Try again"}""")
         {
             Headers = new Dictionary<string, string> { ["Retry-After"] = RetryAfterSeconds.ToString() },

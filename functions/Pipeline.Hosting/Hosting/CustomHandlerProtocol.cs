@@ -67,13 +67,13 @@ public static class CustomHandlerProtocol
         writer.WriteEndObject();
     }
 
-    private static HttpRequestData ReadHttpRequest(JsonElement req)
+    private static InvocationRequest ReadHttpRequest(JsonElement req)
     {
         if (req.ValueKind == JsonValueKind.String)
             req = JsonDocument.Parse(req.GetString()!).RootElement;
         var url = ReadString(req, "Url") ?? "";
         var headers = ReadHeaders(Property(req, "Headers"));
-        return new HttpRequestData
+        return new InvocationRequest
         {
             Method = (ReadString(req, "Method") ?? "GET").ToUpperInvariant(),
             Url = url,

@@ -37,14 +37,14 @@ public static class LocalHttpRoutes
         if (!trigger.Allows(context.Request.Method))
         {
             context.Response.Headers.Allow = string.Join(", ", trigger.Methods.Select(m => m.ToUpperInvariant()));
-            await WriteAsync(context, new HttpResponseData(405,
+            await WriteAsync(context, new InvocationResponse(405,
                 $$"""{"code":"405","message":"method {{context.Request.Method}} is not allowed here; use {{context.Response.Headers.Allow}}"}"""));
             return;
         }
 
         if (trigger.AuthLevel != AuthLevel.Anonymous && !FunctionKeys.Allows(context.Request, options.FunctionKey))
         {
-            await WriteAsync(context, new HttpResponseData(401, FunctionKeys.MissingKeyAnswer));
+            await WriteAsync(context, new InvocationResponse(401, FunctionKeys.MissingKeyAnswer));
             return;
         }
 
@@ -57,7 +57,7 @@ public static class LocalHttpRoutes
         {
             logger.LogWarning("{Function}: refused, {Waiting} messages wait (LocalHost__MaxBacklog {Max})", function.Definition.Name,
                 waiting, options.MaxBacklog);
-            await WriteAsync(context, new HttpResponseData(503,
+            await WriteAsync(context, new InvocationResponse(503,
                 $$"""{"code":"503","message":"the pipeline is behind: {{waiting}} messages wait; nothing was accepted. Try again later"}""")
             {
                 Headers = new Dictionary<string, string> { ["Retry-After"] = BehindRetryAfterSeconds.ToString() },
@@ -78,7 +78,7 @@ public static class LocalHttpRoutes
         }
         if (body is null)
         {
-            await WriteAsync(context, new HttpResponseData(413,
+            await WriteAsync(context, new InvocationResponse(413,
                 $$"""{"code":"413","message":"body is larger than {{options.MaxRequestBodyBytes}} bytes"}"""));
             return;
         }
@@ -86,7 +86,7 @@ public static class LocalHttpRoutes
         var invocation = new Invocation
         {
             FunctionName = function.Definition.Name,
-            Request = new HttpRequestData
+            Request = new InvocationRequest
             {
                 Method = context.Request.Method,
                 Url = context.Request.GetEncodedUrl(),
@@ -125,10 +125,10 @@ public static class LocalHttpRoutes
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             logger.LogError(ex, "{Function} failed", function.Definition.Name);
-            await WriteAsync(context, new HttpResponseData(500, """{"code":"500","message":"internal error; nothing was accepted"}"""));
+            await WriteAsync(context, new InvocationResponse(500, """{"code":"500","message":"internal error; nothing was accepted"}"""));
             return;
         }
-        await WriteAsync(context, result.Response ?? new HttpResponseData(204, ""));
+        await WriteAsync(context, result.Response ?? new InvocationResponse(204, ""));
     }
 
     /// <returns>The bytes as received; null when the body is larger than <paramref name="maxBytes"/>.</returns>
@@ -146,7 +146,7 @@ public static class LocalHttpRoutes
         return buffer.ToArray();
     }
 
-    private static async Task WriteAsync(HttpContext context, HttpResponseData response)
+    private static async Task WriteAsync(HttpContext context, InvocationResponse response)
     {
         context.Response.StatusCode = response.StatusCode;
         foreach (var (name, value) in response.Headers) context.Response.Headers[name] = value;

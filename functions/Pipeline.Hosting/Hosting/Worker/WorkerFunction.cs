@@ -1,0 +1,59 @@
+using System.Reflection;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Pipeline.Functions.Hosting.Worker;
+
+/// <summary>
+/// One <c>[Function]</c> method, run as an <see cref="IFunction"/>: the catalog, the function.json writer, the
+/// dispatcher (outputs, claim check, retry model) and both hosts take it as they take every function. Everything is
+/// decided once, when the app starts (the definition from the attributes, how each parameter is bound, how the
+/// result becomes an <see cref="InvocationResult"/>); an invocation only runs the delegates made then. The call of
+/// the method itself is compiled on the first invocation, so that compiling dozens of them does not delay start-up.
+/// </summary>
+internal sealed class WorkerFunction : IFunction
+{
+    private readonly object? _target;
+    private readonly IServiceProvider _services;
+    private readonly WorkerFunctionDefinition _workerDefinition;
+    private readonly Func<InvocationFunctionContext, object?>[] _arguments;
+    private readonly MethodInfo _method;
+    private Func<object?, object?[], object?>? _invoke;
+    private readonly Func<object?, ValueTask<object?>> _awaitResult;
+    private readonly Func<object?, InvocationResult> _toResult;
+
+    private WorkerFunction(MethodInfo method, object? target, IServiceProvider services)
+    {
+        _target = target;
+        _services = services;
+        var declaration = WorkerFunctionDeclaration.Read(method);
+        Definition = declaration.Definition;
+        _workerDefinition = new WorkerFunctionDefinition(method, Definition.Name, declaration.Bindings);
+        _arguments = method.GetParameters().Select(p => WorkerParameterBinding.For(p, Definition.Trigger)).ToArray();
+        _method = method;
+        var (awaitResult, resultType) = WorkerMethodInvoker.Awaiter(method.ReturnType);
+        _awaitResult = awaitResult;
+        _toResult = WorkerResultBinding.For(resultType, declaration);
+    }
+
+    public FunctionDefinition Definition { get; }
+
+    /// <summary>The functions of the registered classes: one per <c>[Function]</c> method, on the class's one instance.</summary>
+    public static IEnumerable<IFunction> Of(IEnumerable<FunctionClass> classes, IServiceProvider services) =>
+        classes.SelectMany(c => c.Type
+            .GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
+            .Where(m => m.IsDefined(typeof(FunctionAttribute)))
+            .Select(m => new WorkerFunction(m, m.IsStatic ? null : services.GetRequiredService(c.Type), services)));
+
+    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        var context = new InvocationFunctionContext(_workerDefinition, invocation, _services, cancellationToken);
+        var arguments = new object?[_arguments.Length];
+        for (var i = 0; i < arguments.Length; i++) arguments[i] = _arguments[i](context);
+        // Compiled once; two first invocations at once may both compile, and either delegate is the same call.
+        var invoke = _invoke ??= WorkerMethodInvoker.Compile(_method);
+        var returned = await _awaitResult(invoke(_target, arguments));
+        var result = _toResult(returned);
+        foreach (var line in context.Logs) result.Log(line);
+        return result;
+    }
+}

@@ -1,0 +1,18 @@
+using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.Tracking;
+
+/// <summary>What a tracking endpoint gives back: the answer, and the accepted action's event for <c>events</c> (none when refused).</summary>
+public sealed class TrackingOutput
+{
+    [HttpResult]
+    public required HttpResponseData Response { get; init; }
+
+    [ServiceBusOutput(QueueNames.Events)]
+    public JsonElement? Event { get; init; }
+
+    public static TrackingOutput Refused(HttpResponseData response) => new() { Response = response };
+}
