@@ -18,6 +18,7 @@ public static class AnalyticsModule
         services.AddFunction<CreateContactAnalyticsFunction>();
         services.AddFunction<SearchLeadAnalyticsFunction>();
         services.AddFunction<SearchContactAnalyticsFunction>();
+        services.AddApiDescription<AnalyticsApiDescription>();
         return services;
     }
 }

@@ -47,6 +47,7 @@ public static class IAdvizeModule
         services.AddSingleton<VisitorProfile>();
         services.AddFunction<VerifyConnectorFunction>();
         services.AddFunction<VisitorProfileFunction>();
+        services.AddApiDescription<IAdvizeApiDescription>();
         return services;
     }
 

@@ -30,6 +30,7 @@ public static class OperationsModule
         services.AddFunction<RequeueDeadLettersFunction>();
         services.AddFunction<DeliverySummaryFunction>();
         services.AddFunction<OpsPageFunction>();
+        services.AddApiDescription<OperationsApiDescription>();
         return services;
     }
 }

@@ -19,6 +19,7 @@ public static class TrackingModule
         services.AddFunction<MobileSendFunction>();
         services.AddFunction<MobileSensorsFunction>();
         services.AddFunction<MobileGeoFunction>();
+        services.AddApiDescription<TrackingApiDescription>();
         return services;
     }
 }

@@ -17,6 +17,7 @@ public static class HealthModule
         services.AddSingleton<BacklogMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<BacklogMonitor>());
         services.AddFunction<HealthFunction>();
+        services.AddApiDescription<HealthApiDescription>();
         return services;
     }
 }
