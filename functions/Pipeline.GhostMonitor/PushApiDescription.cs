@@ -9,7 +9,7 @@ namespace Pipeline.Functions.GhostMonitor;
 /// </summary>
 public sealed class PushApiDescription : IApiDescription
 {
-    private const string Tag = "Push (GhostMonitor)";
+    private const string Tag = "Push";
 
     public IReadOnlyDictionary<string, ApiFunction> Functions { get; } = new Dictionary<string, ApiFunction>
     {

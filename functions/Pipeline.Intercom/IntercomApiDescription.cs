@@ -7,7 +7,7 @@ public sealed class IntercomApiDescription : IApiDescription
 {
     public IReadOnlyDictionary<string, ApiFunction> Functions { get; } = new Dictionary<string, ApiFunction>
     {
-        ["StartStatisticsSweep"] = ApiFunction.Of("Push (GhostMonitor)", new ApiOperation("Start the statistics sweep")
+        ["StartStatisticsSweep"] = ApiFunction.Of("Push", new ApiOperation("Start the statistics sweep")
         {
             Description = "Starts the sweep that resends every changed site's statistics to Intercom, or reports the one " +
                           "running. Answers at once.",

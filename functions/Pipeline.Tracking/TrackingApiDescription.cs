@@ -10,7 +10,7 @@ namespace Pipeline.Functions.Tracking;
 /// </summary>
 public sealed class TrackingApiDescription : IApiDescription
 {
-    private const string Tag = "Tracking (Footprints)";
+    private const string Tag = "Tracking";
 
     private const string ActionTypes = """["visit","sale","contact","feedback","engagement","profiling"]""";
 
