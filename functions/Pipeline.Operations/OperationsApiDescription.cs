@@ -21,14 +21,67 @@ public sealed class OperationsApiDescription : IApiDescription
         Answers = [new ApiAnswer(200, "The answer.", ok), NoAdminKey, .. more],
     };
 
+    /// <summary>
+    /// A delivery as <see cref="DeliveryJson"/> writes it: a listing's row (with the event's type, subject and time) or
+    /// an event's record (with its lease and attempt history). Statuses are the words the admin API reads too.
+    /// </summary>
+    private static JsonNode Delivery(bool row)
+    {
+        var status = new JsonObject { ["enum"] = new JsonArray(DeliveryJson.Statuses.Keys.Select(k => (JsonNode?)JsonValue.Create(k)).ToArray()) };
+        var schema = ApiSchema.Parse("""
+            {"type":"object","required":["destination","status","attempts","http_status","error","replays","updated_at"],"properties":{
+              "destination":{"type":"string"},"attempts":{"type":"integer"},"http_status":{"type":["integer","null"]},
+              "error":{"type":["string","null"]},"replays":{"type":"integer"},"updated_at":{"type":"string","format":"date-time"}}}
+            """);
+        var properties = schema["properties"]!.AsObject();
+        var required = schema["required"]!.AsArray();
+        properties["status"] = status.DeepClone();
+        if (row)
+        {
+            foreach (var name in new[] { "event_id", "event_type", "subject", "event_time" })
+            {
+                required.Add(name);
+                properties[name] = ApiSchema.String;
+            }
+        }
+        else
+        {
+            required.Add("history");
+            properties["lease_until"] = ApiSchema.Parse("""{"type":["string","null"]}""");
+            properties["history"] = Array(new JsonObject
+            {
+                ["type"] = "object",
+                ["required"] = new JsonArray("attempt", "status", "started_at"),
+                ["properties"] = new JsonObject
+                {
+                    ["attempt"] = ApiSchema.Parse("""{"type":"integer"}"""),
+                    ["status"] = status.DeepClone(),
+                    ["http_status"] = ApiSchema.Parse("""{"type":["integer","null"]}"""),
+                    ["error"] = ApiSchema.Parse("""{"type":["string","null"]}"""),
+                    ["started_at"] = ApiSchema.String,
+                    ["finished_at"] = ApiSchema.Parse("""{"type":["string","null"]}"""),
+                },
+            });
+        }
+        return schema;
+    }
+
+    private static JsonNode WithProperty(string name, JsonNode value, JsonNode schema)
+    {
+        schema["properties"]![name] = value;
+        return schema;
+    }
+
+    private static JsonNode Array(JsonNode items) => new JsonObject { ["type"] = "array", ["items"] = items };
+
     public IReadOnlyDictionary<string, ApiFunction> Functions { get; } = new Dictionary<string, ApiFunction>
     {
         ["ListDeliveries"] = ApiFunction.Of(Tag, Admin("One destination's deliveries in a time range",
-            ApiSchema.Parse("""
+            WithProperty("deliveries", Array(Delivery(row: true)), ApiSchema.Parse("""
                 {"type":"object","required":["destination","since","until","deliveries","continuation"],"properties":{
                   "destination":{"type":"string"},"since":{"type":"string"},"until":{"type":"string"},
-                  "deliveries":{"type":"array","items":{"type":"object"}},"continuation":{"type":["string","null"]}}}
-                """),
+                  "continuation":{"type":["string","null"]}}}
+                """)),
             BadRequest("A parameter is missing or malformed")) with
         {
             Parameters =
@@ -53,7 +106,7 @@ public sealed class OperationsApiDescription : IApiDescription
                     // The envelope as the pipeline serializes it, so the schema is the serializer's own contract.
                     ["envelope"] = new JsonObject { ["anyOf"] = new JsonArray(ApiSchema.Of(PipelineJson.Default.EventEnvelope), ApiSchema.Parse("""{"type":"null"}""")) },
                     ["in_event_log"] = ApiSchema.Parse("""{"type":"boolean"}"""),
-                    ["deliveries"] = ApiSchema.Parse("""{"type":"array","items":{"type":"object"}}"""),
+                    ["deliveries"] = Array(Delivery(row: false)),
                 },
             },
             BadRequest("The id is not a GUID"),
