@@ -16,8 +16,9 @@ public sealed class TrackingApiDescription : IApiDescription
 
     private static readonly ApiAnswer Empty = new(200, "Accepted.", ApiSchema.Parse("""{"type":"object","maxProperties":0}"""));
 
+    // enum, not const: the OpenAPI library writes a boolean const back as the string "True".
     private static readonly ApiAnswer Success = new(200, "Accepted.", ApiSchema.Parse("""
-        {"type":"object","required":["success"],"properties":{"success":{"const":true}}}
+        {"type":"object","required":["success"],"properties":{"success":{"enum":[true]}}}
         """));
 
     public IReadOnlyDictionary<string, ApiFunction> Functions { get; } = new Dictionary<string, ApiFunction>
