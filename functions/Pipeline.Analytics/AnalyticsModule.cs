@@ -18,6 +18,7 @@ public static class AnalyticsModule
         services.AddFunctions<CreateContactAnalyticsFunction>();
         services.AddFunctions<SearchLeadAnalyticsFunction>();
         services.AddFunctions<SearchContactAnalyticsFunction>();
+        services.AddApiDescription<AnalyticsApiDescription>();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Pipeline.Functions.Analytics;
+using Pipeline.Functions.ApiReference;
 using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.IAdvize;
@@ -31,6 +32,7 @@ public static class PipelineApp
         services.AddIAdvize(configuration);
         services.AddReportei(configuration);
         services.AddOperations(configuration);
+        services.AddApiReference();
     }
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null) =>

@@ -13,6 +13,7 @@ public static class GhostMonitorModule
     public static IServiceCollection AddGhostMonitor(this IServiceCollection services)
     {
         services.AddFunctions<PushSegmentFunction>();
+        services.AddApiDescription<PushApiDescription>();
         services.AddSingleton<SiteStatistics>();
         services.AddTable(SiteStatistics.TableName);
         services.AddProjection("site-statistics", "KeepSiteStatistics")

@@ -47,6 +47,7 @@ public static class IAdvizeModule
         services.AddSingleton<VisitorProfile>();
         services.AddFunctions<VerifyConnectorFunction>();
         services.AddFunctions<VisitorProfileFunction>();
+        services.AddApiDescription<IAdvizeApiDescription>();
         return services;
     }
 

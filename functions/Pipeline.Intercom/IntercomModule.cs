@@ -41,6 +41,7 @@ public static class IntercomModule
         services.AddSingleton<StatisticsSweep>();
         services.AddTable(StatisticsSweep.TableName);
         services.AddFunctions<GetSweepFunction>();
+        services.AddApiDescription<IntercomApiDescription>();
         return services;
     }
 

@@ -30,6 +30,7 @@ public static class OperationsModule
         services.AddFunctions<RequeueDeadLettersFunction>();
         services.AddFunctions<DeliverySummaryFunction>();
         services.AddFunctions<OpsPageFunction>();
+        services.AddApiDescription<OperationsApiDescription>();
         return services;
     }
 }

@@ -61,6 +61,7 @@ public static class ReporteiModule
             sp => RetryPolicy.Schedule(sp.GetRequiredService<IOptions<ReporteiOptions>>().Value.RetryDelays())));
         services.AddFunctions<GetMetricsJobFunction>();
         services.AddFunctions<ListMetricsJobsFunction>();
+        services.AddApiDescription<ReporteiApiDescription>();
         return services;
     }
 }

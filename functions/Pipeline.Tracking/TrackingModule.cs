@@ -19,6 +19,7 @@ public static class TrackingModule
         services.AddFunctions<MobileSendFunction>();
         services.AddFunctions<MobileSensorsFunction>();
         services.AddFunctions<MobileGeoFunction>();
+        services.AddApiDescription<TrackingApiDescription>();
         return services;
     }
 }

@@ -24,7 +24,24 @@ public sealed class RawBodyFixture : IAsyncLifetime
         await _azurite.DisposeAsync();
     }
 
-    private static void AddEcho(IServiceCollection services) => services.AddSingleton<IFunction, RawBodyEchoFunction>();
+    private static void AddEcho(IServiceCollection services)
+    {
+        services.AddSingleton<IFunction, RawBodyEchoFunction>();
+        // An HTTP function of the app must be described, this test's own too (else the app does not start).
+        services.AddApiDescription<RawBodyEchoDescription>();
+    }
+
+    private sealed class RawBodyEchoDescription : IApiDescription
+    {
+        public IReadOnlyDictionary<string, ApiFunction> Functions { get; } = new Dictionary<string, ApiFunction>
+        {
+            ["RawBodyEcho"] = ApiFunction.Of("Test", new ApiOperation("Echo the raw body as base64")
+            {
+                Bodies = [new ApiBody("application/octet-stream", ApiSchema.String)],
+                Answers = [new ApiAnswer(200, "The body's bytes.", ApiSchema.StringsObject("rawBody"))],
+            }),
+        };
+    }
 
     /// <summary>Answers with the base64 of the raw body it was given.</summary>
     private sealed class RawBodyEchoFunction : IFunction

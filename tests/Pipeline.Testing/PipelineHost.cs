@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions;
+using Pipeline.Functions.ApiReference;
 
 namespace Pipeline.Testing;
 
@@ -13,10 +14,17 @@ public sealed class PipelineHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private PipelineHost(WebApplication app, int port, string connectionString)
+    private PipelineHost(WebApplication app, int port, string connectionString, bool checksAnswers)
     {
         _app = app;
-        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+        // In local-host mode the routes are the published API: every answer a test receives is checked against the
+        // app's own OpenAPI document. The custom handler's routes are the Functions host's invocation protocol instead.
+        var contract = new Lazy<ApiContract>(() => new ApiContract(app.Services.GetRequiredService<ApiDocument>().Json));
+        Client = new HttpClient(checksAnswers ? new ApiContractHandler(() => contract.Value) : new SocketsHttpHandler())
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
         Storage = connectionString;
     }
 
@@ -38,12 +46,14 @@ public sealed class PipelineHost : IAsyncDisposable
         ["LocalHost:VisibilityTimeoutSeconds"] = "30",
     };
 
+    /// <param name="checksAnswers">Whether the client checks every answer against the API document (benchmarks,
+    /// which time the calls, turn it off).</param>
     public static async Task<PipelineHost> StartLocalAsync(Dictionary<string, string?> settings,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, bool checksAnswers = true)
     {
         var port = FreePorts.Next();
         settings["PORT"] = port.ToString();
-        return await StartAsync(settings, port, services);
+        return await StartAsync(settings, port, services, checksAnswers);
     }
 
     public static async Task<PipelineHost> StartCustomHandlerAsync(Dictionary<string, string?> settings,
@@ -51,11 +61,11 @@ public sealed class PipelineHost : IAsyncDisposable
     {
         var port = FreePorts.Next();
         settings["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString();
-        return await StartAsync(settings, port, services);
+        return await StartAsync(settings, port, services, checksAnswers: false);
     }
 
     private static async Task<PipelineHost> StartAsync(Dictionary<string, string?> settings, int port,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services, bool checksAnswers)
     {
         var app = PipelineApp.Build([], builder =>
         {
@@ -63,7 +73,7 @@ public sealed class PipelineHost : IAsyncDisposable
             services?.Invoke(builder.Services);
         });
         await app.StartAsync();
-        return new PipelineHost(app, port, settings["AzureWebJobsStorage"]!);
+        return new PipelineHost(app, port, settings["AzureWebJobsStorage"]!, checksAnswers);
     }
 
     public TableClient Table(string name) => new TableServiceClient(Storage).GetTableClient(name);

@@ -62,6 +62,8 @@ public sealed class FunctionMetadataTests
     [InlineData("TrackingMobileSensors", "anonymous")]
     [InlineData("TrackingMobileGeo", "anonymous")]
     [InlineData("Health", "anonymous")]
+    [InlineData("OpenApiDocument", "anonymous")]
+    [InlineData("ApiDocs", "anonymous")]
     public void Http_routes_declare_the_auth_level_of_their_callers(string name, string authLevel)
     {
         var trigger = Bindings(name)[0];

@@ -12,7 +12,7 @@ public sealed class ProjectLayoutTests
 {
     private static readonly string[] Modules =
         ["Pipeline.GhostMonitor", "Pipeline.Tracking", "Pipeline.Analytics", "Pipeline.Intercom", "Pipeline.IAdvize",
-         "Pipeline.Reportei", "Pipeline.Operations"];
+         "Pipeline.Reportei", "Pipeline.Operations", "Pipeline.ApiReference"];
 
     [Theory]
     [InlineData("Pipeline.Core")]

@@ -17,6 +17,7 @@ public static class HealthModule
         services.AddSingleton<BacklogMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<BacklogMonitor>());
         services.AddFunctions<HealthFunction>();
+        services.AddApiDescription<HealthApiDescription>();
         return services;
     }
 }

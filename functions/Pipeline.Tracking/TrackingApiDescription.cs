@@ -1,0 +1,131 @@
+using System.Text.Json.Nodes;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions.Tracking;
+
+/// <summary>
+/// The Footprints tracking routes (seed 001) in the API document. Bodies are forms with PHP/qs bracket keys
+/// (<c>aditionalData[brands][0]=Zara</c>), described key by key as the form format allows; the same fields are
+/// accepted nested in a JSON object.
+/// </summary>
+public sealed class TrackingApiDescription : IApiDescription
+{
+    private const string Tag = "Tracking";
+
+    private const string ActionTypes = """["visit","sale","contact","feedback","engagement","profiling"]""";
+
+    private static readonly ApiAnswer Empty = new(200, "Accepted.", ApiSchema.Parse("""{"type":"object","maxProperties":0}"""));
+
+    // enum, not const: the OpenAPI library writes a boolean const back as the string "True".
+    private static readonly ApiAnswer Success = new(200, "Accepted.", ApiSchema.Parse("""
+        {"type":"object","required":["success"],"properties":{"success":{"enum":[true]}}}
+        """));
+
+    public IReadOnlyDictionary<string, ApiFunction> Functions { get; } = new Dictionary<string, ApiFunction>
+    {
+        ["TrackingWebInit"] = ApiFunction.Of(Tag, Operation("Open a web tracking session",
+            Form(["appkey"], ["email", "phone"], technicalInfo: true),
+            new() { ["seed"] = ApiSchema.Parse("""{"appkey":"571e64183647a855d0sgf3a3","email":"test.email%40test.com"}""") },
+            new ApiAnswer(200, "The session: uid for an identified visitor (email or phone), pid for an anonymous one.", ApiSchema.Parse("""
+                {"type":"object","required":["status"],"properties":{"status":{"const":"ok"},"uid":{"type":"string"},"pid":{"type":"string"}},
+                 "oneOf":[{"required":["uid"]},{"required":["pid"]}]}
+                """)))),
+        ["TrackingWebSend"] = ApiFunction.Of(Tag, Operation("Send one web tracking event",
+            Form(["appkey", "uid", "actionType", "requestType"], ["uType"], additionalData: true),
+            new()
+            {
+                ["seed"] = ApiSchema.Parse("""
+                    {"appkey":"571e64183647a855d0sgf3a3","uid":"a5c2dd6ebhsgtdr4ca6142a42910a972fecc71aa32ea88a0c681f77395bc218667",
+                     "uType":"c","actionType":"visit","requestType":"action","aditionalData[brands][0]":"Zara",
+                     "aditionalData[brands][1]":"Adidas","aditionalData[tenants][0]":"H&M","aditionalData[tenants][1]":"C&A"}
+                    """),
+            },
+            Empty,
+            new ApiAnswer(404, "The uid was not issued by /jsapi/init for this appkey.", ErrorShape()))),
+        ["TrackingMobileInit"] = ApiFunction.Of(Tag, Operation("Open a mobile tracking session",
+            Form(["appkey"], ["userEmail", "userPhone", "pushNotificationToken"], technicalInfo: true),
+            new() { ["seed"] = ApiSchema.Parse("""{"appkey":"571e64183647a855d0sgf3a3","userEmail":"test.email%40test.com","pushNotificationToken":"123456"}""") },
+            new ApiAnswer(200, "The session's mobileId, sent afterwards as mid.", ApiSchema.Parse("""
+                {"type":"object","required":["status","mobileId"],"properties":{"status":{"const":"ok"},"mobileId":{"type":"string"}}}
+                """)))),
+        ["TrackingMobileSend"] = ApiFunction.Of(Tag, Operation("Send one mobile screenview",
+            Form(["appkey", "mid", "actionType", "requestType"], [], additionalData: true),
+            new()
+            {
+                ["seed"] = ApiSchema.Parse("""
+                    {"appkey":"571e64183647a855d0sgf3a3","mid":"a5c2dd6ebhsgtdr4ca6142a42910a972fecc71aa32ea88a0c681f77395bc218667",
+                     "actionType":"visit","requestType":"action","aditionalData[brands][0]":"Zara","aditionalData[tenants][0]":"H&M"}
+                    """),
+            },
+            Empty,
+            new ApiAnswer(404, "The mid was not issued by /mobileapi/init for this appkey.", ErrorShape()))),
+        ["TrackingMobileSensors"] = ApiFunction.Of(Tag, Operation("Send beacon readings",
+            Form(["appkey", "mid"], [], sensors: true),
+            new()
+            {
+                ["seed"] = ApiSchema.Parse("""
+                    {"appkey":"571e64183647a855d0sgf3a3","mid":"a5c2dd6e","sensors[0][uuid]":"2376-34342-1233-23424","sensors[0][rssi]":"5",
+                     "sensors[0][distance]":"4","sensors[0][macAddress]":"345987345345-23482746-345934587","sensors[0][txPower]":"2",
+                     "sensors[0][name]":"mimi","sensors[0][minor]":"3.2","sensors[0][major]":"4.1"}
+                    """),
+            },
+            Success,
+            new ApiAnswer(404, "The mid was not issued by /mobileapi/init for this appkey.", ErrorShape()))),
+        ["TrackingMobileGeo"] = ApiFunction.Of(Tag, Operation("Send one geolocation fix",
+            Form(["appkey", "mid", "lat", "lon"], ["accuracy"]),
+            new() { ["seed"] = ApiSchema.Parse("""{"appkey":"571e64183647a855d0sgf3a3","mid":"p93eeea7322fed62b9b240d613b6c925b1cf125aed3bf030c64d8a51b35981c73","lat":"44.432149","lon":"26.088868","accuracy":"3"}""") },
+            Success,
+            new ApiAnswer(404, "The mid was not issued by /mobileapi/init for this appkey.", ErrorShape()))),
+    };
+
+    private static ApiOperation Operation(string summary, JsonNode form, Dictionary<string, JsonNode> examples, params ApiAnswer[] answers) =>
+        new(summary)
+        {
+            Description = "Authenticated by the appkey field. Errors are {status: error, message, errors: {field: problem}}.",
+            Bodies =
+            [
+                new ApiBody(ApiBody.Form, form) { Examples = examples },
+                // The same keys, nested: {"aditionalData":{"brands":["Zara"]}}.
+                new ApiBody(ApiBody.Json, ApiSchema.Parse("""{"type":"object","required":["appkey"]}""")),
+            ],
+            Answers =
+            [
+                .. answers,
+                new ApiAnswer(400, "The body is not a form or a JSON object.", ErrorShape()),
+                new ApiAnswer(401, "The appkey is missing or unknown.", ErrorShape()),
+                new ApiAnswer(413, "The body is larger than 64 KiB.", ErrorShape()),
+                new ApiAnswer(422, "Fields are missing or malformed (errors: field → problem).", ErrorShape()),
+            ],
+        };
+
+    private static JsonNode ErrorShape() => ApiSchema.Parse("""
+        {"type":"object","required":["status","message"],"properties":{
+          "status":{"const":"error"},"message":{"type":"string"},
+          "errors":{"type":"object","additionalProperties":{"type":"string"}}}}
+        """);
+
+    /// <summary>A form's fields: plain keys, and the bracket keys the SDKs send, matched by pattern.</summary>
+    private static JsonNode Form(string[] required, string[] optional, bool technicalInfo = false, bool additionalData = false,
+        bool sensors = false)
+    {
+        var properties = new JsonObject();
+        foreach (var name in required.Concat(optional)) properties[name] = ApiSchema.String;
+        if (properties.ContainsKey("actionType")) properties["actionType"] = ApiSchema.Parse($$"""{"enum":{{ActionTypes}}}""");
+        if (properties.ContainsKey("requestType")) properties["requestType"] = ApiSchema.Parse("""{"const":"action"}""");
+        if (properties.ContainsKey("uType")) properties["uType"] = ApiSchema.Parse("""{"enum":["p","c"]}""");
+        var patterns = new JsonObject();
+        if (technicalInfo) patterns[@"^technicalInfo\[(screenSize|browserUserAgent|browserType|appId|deviceOs)\]$"] = ApiSchema.String;
+        if (additionalData)
+            patterns[@"^aditionalData\[(brands|tenants|interests|receipts|rating|appointmentDate|senderType|percentCompleted|description)\](\[[0-9]+\](\[(name|value)\])?)?$"] = ApiSchema.String;
+        if (sensors)
+            patterns[@"^sensors\[([0-9]+\]\[(uuid|rssi|distance|macAddress|txPower|name|minor|major)|(uuid|rssi|distance|macAddress|txPower|name|minor|major)\]\[[0-9]+)\]$"] = ApiSchema.String;
+        var schema = new JsonObject
+        {
+            ["type"] = "object",
+            ["required"] = new JsonArray(required.Select(r => (JsonNode?)JsonValue.Create(r)).ToArray()),
+            ["properties"] = properties,
+        };
+        if (patterns.Count > 0) schema["patternProperties"] = patterns;
+        return schema;
+    }
+}
