@@ -191,8 +191,12 @@ public static partial class ApiDocumentGenerator
         if (method is "post" or "put" or "patch")
             yield return new ApiAnswer(400, "The body could not be read (a broken chunked encoding, say).", ApiSchema.CodeMessage);
         yield return new ApiAnswer(413, "The body is larger than the host accepts.", ApiSchema.CodeMessage);
+        // Kestrel's own limits, before any function runs: no body.
+        yield return new ApiAnswer(414, "The URL is longer than the web server accepts.", null);
+        yield return new ApiAnswer(431, "The request's headers are larger than the web server accepts.", null);
         yield return new ApiAnswer(500, "The app failed; nothing was accepted.", ApiSchema.CodeMessage);
-        yield return new ApiAnswer(503, "Storage did not answer in time: not confirmed, try again.", ApiSchema.CodeMessage)
+        yield return new ApiAnswer(503, "Storage did not answer in time (not confirmed: it may have been accepted), or, on the " +
+                                        "local host, the pipeline is behind (nothing was accepted). Try again after Retry-After.", ApiSchema.CodeMessage)
         {
             Headers = new Dictionary<string, string> { ["Retry-After"] = "Seconds to wait before trying again." },
         };
