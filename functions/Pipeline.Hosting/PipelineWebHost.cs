@@ -60,6 +60,7 @@ public static class PipelineWebHost
         {
             services.Configure<LocalHostOptions>(configuration.GetSection(LocalHostOptions.Section));
             services.AddSingleton<MessageSlots>();
+            services.AddSingleton<IdlePolling>();
             services.AddHostedService<LocalTriggerHost>();
         }
 

@@ -142,7 +142,11 @@ public sealed class CartRecoveredSliceTests(PipelineFixture fixture) : IClassFix
             "the delivery is recorded as done");
         await Eventually.TrueAsync(async () => await QueueIsEmpty("events") && await QueueIsEmpty(SubscriptionQueues.Intercom),
             "every copy was processed", TimeSpan.FromSeconds(20));
-        Assert.Single(Intercom.CompanyCalls(site));
+        // Each call Intercom saw is an attempt the delivery record claimed (a call that outlived its 2 s timeout on a
+        // busy machine is a second attempt, recorded so); a copy never calls on its own.
+        var attempts = (await fixture.DeliveryOf(envelope.Id, "intercom"))!.GetInt32("Attempts") ?? 0;
+        Assert.Equal(attempts, Intercom.CompanyCalls(site).Count);
+        Assert.InRange(attempts, 1, 2);
         Assert.Single(await fixture.EventsOf(site));
     }
 

@@ -40,6 +40,11 @@ public sealed class StorageAccount
             options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
             foreach (var policy in policies) options.AddPolicy(policy, HttpPipelinePosition.PerCall);
         }
+        // Queues are never retried by the SDK: a send that timed out has often been stored all the same, and sending
+        // it again stores a second copy (a soak found 3,203 doubled messages after Azurite slowed). The pipeline's own
+        // retries (a failed invocation redelivered, a 503 the caller retries) are the retries; a failed receive or
+        // settle only leaves the message where it is.
+        queueOptions.Retry.MaxRetries = 0;
         if (identity is not null)
         {
             var credential = identity.CreateCredential();

@@ -25,9 +25,11 @@ public sealed class LocalHostOptions
 
     /// <summary>
     /// Messages waiting in all queues and subscriptions together past which HTTP functions that queue work answer 503
-    /// with nothing accepted, so that Azurite stays able to drain them (<see cref="LocalHttpRoutes"/>).
+    /// with nothing accepted, so that Azurite stays able to drain them (<see cref="LocalHttpRoutes"/>). Azurite looks
+    /// through every message it holds to answer a receive or a delete: a message costs it about 7 ms to settle with
+    /// 1,000 queued and 28 ms with 5,000, when a push at full load needs four settled within its share of a second.
     /// </summary>
-    public long MaxBacklog { get; set; } = 5_000;
+    public long MaxBacklog { get; set; } = 1_000;
 
     /// <summary>Longest wait between receives while receiving keeps failing (it doubles from 1 s up to this).</summary>
     public int MaxReceiveBackoffSeconds { get; set; } = 30;

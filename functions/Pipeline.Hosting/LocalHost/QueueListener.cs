@@ -21,11 +21,12 @@ public sealed class QueueListener(
     Health.ReceiveHealth receiveHealth,
     Storage.StorageReadiness storageReady,
     MessageSlots slots,
+    IdlePolling idlePolling,
     IOptions<LocalHostOptions> options,
     TimeProvider clock,
     ILogger<QueueListener> logger)
 {
-    // Bounds the latency an idle queue adds to each hop; two receivers polling this often cost Azurite little.
+    // Bounds the latency an idle queue adds to each hop while Azurite answers quickly (see IdlePolling).
     private const int MaxIdlePollMilliseconds = 200;
 
     private readonly QueueTrigger _trigger = (QueueTrigger)function.Definition.Trigger;
@@ -50,6 +51,7 @@ public sealed class QueueListener(
 
     private async Task ReceiveLoopAsync(QueueClient queue, CancellationToken stoppingToken)
     {
+        idlePolling.Join();
         var idle = TimeSpan.FromMilliseconds(25);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
@@ -59,6 +61,7 @@ public sealed class QueueListener(
             try { taken = await slots.TakeAsync(Math.Clamp(Options.MaxConcurrentMessages / 4, 1, Options.BatchSize), stoppingToken); }
             catch (OperationCanceledException) { return; }
             QueueMessage[] batch;
+            var started = clock.GetTimestamp();
             try
             {
                 // Not cancelled by shutdown: a receive cut off after the service dequeued its messages would hide
@@ -89,7 +92,7 @@ public sealed class QueueListener(
                 // only adds to what it cannot answer.
                 var wait = failures > 0
                     ? TimeSpan.FromSeconds(Math.Min(Options.MaxReceiveBackoffSeconds, Math.Pow(2, Math.Min(failures - 1, 10))))
-                    : idle;
+                    : idlePolling.WaitAfterEmpty(clock.GetElapsedTime(started), idle);
                 try { await Task.Delay(wait, stoppingToken); }
                 catch (OperationCanceledException) { return; }
                 idle = TimeSpan.FromMilliseconds(Math.Min(idle.TotalMilliseconds * 2, MaxIdlePollMilliseconds));
