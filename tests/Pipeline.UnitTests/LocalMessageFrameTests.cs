@@ -7,7 +7,8 @@ public sealed class LocalMessageFrameTests
     [Fact]
     public void A_framed_message_keeps_its_id_properties_and_body_exactly()
     {
-        const string body = """{"id":"e1","data":{"text":"é😀 \"quoted\""}}""";
+        // As the pipeline writes JSON (System.Text.Json's relaxed escaping: é as is, 😀 as its escaped surrogates).
+        const string body = """{"id":"e1","data":{"text":"é\uD83D\uDE00 \"quoted\" <b>"}}""";
         var sent = new OutgoingMessage(body, "e1:intercom:2")
         {
             Properties = new Dictionary<string, string> { ["type"] = "push.cart_recovered", ["attempt"] = "3" },
@@ -21,7 +22,34 @@ public sealed class LocalMessageFrameTests
     }
 
     [Theory]
+    [InlineData("""{"text":"é😀 漢字"}""")]
+    [InlineData("""["ü", {"ключ":"значение"}, 1.50, null]""")]
+    public void A_frame_is_ASCII_and_its_body_comes_back_as_the_same_json(string body)
+    {
+        // Azurite decodes a request body piece by piece: a character split across two pieces would come back as two
+        // U+FFFD. Nothing outside ASCII may reach it.
+        var frame = LocalMessageFrame.Wrap(new OutgoingMessage(body, "m1")
+        {
+            Properties = new Dictionary<string, string> { ["subject"] = "visitor:ünï" },
+        });
+
+        Assert.All(frame, c => Assert.InRange(c, '\0', '\x7f'));
+        var received = LocalMessageFrame.Unwrap(frame);
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(body),
+            System.Text.Json.Nodes.JsonNode.Parse(received.Body)), received.Body);
+        Assert.Equal("visitor:ünï", received.Properties["subject"]);
+    }
+
+    [Fact]
+    public void A_body_is_weighed_as_it_travels_in_the_frame()
+    {
+        // {"text":"\u00E9"}: the claim check moves a body to Blob Storage by this size, not its UTF-8 one (13 bytes).
+        Assert.Equal(17, LocalMessageFrame.FramedBytes("""{"text":"é"}"""));
+    }
+
+    [Theory]
     [InlineData("not json {")]
+    [InlineData("ünïcödé, not json")]
     [InlineData("{} trailing")]
     [InlineData("")]
     public void A_body_that_is_not_one_json_value_travels_as_text_and_comes_back_the_same(string body)

@@ -34,6 +34,9 @@ public sealed class AzuriteQueuePublisher(StorageAccount storage, IEnumerable<Ev
         return Task.WhenAll(sends);
     }
 
+    /// <summary>A body in the ASCII frame Azurite is sent (<see cref="LocalMessageFrame"/>).</summary>
+    public int BytesOnQueue(string body) => LocalMessageFrame.FramedBytes(body);
+
     private IEnumerable<string> QueuesFor(string entity, OutgoingMessage message) => entity == EventSubscription.Topic
         ? _subscriptions.Where(s => s.Accepts(message.Properties)).Select(s => s.Trigger.LocalQueue)
         : [entity];

@@ -7,4 +7,7 @@ namespace Pipeline.Functions.Messaging;
 public interface IMessagePublisher
 {
     Task SendAsync(string entity, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken);
+
+    /// <summary>How many bytes a message body takes on this publisher's queues (what the claim check weighs).</summary>
+    int BytesOnQueue(string body) => System.Text.Encoding.UTF8.GetByteCount(body);
 }

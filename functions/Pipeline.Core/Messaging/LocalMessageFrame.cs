@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Pipeline.Functions.Messaging;
@@ -6,6 +7,9 @@ namespace Pipeline.Functions.Messaging;
 /// <summary>
 /// How a message travels on an Azurite queue, which has no message properties: <c>{"$message":{"id":…,"properties":
 /// {…}},"body":…}</c>. A queue message without the frame (sent by hand, or before it existed) is a body alone.
+/// The frame is ASCII (other characters \u-escaped): Azurite decodes a request body piece by piece as it arrives, so a
+/// character whose UTF-8 bytes straddle two pieces comes back as two U+FFFD (seen once in 33 KB of "é"). The receiver
+/// gets the body back as the sender wrote it, unescaped, as Service Bus would deliver it.
 /// </summary>
 public static class LocalMessageFrame
 {
@@ -16,7 +20,7 @@ public static class LocalMessageFrame
     public static string Wrap(OutgoingMessage message)
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, AsciiOnly))
         {
             w.WriteStartObject();
             w.WriteStartObject("$message");
@@ -26,7 +30,8 @@ public static class LocalMessageFrame
             w.WriteEndObject();
             w.WriteEndObject();
             w.WritePropertyName("body");
-            if (IsJson(message.Body)) w.WriteRawValue(message.Body, skipInputValidation: true);
+            if (ParseOrNull(message.Body) is { } json)
+                using (json) json.RootElement.WriteTo(w);
             else w.WriteStringValue(message.Body);
             w.WriteEndObject();
         }
@@ -60,7 +65,7 @@ public static class LocalMessageFrame
                     if (property.Value.ValueKind == JsonValueKind.String) properties[property.Name] = property.Value.GetString()!;
             }
             var body = root.GetProperty("body");
-            return new(body.ValueKind == JsonValueKind.String ? body.GetString()! : body.GetRawText(),
+            return new(body.ValueKind == JsonValueKind.String ? body.GetString()! : Unescaped(body),
                 meta.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null, properties);
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
@@ -69,21 +74,41 @@ public static class LocalMessageFrame
         }
     }
 
-    /// <summary>A reader pass, no document: every send of the local host comes through here.</summary>
-    private static bool IsJson(string text)
+    private static readonly JsonWriterOptions AsciiOnly = new() { Encoder = JavaScriptEncoder.Default };
+
+    /// <summary>JSON written in ASCII, for anything else the local host puts on an Azurite queue (a dead letter).</summary>
+    public static string AsciiJson(Action<Utf8JsonWriter> write)
     {
-        if (string.IsNullOrWhiteSpace(text)) return false;
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(text));
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, AsciiOnly)) write(w);
+        return Encoding.ASCII.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>How many bytes <paramref name="json"/> takes in a frame, where every non-ASCII character is escaped.</summary>
+    public static int FramedBytes(string json)
+    {
+        using var parsed = ParseOrNull(json);
+        if (parsed is null) return Encoding.UTF8.GetByteCount(json) * 6; // a string body: at most \uXXXX per byte
+        return AsciiJson(parsed.RootElement.WriteTo).Length;
+    }
+
+    private static string Unescaped(JsonElement body)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, PipelineJson.WriterOptions)) body.WriteTo(w);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static JsonDocument? ParseOrNull(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
         try
         {
-            while (reader.Read())
-            {
-            }
-            return true;
+            return JsonDocument.Parse(text);
         }
         catch (JsonException)
         {
-            return false;
+            return null;
         }
     }
 }

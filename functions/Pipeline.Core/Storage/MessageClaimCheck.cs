@@ -15,11 +15,11 @@ namespace Pipeline.Functions.Storage;
 /// receives such a reference gets the original message back before it runs. Functions never see references.
 /// Blobs are named by the SHA-256 of their content, so a redelivery or a re-routed copy writes the same blob.
 /// </summary>
-public sealed class MessageClaimCheck(StorageAccount storage, ILogger<MessageClaimCheck> logger)
+public sealed class MessageClaimCheck(StorageAccount storage, Messaging.IMessagePublisher publisher, ILogger<MessageClaimCheck> logger)
 {
     public const string ContainerName = "large-messages";
 
-    /// <summary>Messages up to this many UTF-8 bytes travel inline; well under either queue's limit.</summary>
+    /// <summary>Messages up to this many bytes on their queue travel inline; well under either queue's limit.</summary>
     public const int MaxInlineBytes = 48 * 1024;
 
     public const string ReferenceProperty = "$claimCheck";
@@ -34,11 +34,11 @@ public sealed class MessageClaimCheck(StorageAccount storage, ILogger<MessageCla
             for (var i = 0; i < messages.Count; i++)
             {
                 var text = messages[i].Body.GetRawText();
-                // A UTF-16 character is at most 3 UTF-8 bytes: most messages are ruled out without counting.
-                if ((long)text.Length * 3 <= MaxInlineBytes) continue;
-                var bytes = Encoding.UTF8.GetBytes(text);
-                if (bytes.Length <= MaxInlineBytes) continue;
-                messages[i] = messages[i] with { Body = await StoreAsync(messages[i].Body, bytes, cancellationToken) };
+                // A UTF-16 character takes at most 6 bytes on a queue (\uXXXX in Azurite's ASCII frame): most messages
+                // are ruled out without counting.
+                if ((long)text.Length * 6 <= MaxInlineBytes) continue;
+                if (publisher.BytesOnQueue(text) <= MaxInlineBytes) continue;
+                messages[i] = messages[i] with { Body = await StoreAsync(messages[i].Body, Encoding.UTF8.GetBytes(text), cancellationToken) };
             }
         }
     }

@@ -218,7 +218,7 @@ public sealed class QueueListener(
     private async Task DeadLetterAsync(QueueClient queue, QueueMessage message, Lease lease, string reason)
     {
         var poisonQueue = QueueNames.Poison(_trigger.LocalQueue);
-        var poison = RequestBodies.Json(w =>
+        var poison = Messaging.LocalMessageFrame.AsciiJson(w =>
         {
             w.WriteStartObject();
             w.WriteString("queue", _trigger.LocalQueue);
