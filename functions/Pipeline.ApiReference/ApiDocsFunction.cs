@@ -21,8 +21,8 @@ public sealed class ApiDocsFunction : IFunction
                                       "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     };
 
-    public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("ApiDocs", "docs", ["get"], AuthLevel.Anonymous) with { WaitsForStorage = false };
+    public FunctionBindings Definition { get; } =
+        FunctionBindings.Http("ApiDocs", "docs", ["get"], AuthLevel.Anonymous) with { WaitsForStorage = false };
 
     public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
     {

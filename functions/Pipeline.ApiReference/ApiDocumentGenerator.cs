@@ -24,7 +24,7 @@ public static partial class ApiDocumentGenerator
 
     private static List<string> Undescribed(FunctionCatalog catalog, Dictionary<string, ApiFunction> described)
     {
-        return catalog.WithTrigger<HttpTrigger>()
+        return catalog.WithTrigger<HttpRoute>()
             .SelectMany(f => f.Trigger.Methods.Select(m => (f.Function.Definition.Name, Method: m, f.Trigger.Route)))
             .Where(f => described.GetValueOrDefault(f.Name)?.For(f.Method) is null)
             .Select(f => $"{f.Name} {f.Method.ToUpperInvariant()} {PathOf(f.Route)}")
@@ -38,7 +38,7 @@ public static partial class ApiDocumentGenerator
         if (missing.Count > 0)
             throw new InvalidOperationException("the API document has no description for: " + string.Join("; ", missing) +
                                                 ". Describe each in its module's API description class.");
-        var unknown = described.Keys.Where(name => catalog.Find(name)?.Definition.Trigger is not HttpTrigger).ToList();
+        var unknown = described.Keys.Where(name => catalog.Find(name)?.Definition.Trigger is not HttpRoute).ToList();
         if (unknown.Count > 0)
             throw new InvalidOperationException("API descriptions name no HTTP function of the app: " + string.Join(", ", unknown));
 
@@ -57,7 +57,7 @@ public static partial class ApiDocumentGenerator
         document.Tags = new HashSet<OpenApiTag>(described.Values.Select(f => f.Tag).Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal).Select(t => new OpenApiTag { Name = t }));
 
-        foreach (var (function, trigger) in catalog.WithTrigger<HttpTrigger>().OrderBy(f => f.Trigger.Route, StringComparer.Ordinal))
+        foreach (var (function, trigger) in catalog.WithTrigger<HttpRoute>().OrderBy(f => f.Trigger.Route, StringComparer.Ordinal))
         {
             var path = PathOf(trigger.Route);
             if (!document.Paths.TryGetValue(path, out var item))
@@ -85,7 +85,7 @@ public static partial class ApiDocumentGenerator
     /// <summary>The path the caller uses: every function route is served under <c>/api</c>.</summary>
     public static string PathOf(string route) => "/api/" + RouteConstraint().Replace(route, "}");
 
-    private static OpenApiOperation Operation(OpenApiDocument document, FunctionDefinition definition, HttpTrigger trigger,
+    private static OpenApiOperation Operation(OpenApiDocument document, FunctionBindings definition, HttpRoute trigger,
         string method, string tag, ApiOperation described)
     {
         var operation = new OpenApiOperation
@@ -113,7 +113,7 @@ public static partial class ApiDocumentGenerator
         return operation;
     }
 
-    private static List<IOpenApiParameter> Parameters(OpenApiDocument document, HttpTrigger trigger, ApiOperation described)
+    private static List<IOpenApiParameter> Parameters(OpenApiDocument document, HttpRoute trigger, ApiOperation described)
     {
         var parameters = new List<IOpenApiParameter>();
         // The route's own placeholders are path parameters whether or not the description mentions them.
@@ -144,7 +144,7 @@ public static partial class ApiDocumentGenerator
         return parameters;
     }
 
-    private static OpenApiResponses Responses(OpenApiDocument document, HttpTrigger trigger, string method, ApiOperation described)
+    private static OpenApiResponses Responses(OpenApiDocument document, HttpRoute trigger, string method, ApiOperation described)
     {
         var answers = described.Answers.Concat(HostAnswers(trigger, method))
             .GroupBy(a => a.Status)
@@ -184,7 +184,7 @@ public static partial class ApiDocumentGenerator
     }
 
     /// <summary>What either host answers on any route before or around the function, in the host's <c>{code, message}</c>.</summary>
-    private static IEnumerable<ApiAnswer> HostAnswers(HttpTrigger trigger, string method)
+    private static IEnumerable<ApiAnswer> HostAnswers(HttpRoute trigger, string method)
     {
         if (trigger.AuthLevel != AuthLevel.Anonymous)
             yield return new ApiAnswer(401, "No function key: send it as `?code=` or in `x-functions-key`.", ApiSchema.CodeMessage);
@@ -202,7 +202,7 @@ public static partial class ApiDocumentGenerator
         };
     }
 
-    private static List<OpenApiSecurityRequirement> Security(OpenApiDocument document, HttpTrigger trigger, ApiOperation described)
+    private static List<OpenApiSecurityRequirement> Security(OpenApiDocument document, HttpRoute trigger, ApiOperation described)
     {
         OpenApiSecurityRequirement Requirement(IEnumerable<string> schemes)
         {

@@ -7,8 +7,8 @@ public sealed class OpenApiDocumentFunction(ApiDocument document) : IFunction
 {
     public const string Route = "openapi.json";
 
-    public FunctionDefinition Definition { get; } =
-        FunctionDefinition.Http("OpenApiDocument", Route, ["get"], AuthLevel.Anonymous) with { WaitsForStorage = false };
+    public FunctionBindings Definition { get; } =
+        FunctionBindings.Http("OpenApiDocument", Route, ["get"], AuthLevel.Anonymous) with { WaitsForStorage = false };
 
     public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
         Task.FromResult(InvocationResult.Http(new InvocationResponse(200, document.Json)

@@ -14,7 +14,7 @@ public sealed class StartReplayFunction(AdminApiKey adminKey, Replayer replayer,
 {
     private const int MaxBodyBytes = 16 * 1024;
 
-    public FunctionDefinition Definition { get; } = AdminRoutes.Post("StartReplay", "replay", Replayer.Outputs(destinations));
+    public FunctionBindings Definition { get; } = AdminRoutes.Post("StartReplay", "replay", Replayer.Outputs(destinations));
 
     public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
     {

@@ -34,7 +34,7 @@ public sealed class PublishedHandlerContractTests(PublishedHandlerContractTests.
 
         switch (definition.Trigger)
         {
-            case HttpTrigger http:
+            case HttpRoute http:
                 foreach (var method in http.Methods)
                 {
                     var (path, routeParams) = FillRoute(http.Route);
@@ -49,7 +49,7 @@ public sealed class PublishedHandlerContractTests(PublishedHandlerContractTests.
                 }
                 break;
 
-            case QueueTrigger queue:
+            case MessageTrigger queue:
                 // A well-formed envelope the function has never seen, encoded once and twice: the same outcome either way,
                 // a protocol-shaped answer (a non-2xx fails the invocation, so Service Bus redelivers), never a dropped call.
                 var envelope = Envelope("contract.unknown", "contract:" + Guid.NewGuid().ToString("N")[..8], """{"note":"contract"}""");
@@ -65,7 +65,7 @@ public sealed class PublishedHandlerContractTests(PublishedHandlerContractTests.
                 AssertQueueInvocation(definition, garbage, "a body that is not JSON");
                 break;
 
-            case TimerTrigger timer:
+            case TimerSchedule timer:
                 var tick = await Handler.InvokeAsync(name, HostPayloads.Timer(name, timer.BindingName));
                 Assert.True(tick.Status == 200, $"timer invocation answered {tick.Status}: {tick.Text}");
                 AssertResponseShape(definition, tick);
@@ -86,12 +86,12 @@ public sealed class PublishedHandlerContractTests(PublishedHandlerContractTests.
     public async Task A_push_travels_through_the_published_handler_as_the_host_carries_it_between_functions()
     {
         var siteId = "contract-" + Guid.NewGuid().ToString("N")[..10];
-        var push = Catalog.WithTrigger<HttpTrigger>().Single(f => f.Trigger.Route == "push/{segment}").Function;
+        var push = Catalog.WithTrigger<HttpRoute>().Single(f => f.Trigger.Route == "push/{segment}").Function;
 
         var accepted = await Handler.InvokeAsync(push.Definition.Name, HostPayloads.Http(push.Definition.Name, "post", "push/cart_recovered",
             body: $$"""{"site_id":"{{siteId}}","cart_recovered":"25"}""", routeParams: new Dictionary<string, string> { ["segment"] = "cart_recovered" }));
         Assert.Equal(200, accepted.Status);
-        Assert.Equal(200, accepted.Json.GetProperty("Outputs").GetProperty(HttpTrigger.ResponseBindingName).GetProperty("statusCode").GetInt32());
+        Assert.Equal(200, accepted.Json.GetProperty("Outputs").GetProperty(HttpRoute.ResponseBindingName).GetProperty("statusCode").GetInt32());
 
         // The handler sent the accepted event to the events queue itself (Azurite stands in for Service Bus here), with
         // its id as the message id and its type as a property; the host hands the body over as text, the properties as metadata.
@@ -100,7 +100,7 @@ public sealed class PublishedHandlerContractTests(PublishedHandlerContractTests.
         var eventId = JsonDocument.Parse(toEvents.Body).RootElement.GetProperty("id").GetString();
         Assert.Equal(eventId, toEvents.MessageId);
         Assert.Equal("push.cart_recovered", toEvents.Properties["type"]);
-        var recorder = Catalog.WithTrigger<QueueTrigger>().Single(f => f.Trigger.QueueName == QueueNames.Events).Function.Definition;
+        var recorder = Catalog.WithTrigger<MessageTrigger>().Single(f => f.Trigger.QueueName == QueueNames.Events).Function.Definition;
         var recorded = await Handler.InvokeAsync(recorder.Name, HostPayloads.ServiceBus(recorder.Name, recorder.Trigger.BindingName,
             toEvents.Body, messageId: toEvents.MessageId, properties: toEvents.Properties));
         Assert.True(recorded.Status == 200, recorded.Text);
@@ -121,7 +121,7 @@ public sealed class PublishedHandlerContractTests(PublishedHandlerContractTests.
     [Fact]
     public async Task The_package_carries_the_ops_page_and_its_script_and_stylesheet()
     {
-        var page = Catalog.WithTrigger<HttpTrigger>().Single(f => f.Trigger.Route == AdminRoutes.Prefix).Function.Definition;
+        var page = Catalog.WithTrigger<HttpRoute>().Single(f => f.Trigger.Route == AdminRoutes.Prefix).Function.Definition;
 
         foreach (var (asset, type, content) in new[] { ((string?)null, "text/html", "<title>Pipeline operations</title>"),
                      ("ops.js", "text/javascript", "x-functions-key"), ("ops.css", "text/css", ".badge") })
@@ -129,7 +129,7 @@ public sealed class PublishedHandlerContractTests(PublishedHandlerContractTests.
             var answer = await Handler.InvokeAsync(page.Name, HostPayloads.Http(page.Name, "get", AdminRoutes.Prefix,
                 query: asset is null ? null : "asset=" + asset));
 
-            var response = answer.Json.GetProperty("Outputs").GetProperty(HttpTrigger.ResponseBindingName);
+            var response = answer.Json.GetProperty("Outputs").GetProperty(HttpRoute.ResponseBindingName);
             Assert.Equal(200, response.GetProperty("statusCode").GetInt32());
             Assert.StartsWith(type, response.GetProperty("headers").GetProperty("Content-Type").GetString());
             Assert.Contains(content, response.GetProperty("body").GetString());
@@ -139,15 +139,15 @@ public sealed class PublishedHandlerContractTests(PublishedHandlerContractTests.
     [Fact]
     public async Task A_callers_4xx_is_a_successful_invocation_carrying_the_4xx_and_no_message()
     {
-        var push = Catalog.WithTrigger<HttpTrigger>().Single(f => f.Trigger.Route == "push/{segment}").Function.Definition;
+        var push = Catalog.WithTrigger<HttpRoute>().Single(f => f.Trigger.Route == "push/{segment}").Function.Definition;
 
         var answer = await Handler.InvokeAsync(push.Name, HostPayloads.Http(push.Name, "post", "push/cart_recovered",
             body: """{"site_id":42}""", routeParams: new Dictionary<string, string> { ["segment"] = "cart_recovered" }));
 
         Assert.Equal(200, answer.Status);
         var outputs = answer.Json.GetProperty("Outputs");
-        Assert.Equal(400, outputs.GetProperty(HttpTrigger.ResponseBindingName).GetProperty("statusCode").GetInt32());
-        Assert.Contains("site_id", outputs.GetProperty(HttpTrigger.ResponseBindingName).GetProperty("body").GetString());
+        Assert.Equal(400, outputs.GetProperty(HttpRoute.ResponseBindingName).GetProperty("statusCode").GetInt32());
+        Assert.Contains("site_id", outputs.GetProperty(HttpRoute.ResponseBindingName).GetProperty("body").GetString());
         Assert.Equal([HttpTrigger.ResponseBindingName], OutputNames(answer));
     }
 
@@ -175,8 +175,8 @@ public sealed class PublishedHandlerContractTests(PublishedHandlerContractTests.
         Assert.True(calls <= 6, $"Intercom saw {calls} calls in a 4 s outage: the retries are not backed off");
     }
 
-    private static FunctionDefinition Forwarder =>
-        Catalog.WithTrigger<QueueTrigger>().Single(f => f.Trigger.Subscription == "intercom").Function.Definition;
+    private static FunctionBindings Forwarder =>
+        Catalog.WithTrigger<MessageTrigger>().Single(f => f.Trigger.Subscription == "intercom").Function.Definition;
 
     private static string Envelope(string type, string subject, string data) =>
         $$"""{"id":"{{Guid.CreateVersion7()}}","type":"{{type}}","source":"contract-test","subject":"{{subject}}","receivedAt":"{{DateTimeOffset.UtcNow:O}}","data":{{data}},"schemaVersion":1}""";
@@ -197,11 +197,11 @@ public sealed class PublishedHandlerContractTests(PublishedHandlerContractTests.
     }
 
     /// <summary>An HTTP invocation always succeeds (200); the caller's status, never a 5xx, is in <c>Outputs.res</c>.</summary>
-    private static void AssertHttpInvocation(FunctionDefinition definition, HostAnswer answer, string what)
+    private static void AssertHttpInvocation(FunctionBindings definition, HostAnswer answer, string what)
     {
         Assert.True(answer.Status == 200, $"{definition.Name} {what}: invocation answered {answer.Status}: {answer.Text}");
         AssertResponseShape(definition, answer);
-        var res = answer.Json.GetProperty("Outputs").GetProperty(HttpTrigger.ResponseBindingName);
+        var res = answer.Json.GetProperty("Outputs").GetProperty(HttpRoute.ResponseBindingName);
         Assert.Equal(JsonValueKind.Object, res.ValueKind);
         var status = res.GetProperty("statusCode").GetInt32();
         Assert.True(status is >= 200 and < 500, $"{definition.Name} {what}: the caller got {status}: {res}");
@@ -210,13 +210,13 @@ public sealed class PublishedHandlerContractTests(PublishedHandlerContractTests.
     }
 
     /// <summary>A queue or timer invocation either succeeds with a well-formed result or fails with a JSON error (non-2xx).</summary>
-    private static void AssertQueueInvocation(FunctionDefinition definition, HostAnswer answer, string what)
+    private static void AssertQueueInvocation(FunctionBindings definition, HostAnswer answer, string what)
     {
         Assert.Equal("application/json", answer.MediaType);
         if (answer.Status is >= 200 and < 300)
         {
             AssertResponseShape(definition, answer);
-            Assert.False(answer.Json.GetProperty("Outputs").TryGetProperty(HttpTrigger.ResponseBindingName, out _));
+            Assert.False(answer.Json.GetProperty("Outputs").TryGetProperty(HttpRoute.ResponseBindingName, out _));
         }
         else
         {
@@ -229,7 +229,7 @@ public sealed class PublishedHandlerContractTests(PublishedHandlerContractTests.
     /// <c>{Outputs, Logs, ReturnValue}</c>: the HTTP answer under <c>res</c> and nothing else. Queue messages never go
     /// out as output bindings (they could carry no message id nor properties); the handler sends them itself.
     /// </summary>
-    private static void AssertResponseShape(FunctionDefinition definition, HostAnswer answer)
+    private static void AssertResponseShape(FunctionBindings definition, HostAnswer answer)
     {
         Assert.Equal("application/json", answer.MediaType);
         var json = answer.Json;
@@ -238,7 +238,7 @@ public sealed class PublishedHandlerContractTests(PublishedHandlerContractTests.
         Assert.Equal(JsonValueKind.Null, json.GetProperty("ReturnValue").ValueKind);
         foreach (var output in json.GetProperty("Outputs").EnumerateObject())
         {
-            Assert.True(output.Name == HttpTrigger.ResponseBindingName && definition.Trigger is HttpTrigger,
+            Assert.True(output.Name == HttpRoute.ResponseBindingName && definition.Trigger is HttpRoute,
                 $"{definition.Name}: output '{output.Name}' is not the HTTP answer");
             Assert.Equal(JsonValueKind.Object, output.Value.ValueKind);
         }
@@ -273,7 +273,7 @@ public sealed class PublishedHandlerContractTests(PublishedHandlerContractTests.
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
             });
             // Health answers 503 until the tables exist; every other test wants storage ready.
-            var health = Catalog.WithTrigger<HttpTrigger>().Single(f => f.Trigger.Route == "health").Function.Definition.Name;
+            var health = Catalog.WithTrigger<HttpRoute>().Single(f => f.Trigger.Route == "health").Function.Definition.Name;
             await Eventually.TrueAsync(async () =>
             {
                 var answer = await Handler.InvokeAsync(health, HostPayloads.Http(health, "get", "health"));

@@ -46,8 +46,8 @@ public sealed class RawBodyFixture : IAsyncLifetime
     /// <summary>Answers with the base64 of the raw body it was given.</summary>
     private sealed class RawBodyEchoFunction : IFunction
     {
-        public FunctionDefinition Definition { get; } =
-            FunctionDefinition.Http("RawBodyEcho", "test/raw-body", ["post"]) with { WaitsForStorage = false };
+        public FunctionBindings Definition { get; } =
+            FunctionBindings.Http("RawBodyEcho", "test/raw-body", ["post"]) with { WaitsForStorage = false };
 
         public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
             Task.FromResult(InvocationResult.Http(new InvocationResponse(200,

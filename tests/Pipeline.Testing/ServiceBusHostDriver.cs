@@ -23,9 +23,9 @@ public sealed class ServiceBusHostDriver(PublishedHandler handler, string storag
         new QueueServiceClient(storage, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None }).GetQueueClient(name);
 
     /// <summary>Delivers what is visible on <paramref name="trigger"/>'s entity until <paramref name="until"/> says stop.</summary>
-    public async Task RunAsync(FunctionDefinition function, Func<Task<bool>> until, TimeSpan timeout)
+    public async Task RunAsync(FunctionBindings function, Func<Task<bool>> until, TimeSpan timeout)
     {
-        var trigger = (QueueTrigger)function.Trigger;
+        var trigger = (MessageTrigger)function.Trigger;
         var queue = Queue(trigger.LocalQueue);
         var deadline = DateTimeOffset.UtcNow + timeout;
         while (!await until())

@@ -6,7 +6,7 @@ namespace Pipeline.Testing;
 /// <summary>The Azurite queues that stand in for the topic's subscriptions locally, by consumer.</summary>
 public static class SubscriptionQueues
 {
-    public static string Of(string subscription) => new QueueTrigger(EventSubscription.Topic) { Subscription = subscription }.LocalQueue;
+    public static string Of(string subscription) => new MessageTrigger(EventSubscription.Topic) { Subscription = subscription }.LocalQueue;
 
     public static readonly string Intercom = Of("intercom");
     public static readonly string IAdvize = Of("iadvize");

@@ -45,7 +45,7 @@ public sealed class ApiDocumentTests
     {
         var paths = JsonNode.Parse(Json.Value)!["paths"]!.AsObject();
 
-        var http = Catalog.WithTrigger<HttpTrigger>().ToList();
+        var http = Catalog.WithTrigger<HttpRoute>().ToList();
         Assert.NotEmpty(http);
         foreach (var (function, trigger) in http)
         {
@@ -137,7 +137,7 @@ public sealed class ApiDocumentTests
 
     private sealed class Undescribed : IFunction
     {
-        public FunctionDefinition Definition { get; } = FunctionDefinition.Http("Undescribed", "not/described", ["post"]);
+        public FunctionBindings Definition { get; } = FunctionBindings.Http("Undescribed", "not/described", ["post"]);
 
         public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
             throw new NotSupportedException();

@@ -6,9 +6,9 @@ namespace Pipeline.UnitTests;
 
 public sealed class CustomHandlerProtocolTests
 {
-    private static readonly FunctionDefinition Http = FunctionDefinition.Http("Search", "v1/search", ["get"]);
-    private static readonly FunctionDefinition Queue =
-        FunctionDefinition.Queue("Record", "events", new QueueOutput("out", "intercom"));
+    private static readonly FunctionBindings Http = FunctionBindings.Http("Search", "v1/search", ["get"]);
+    private static readonly FunctionBindings Queue =
+        FunctionBindings.Queue("Record", "events", new QueueOutput("out", "intercom"));
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;
 

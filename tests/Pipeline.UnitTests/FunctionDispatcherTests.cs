@@ -34,7 +34,7 @@ public sealed class FunctionDispatcherTests
     private static Mock<IFunction> Subscriber(string name, Exception? failure = null, Action<Invocation>? seen = null)
     {
         var function = new Mock<IFunction>();
-        function.SetupGet(f => f.Definition).Returns(new FunctionDefinition(name, new QueueTrigger("recorded") { Subscription = "intercom" }, []));
+        function.SetupGet(f => f.Definition).Returns(new FunctionBindings(name, new MessageTrigger("recorded") { Subscription = "intercom" }, []));
         var setup = function.Setup(f => f.InvokeAsync(It.IsAny<Invocation>(), It.IsAny<CancellationToken>()))
             .Callback<Invocation, CancellationToken>((i, _) => seen?.Invoke(i));
         if (failure is null) setup.ReturnsAsync(InvocationResult.Done());
@@ -169,7 +169,7 @@ public sealed class FunctionDispatcherTests
     {
         var output = new QueueOutput("events", "events");
         var function = new Mock<IFunction>();
-        function.SetupGet(f => f.Definition).Returns(FunctionDefinition.Http("Push", "push/{segment}", ["post"], outputs: output));
+        function.SetupGet(f => f.Definition).Returns(FunctionBindings.Http("Push", "push/{segment}", ["post"], outputs: output));
         var envelope = JsonDocument.Parse("""{"id":"019","type":"push.emails_sent","subject":"site:42","data":{}}""").RootElement;
         function.Setup(f => f.InvokeAsync(It.IsAny<Invocation>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(InvocationResult.Http(new InvocationResponse(200, "{}")).Send(output, envelope));

@@ -93,8 +93,8 @@ public sealed class InfrastructureTemplateTests
     [Fact]
     public void Every_queue_a_function_reads_or_writes_is_provisioned_with_the_delivery_rules_and_duplicate_detection()
     {
-        var topics = Catalog.WithTrigger<QueueTrigger>().Where(f => f.Trigger.Subscription is not null).Select(f => f.Trigger.QueueName).ToHashSet();
-        var declared = Catalog.WithTrigger<QueueTrigger>().Where(f => f.Trigger.Subscription is null).Select(f => f.Trigger.QueueName)
+        var topics = Catalog.WithTrigger<MessageTrigger>().Where(f => f.Trigger.Subscription is not null).Select(f => f.Trigger.QueueName).ToHashSet();
+        var declared = Catalog.WithTrigger<MessageTrigger>().Where(f => f.Trigger.Subscription is null).Select(f => f.Trigger.QueueName)
             .Concat(Catalog.All.SelectMany(f => f.Definition.QueueOutputs).Select(o => o.QueueName).Where(q => !topics.Contains(q)))
             .ToHashSet();
         var provisioned = Variable("queueNames").EnumerateArray().Select(q => q.GetString()!).ToHashSet();
@@ -115,7 +115,7 @@ public sealed class InfrastructureTemplateTests
     [Fact]
     public void The_topic_has_one_subscription_per_consumer_whose_only_rule_is_the_consumers_filter()
     {
-        var subscriptions = Catalog.All.Select(f => f.Definition.Trigger).OfType<QueueTrigger>().Where(t => t.Subscription is not null).ToList();
+        var subscriptions = Catalog.All.Select(f => f.Definition.Trigger).OfType<MessageTrigger>().Where(t => t.Subscription is not null).ToList();
         var consumers = Host.Services.GetServices<EventSubscription>().ToDictionary(s => s.Name);
         var provisioned = Variable("topicSubscriptions").EnumerateArray()
             .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("filter").GetString()!);
@@ -166,7 +166,7 @@ public sealed class InfrastructureTemplateTests
 
         var names = AppSettingNames();
         var needed = new[] { "APPLICATIONINSIGHTS_CONNECTION_STRING", "Intercom__BaseUrl" }
-            .Concat(Catalog.WithTrigger<TimerTrigger>().Select(f => f.Trigger.ScheduleSetting)); // %Setting% must exist
+            .Concat(Catalog.WithTrigger<TimerSchedule>().Select(f => f.Trigger.ScheduleSetting)); // %Setting% must exist
         Assert.All(needed, name => Assert.Contains(name, names));
         Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", names); // Flex takes the runtime from functionAppConfig
     }

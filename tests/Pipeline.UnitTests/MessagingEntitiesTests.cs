@@ -32,7 +32,7 @@ public sealed class MessagingEntitiesTests
     private static IFunction Function(string name, FunctionTrigger trigger)
     {
         var function = new Mock<IFunction>();
-        function.Setup(f => f.Definition).Returns(new FunctionDefinition(name, trigger, []));
+        function.Setup(f => f.Definition).Returns(new FunctionBindings(name, trigger, []));
         return function.Object;
     }
 
@@ -40,10 +40,10 @@ public sealed class MessagingEntitiesTests
     public void Every_entity_a_function_is_triggered_by_is_listed_once_in_name_order()
     {
         var catalog = new FunctionCatalog([
-            Function("ForwardToIntercom", new QueueTrigger("intercom")),
-            Function("RecordEvent", new QueueTrigger("events")),
-            Function("AlsoIntercom", new QueueTrigger("intercom")),
-            Function("Health", new HttpTrigger("health", ["get"], AuthLevel.Anonymous)),
+            Function("ForwardToIntercom", new MessageTrigger("intercom")),
+            Function("RecordEvent", new MessageTrigger("events")),
+            Function("AlsoIntercom", new MessageTrigger("intercom")),
+            Function("Health", new HttpRoute("health", ["get"], AuthLevel.Anonymous)),
         ]);
 
         var entities = new MessagingEntities(() => MessagingEntities.Declared(catalog));

@@ -79,7 +79,7 @@ public sealed class PipelineTelemetryTests
         };
         ActivitySource.AddActivityListener(listener);
         var function = new Mock<IFunction>();
-        function.SetupGet(f => f.Definition).Returns(FunctionDefinition.Queue("Forward", "intercom"));
+        function.SetupGet(f => f.Definition).Returns(FunctionBindings.Queue("Forward", "intercom"));
         string? inside = null;
         function.Setup(f => f.InvokeAsync(It.IsAny<Invocation>(), It.IsAny<CancellationToken>()))
             .Callback(() => inside = PipelineTelemetry.CurrentTraceparent)

@@ -84,15 +84,15 @@ public sealed class WorkerFunctionBridgeTests
         Assert.Equal(["Digest", "RunJob", "Tick"], Functions.Keys.Order());
 
         var job = Functions["RunJob"].Definition;
-        Assert.Equal(new QueueTrigger("recorded") { Subscription = "jobs" }, job.Trigger);
+        Assert.Equal(new MessageTrigger("recorded") { Subscription = "jobs" }, job.Trigger);
         Assert.Equal([new QueueOutput("Done", "done"), new QueueOutput("Audit", "audit")], job.QueueOutputs);
         Assert.True(job.WaitsForStorage);
 
-        var http = Assert.IsType<HttpTrigger>(Functions["Digest"].Definition.Trigger);
+        var http = Assert.IsType<HttpRoute>(Functions["Digest"].Definition.Trigger);
         Assert.Equal(("digest/{id}", "put", AuthLevel.Admin, "admin/digest/{id}"), (http.Route, http.Methods.Single(), http.AuthLevel, http.LocalAlias));
 
         var tick = Functions["Tick"].Definition;
-        Assert.Equal(new TimerTrigger("Samples__TickSchedule", "0 */5 * * * *"), tick.Trigger);
+        Assert.Equal(new TimerSchedule("Samples__TickSchedule", "0 */5 * * * *"), tick.Trigger);
         Assert.False(tick.WaitsForStorage);
     }
 

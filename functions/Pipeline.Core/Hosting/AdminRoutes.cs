@@ -4,7 +4,7 @@ namespace Pipeline.Functions.Hosting;
 /// Where admin routes live. The issues give them as <c>/api/admin/…</c>, but the Azure Functions host reserves every
 /// function route that begins with <c>admin</c> for its own management API and refuses to load such a function. So
 /// they are declared under <c>/api/ops/…</c>, which both hosts serve, and the local host also serves them at
-/// <c>/api/admin/…</c> (<see cref="HttpTrigger.LocalAlias"/>).
+/// <c>/api/admin/…</c> (<see cref="HttpRoute.LocalAlias"/>).
 /// </summary>
 public static class AdminRoutes
 {
@@ -15,10 +15,10 @@ public static class AdminRoutes
 
     public static string Route(string path) => $"{Prefix}/{path}";
 
-    public static FunctionDefinition Get(string name, string path, params QueueOutput[] outputs) => Declare(name, path, "get", outputs);
+    public static FunctionBindings Get(string name, string path, params QueueOutput[] outputs) => Declare(name, path, "get", outputs);
 
-    public static FunctionDefinition Post(string name, string path, params QueueOutput[] outputs) => Declare(name, path, "post", outputs);
+    public static FunctionBindings Post(string name, string path, params QueueOutput[] outputs) => Declare(name, path, "post", outputs);
 
-    private static FunctionDefinition Declare(string name, string path, string method, QueueOutput[] outputs) =>
-        new(name, new HttpTrigger(Route(path), [method], AuthLevel.Function) { LocalAlias = $"{LocalPrefix}/{path}" }, outputs);
+    private static FunctionBindings Declare(string name, string path, string method, QueueOutput[] outputs) =>
+        new(name, new HttpRoute(Route(path), [method], AuthLevel.Function) { LocalAlias = $"{LocalPrefix}/{path}" }, outputs);
 }

@@ -3,7 +3,7 @@ namespace Pipeline.Functions.Hosting;
 /// <summary>One function of the app. Implementations hold the function's rules; the hosts only carry invocations.</summary>
 public interface IFunction
 {
-    FunctionDefinition Definition { get; }
+    FunctionBindings Definition { get; }
 
     /// <summary>
     /// Runs one invocation. Throwing fails the invocation: a queue message is then redelivered and, after the

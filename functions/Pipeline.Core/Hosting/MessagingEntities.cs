@@ -17,7 +17,7 @@ public sealed record MessagingEntity(string Name, string? Subscription = null)
     public override string ToString() => DisplayName;
 
     /// <summary>The entity a queue trigger reads; the one place that maps a trigger to its entity.</summary>
-    public static MessagingEntity Of(QueueTrigger trigger) => new(trigger.QueueName, trigger.Subscription);
+    public static MessagingEntity Of(MessageTrigger trigger) => new(trigger.QueueName, trigger.Subscription);
 }
 
 /// <summary>Every entity the app's functions are triggered by, read from the function catalog (the single declaration).</summary>
@@ -39,7 +39,7 @@ public sealed class MessagingEntities
         ?? All.FirstOrDefault(e => string.Equals(e.Subscription, name, StringComparison.Ordinal));
 
     public static IEnumerable<MessagingEntity> Declared(FunctionCatalog catalog) =>
-        catalog.WithTrigger<QueueTrigger>().Select(f => MessagingEntity.Of(f.Trigger));
+        catalog.WithTrigger<MessageTrigger>().Select(f => MessagingEntity.Of(f.Trigger));
 
     // The catalog is resolved on first use: it holds every function, and functions that read this list among them.
     public static MessagingEntities From(IServiceProvider services) =>

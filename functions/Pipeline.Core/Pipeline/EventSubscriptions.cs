@@ -50,7 +50,7 @@ public sealed class EventSubscription(string name, string functionName)
         }
     }
 
-    public QueueTrigger Trigger => new(Topic) { Subscription = Name };
+    public MessageTrigger Trigger => new(Topic) { Subscription = Name };
 }
 
 /// <summary>One record type of a subscription and what handles it: the record read from the envelope, then its handler.</summary>
@@ -82,7 +82,7 @@ public interface IEventHandler<in TEvent>
 /// <summary>The function that reads one subscription and hands each event, as its record, to the handler of its type.</summary>
 public sealed class SubscriptionFunction(EventSubscription subscription, IServiceProvider services) : IFunction
 {
-    public FunctionDefinition Definition { get; } = new(subscription.FunctionName, subscription.Trigger, []);
+    public FunctionBindings Definition { get; } = new(subscription.FunctionName, subscription.Trigger, []);
 
     public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
     {

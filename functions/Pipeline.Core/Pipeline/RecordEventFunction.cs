@@ -14,7 +14,7 @@ public sealed class RecordEventFunction(EventLog eventLog) : IFunction
 {
     public static readonly QueueOutput Recorded = new("recorded", EventSubscription.Topic);
 
-    public FunctionDefinition Definition { get; } = FunctionDefinition.Queue("RecordEvent", QueueNames.Events, Recorded);
+    public FunctionBindings Definition { get; } = FunctionBindings.Queue("RecordEvent", QueueNames.Events, Recorded);
 
     public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
     {

@@ -72,7 +72,7 @@ public static class PipelineTelemetry
     /// one that the server span did not already continue (under the Functions host it arrives in
     /// <c>Data.req.Headers</c>); anything else is a child of the current span, or a new trace.
     /// </summary>
-    public static Activity? StartInvocation(FunctionDefinition definition, Invocation invocation, EnvelopeFields envelope)
+    public static Activity? StartInvocation(FunctionBindings definition, Invocation invocation, EnvelopeFields envelope)
     {
         if (!Source.HasListeners()) return null;
         var current = Activity.Current;
@@ -81,12 +81,12 @@ public static class PipelineTelemetry
         string trigger;
         switch (definition.Trigger)
         {
-            case QueueTrigger:
+            case MessageTrigger:
                 trigger = "pubsub";
                 kind = ActivityKind.Consumer;
                 if (TryParse(envelope.Traceparent, null, out var fromEnvelope)) parent = fromEnvelope;
                 break;
-            case HttpTrigger:
+            case HttpRoute:
                 trigger = "http";
                 if (invocation.Request is { } request
                     && TryParse(request.Header("traceparent"), request.Header("tracestate"), out var fromCaller)
@@ -108,7 +108,7 @@ public static class PipelineTelemetry
 
         activity.SetTag("faas.name", definition.Name);
         activity.SetTag("faas.trigger", trigger);
-        if (definition.Trigger is QueueTrigger queue)
+        if (definition.Trigger is MessageTrigger queue)
         {
             activity.SetTag("messaging.destination.name", queue.QueueName);
             activity.SetTag("messaging.operation.type", "process");

@@ -42,7 +42,7 @@ public static class CustomHandlerEndpoints
             var result = await dispatcher.RunAsync(function, invocation, cancellationToken);
             return Results.Bytes(CustomHandlerProtocol.Encode(function.Definition, result), "application/json");
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && function.Definition.Trigger is HttpTrigger
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && function.Definition.Trigger is HttpRoute
                                    && Storage.StorageFailures.IsUnavailable(ex))
         {
             // The caller gets 503 with Retry-After, not the host's 500: nothing was accepted, and a retry can succeed.

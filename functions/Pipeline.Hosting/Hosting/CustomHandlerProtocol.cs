@@ -10,7 +10,7 @@ namespace Pipeline.Functions.Hosting;
 /// </summary>
 public static class CustomHandlerProtocol
 {
-    public static Invocation ReadInvocation(FunctionDefinition definition, JsonElement payload)
+    public static Invocation ReadInvocation(FunctionBindings definition, JsonElement payload)
     {
         if (payload.ValueKind != JsonValueKind.Object)
             throw new FormatException("invocation payload must be a JSON object with Data and Metadata");
@@ -20,12 +20,12 @@ public static class CustomHandlerProtocol
 
         return definition.Trigger switch
         {
-            HttpTrigger => new Invocation
+            HttpRoute => new Invocation
             {
                 FunctionName = definition.Name,
                 Request = ReadHttpRequest(trigger ?? throw new FormatException("Data.req is missing")),
             },
-            QueueTrigger => new Invocation
+            MessageTrigger => new Invocation
             {
                 FunctionName = definition.Name,
                 Message = ReadMessageText(trigger ?? throw new FormatException($"Data.{definition.Trigger.BindingName} is missing")),
@@ -44,13 +44,13 @@ public static class CustomHandlerProtocol
     /// Writes the response: the HTTP answer and the logs. Queue messages are not output bindings: the dispatcher has
     /// sent them through the SDK already, since an output binding cannot set a message id or properties.
     /// </summary>
-    public static void WriteResult(Utf8JsonWriter writer, FunctionDefinition definition, InvocationResult result)
+    public static void WriteResult(Utf8JsonWriter writer, FunctionBindings definition, InvocationResult result)
     {
         writer.WriteStartObject();
         writer.WriteStartObject("Outputs");
         if (result.Response is { } response)
         {
-            writer.WriteStartObject(HttpTrigger.ResponseBindingName);
+            writer.WriteStartObject(HttpRoute.ResponseBindingName);
             writer.WriteNumber("statusCode", response.StatusCode);
             writer.WriteStartObject("headers");
             writer.WriteString("Content-Type", response.ContentType);
@@ -190,7 +190,7 @@ public static class CustomHandlerProtocol
         _ => null,
     };
 
-    public static byte[] Encode(FunctionDefinition definition, InvocationResult result)
+    public static byte[] Encode(FunctionBindings definition, InvocationResult result)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, PipelineJson.WriterOptions)) WriteResult(writer, definition, result);

@@ -39,7 +39,7 @@ public sealed class FunctionDispatcher(FunctionCatalog catalog, StorageReadiness
         try
         {
             if (function.Definition.WaitsForStorage) await storage.Ready.WaitAsync(StorageWait, cancellationToken);
-            var result = function.Definition.Trigger is QueueTrigger queue
+            var result = function.Definition.Trigger is MessageTrigger queue
                 ? await RunMessageAsync(function, queue, invocation, cancellationToken)
                 : await RunOnceAsync(function, invocation, cancellationToken);
             if (complete is not null) await complete(result);
@@ -82,7 +82,7 @@ public sealed class FunctionDispatcher(FunctionCatalog catalog, StorageReadiness
         return result;
     }
 
-    private async Task<InvocationResult> RunMessageAsync(IFunction function, QueueTrigger queue, Invocation invocation,
+    private async Task<InvocationResult> RunMessageAsync(IFunction function, MessageTrigger queue, Invocation invocation,
         CancellationToken cancellationToken)
     {
         // A consumer gave up on this message: fail every delivery until the broker dead-letters it, with the reason.
@@ -112,7 +112,7 @@ public sealed class FunctionDispatcher(FunctionCatalog catalog, StorageReadiness
     /// Sends the message again, addressed to this consumer only: scheduled after the policy's backoff (never before a
     /// Retry-After) as the next attempt, or, after the last one, marked as given up so that it dead-letters.
     /// </summary>
-    private async Task<InvocationResult> ScheduleNextAsync(IFunction function, QueueTrigger queue, Invocation invocation,
+    private async Task<InvocationResult> ScheduleNextAsync(IFunction function, MessageTrigger queue, Invocation invocation,
         RetryPolicy policy, DateTimeOffset firstAttemptAt, Exception failure, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -167,9 +167,9 @@ public sealed class FunctionDispatcher(FunctionCatalog catalog, StorageReadiness
             : null;
 
     /// <summary>Events an HTTP function put on the <c>events</c> queue are the accepted ones, whichever function took them.</summary>
-    private static void CountAccepted(FunctionDefinition definition, InvocationResult result)
+    private static void CountAccepted(FunctionBindings definition, InvocationResult result)
     {
-        if (definition.Trigger is not HttpTrigger) return;
+        if (definition.Trigger is not HttpRoute) return;
         foreach (var output in definition.QueueOutputs)
         {
             if (output.QueueName != QueueNames.Events || !result.Messages.TryGetValue(output.BindingName, out var messages)) continue;

@@ -10,13 +10,13 @@ public static class FunctionMetadataWriter
 {
     public const string ServiceBusConnection = Messaging.MessagingModule.ServiceBusConnection;
 
-    public static string ToFunctionJson(FunctionDefinition definition) => RequestBodies.Json(w =>
+    public static string ToFunctionJson(FunctionBindings definition) => RequestBodies.Json(w =>
     {
         w.WriteStartObject();
         w.WriteStartArray("bindings");
         switch (definition.Trigger)
         {
-            case HttpTrigger http:
+            case HttpRoute http:
                 w.WriteStartObject();
                 w.WriteString("type", "httpTrigger");
                 w.WriteString("direction", "in");
@@ -30,10 +30,10 @@ public static class FunctionMetadataWriter
                 w.WriteStartObject();
                 w.WriteString("type", "http");
                 w.WriteString("direction", "out");
-                w.WriteString("name", HttpTrigger.ResponseBindingName);
+                w.WriteString("name", HttpRoute.ResponseBindingName);
                 w.WriteEndObject();
                 break;
-            case QueueTrigger queue:
+            case MessageTrigger queue:
                 w.WriteStartObject();
                 w.WriteString("type", "serviceBusTrigger");
                 w.WriteString("direction", "in");
@@ -52,7 +52,7 @@ public static class FunctionMetadataWriter
                 w.WriteBoolean("autoCompleteMessages", true);
                 w.WriteEndObject();
                 break;
-            case TimerTrigger timer:
+            case TimerSchedule timer:
                 w.WriteStartObject();
                 w.WriteString("type", "timerTrigger");
                 w.WriteString("direction", "in");

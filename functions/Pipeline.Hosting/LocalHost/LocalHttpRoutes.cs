@@ -18,7 +18,7 @@ public static class LocalHttpRoutes
 
     public static void MapLocalHttpFunctions(this IEndpointRouteBuilder app, FunctionCatalog catalog)
     {
-        foreach (var (function, trigger) in catalog.WithTrigger<HttpTrigger>())
+        foreach (var (function, trigger) in catalog.WithTrigger<HttpRoute>())
         {
             app.Map("/api/" + trigger.Route, context => InvokeAsync(context, function, trigger))
                 .WithDisplayName(function.Definition.Name);
@@ -27,7 +27,7 @@ public static class LocalHttpRoutes
         }
     }
 
-    private static async Task InvokeAsync(HttpContext context, IFunction function, HttpTrigger trigger)
+    private static async Task InvokeAsync(HttpContext context, IFunction function, HttpRoute trigger)
     {
         var services = context.RequestServices;
         var options = services.GetRequiredService<IOptions<LocalHostOptions>>().Value;

@@ -10,9 +10,9 @@ public sealed class LocalTriggerHost(IServiceProvider services, FunctionCatalog 
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var queueLoops = catalog.WithTrigger<QueueTrigger>()
+        var queueLoops = catalog.WithTrigger<MessageTrigger>()
             .Select(f => ActivatorUtilities.CreateInstance<QueueListener>(services, f.Function).RunAsync(stoppingToken));
-        var timerLoops = catalog.WithTrigger<TimerTrigger>()
+        var timerLoops = catalog.WithTrigger<TimerSchedule>()
             .Select(f => ActivatorUtilities.CreateInstance<TimerScheduler>(services, f.Function).RunAsync(stoppingToken));
         return Task.WhenAll(queueLoops.Concat(timerLoops));
     }
@@ -23,8 +23,8 @@ public sealed class LocalTriggerHost(IServiceProvider services, FunctionCatalog 
     /// </summary>
     public static IReadOnlyCollection<string> QueuesOf(FunctionCatalog catalog)
     {
-        var triggers = catalog.WithTrigger<QueueTrigger>().Select(f => f.Trigger.LocalQueue).ToList();
-        var topics = catalog.WithTrigger<QueueTrigger>().Where(f => f.Trigger.Subscription is not null)
+        var triggers = catalog.WithTrigger<MessageTrigger>().Select(f => f.Trigger.LocalQueue).ToList();
+        var topics = catalog.WithTrigger<MessageTrigger>().Where(f => f.Trigger.Subscription is not null)
             .Select(f => f.Trigger.QueueName).ToHashSet(StringComparer.Ordinal);
         return triggers
             .Concat(triggers.Select(QueueNames.Poison))

@@ -29,8 +29,8 @@ public sealed class QueueListener(
     // Bounds the latency an idle queue adds to each hop while Azurite answers quickly (see IdlePolling).
     private const int MaxIdlePollMilliseconds = 200;
 
-    private readonly QueueTrigger _trigger = (QueueTrigger)function.Definition.Trigger;
-    private readonly string _entity = MessagingEntity.Of((QueueTrigger)function.Definition.Trigger).DisplayName;
+    private readonly MessageTrigger _trigger = (MessageTrigger)function.Definition.Trigger;
+    private readonly string _entity = MessagingEntity.Of((MessageTrigger)function.Definition.Trigger).DisplayName;
     private int _receiveFailing;
     private LocalHostOptions Options => options.Value;
 

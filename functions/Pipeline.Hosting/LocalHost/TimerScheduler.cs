@@ -16,7 +16,7 @@ public sealed class TimerScheduler(
     TimeProvider clock,
     ILogger<TimerScheduler> logger)
 {
-    public static CronExpression ScheduleOf(TimerTrigger trigger, IConfiguration configuration)
+    public static CronExpression ScheduleOf(TimerSchedule trigger, IConfiguration configuration)
     {
         // The setting is named in app-setting form (Section__Key) for the Functions host's %Setting% syntax.
         var key = trigger.ScheduleSetting.Replace("__", ":");
@@ -26,7 +26,7 @@ public sealed class TimerScheduler(
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        var trigger = (TimerTrigger)function.Definition.Trigger;
+        var trigger = (TimerSchedule)function.Definition.Trigger;
         var schedule = ScheduleOf(trigger, configuration);
         try
         {

@@ -35,7 +35,7 @@ internal sealed class WorkerFunction : IFunction
         _toResult = WorkerResultBinding.For(resultType, declaration);
     }
 
-    public FunctionDefinition Definition { get; }
+    public FunctionBindings Definition { get; }
 
     /// <summary>The functions of the registered classes: one per <c>[Function]</c> method, on the class's one instance.</summary>
     public static IEnumerable<IFunction> Of(IEnumerable<FunctionClass> classes, IServiceProvider services) =>

@@ -5,12 +5,12 @@ using Microsoft.Azure.Functions.Worker.Extensions.Abstractions;
 namespace Pipeline.Functions.Hosting.Worker;
 
 /// <summary>
-/// Reads a <c>[Function]</c> method's attributes into the app's <see cref="FunctionDefinition"/> (what function.json
+/// Reads a <c>[Function]</c> method's attributes into the app's <see cref="FunctionBindings"/> (what function.json
 /// and the local host are made from) and the worker's binding metadata. What function.json would say differently
 /// from the attributes (a method list left out, sessions, batches) is refused at start-up rather than dropped.
 /// </summary>
 internal sealed record WorkerFunctionDeclaration(
-    FunctionDefinition Definition,
+    FunctionBindings Definition,
     IReadOnlyList<BindingMetadata> Bindings,
     IReadOnlyList<(PropertyInfo Property, QueueOutput Output)> OutputProperties,
     QueueOutput? ReturnOutput)
@@ -33,7 +33,7 @@ internal sealed record WorkerFunctionDeclaration(
         var trigger = Trigger(triggers[0], method, name, where);
 
         var bindings = new List<BindingMetadata> { new WorkerBindingMetadata(trigger.BindingName, BindingType(triggers[0]), BindingDirection.In) };
-        if (trigger is HttpTrigger) bindings.Add(new WorkerBindingMetadata(HttpTrigger.ResponseBindingName, "http", BindingDirection.Out));
+        if (trigger is HttpRoute) bindings.Add(new WorkerBindingMetadata(HttpRoute.ResponseBindingName, "http", BindingDirection.Out));
 
         var outputs = new List<(PropertyInfo, QueueOutput)>();
         var resultType = WorkerMethodInvoker.ResultType(method.ReturnType);
@@ -57,7 +57,7 @@ internal sealed record WorkerFunctionDeclaration(
         }
 
         var queueOutputs = outputs.Select(o => o.Item2).Concat(returnOutput is null ? [] : [returnOutput]).ToList();
-        var definition = new FunctionDefinition(name, trigger, queueOutputs)
+        var definition = new FunctionBindings(name, trigger, queueOutputs)
         {
             WaitsForStorage = !method.IsDefined(typeof(WithoutStorageWaitAttribute)),
         };
@@ -71,7 +71,7 @@ internal sealed record WorkerFunctionDeclaration(
             case HttpTriggerAttribute http:
                 if (http.Methods is not { Length: > 0 } methods)
                     throw new InvalidOperationException($"{where} must name its HTTP methods.");
-                return new HttpTrigger(http.Route ?? name, methods, AuthLevelOf(http.AuthLevel, where))
+                return new HttpRoute(http.Route ?? name, methods, AuthLevelOf(http.AuthLevel, where))
                 {
                     LocalAlias = method.GetCustomAttribute<LocalAliasAttribute>()?.Route,
                 };
@@ -82,7 +82,7 @@ internal sealed record WorkerFunctionDeclaration(
                     throw new InvalidOperationException($"{where}: the schedule must be an app setting, \"%Setting%\".");
                 var fallback = method.GetCustomAttribute<DefaultScheduleAttribute>()?.Schedule
                                ?? throw new InvalidOperationException($"{where} needs [DefaultSchedule] for when {setting} is absent.");
-                return new TimerTrigger(setting, fallback);
+                return new TimerSchedule(setting, fallback);
             case var serviceBus when serviceBus.GetType().Name == ServiceBusTrigger:
                 var queue = Read<string>(serviceBus, "QueueName");
                 var topic = Read<string>(serviceBus, "TopicName");
@@ -92,8 +92,8 @@ internal sealed record WorkerFunctionDeclaration(
                 if (connection is not null && connection != FunctionMetadataWriter.ServiceBusConnection)
                     throw new InvalidOperationException($"{where}: the connection is {FunctionMetadataWriter.ServiceBusConnection}.");
                 return queue is not null
-                    ? new QueueTrigger(queue)
-                    : new QueueTrigger(topic ?? throw new InvalidOperationException($"{where} names no queue or topic."))
+                    ? new MessageTrigger(queue)
+                    : new MessageTrigger(topic ?? throw new InvalidOperationException($"{where} names no queue or topic."))
                     {
                         Subscription = Read<string>(serviceBus, "SubscriptionName"),
                     };

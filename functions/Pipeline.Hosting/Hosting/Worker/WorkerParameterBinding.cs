@@ -28,7 +28,7 @@ internal static class WorkerParameterBinding
         var where = $"{parameter.Member.DeclaringType!.Name}.{parameter.Member.Name}({parameter.Name})";
         if (type.IsAssignableFrom(typeof(InvocationHttpRequest)) && type != typeof(object))
         {
-            if (trigger is not HttpTrigger) throw new InvalidOperationException($"{where}: only an HTTP function gets a request.");
+            if (trigger is not HttpRoute) throw new InvalidOperationException($"{where}: only an HTTP function gets a request.");
             return context => context.HttpRequest;
         }
         if (type == typeof(FunctionContext)) return context => context;
@@ -38,8 +38,8 @@ internal static class WorkerParameterBinding
 
         return trigger switch
         {
-            HttpTrigger => RouteValue(parameter, where),
-            QueueTrigger => MessageData(parameter, where),
+            HttpRoute => RouteValue(parameter, where),
+            MessageTrigger => MessageData(parameter, where),
             _ => throw new InvalidOperationException($"{where}: nothing binds to this parameter."),
         };
     }

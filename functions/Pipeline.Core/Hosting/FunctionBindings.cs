@@ -1,23 +1,24 @@
 namespace Pipeline.Functions.Hosting;
 
 /// <summary>
-/// The single declaration of a function: what triggers it and where its outputs go. Both the Functions host
-/// (through the generated function.json) and the built-in local host read it; nothing else describes a function.
+/// The single declaration of a function: what triggers it and where its outputs go, the bindings of its function.json.
+/// Both the Functions host (through the generated function.json) and the built-in local host read it; nothing else
+/// describes a function. (Named apart from the worker's FunctionDefinition, which describes a loaded method.)
 /// </summary>
-public sealed record FunctionDefinition(string Name, FunctionTrigger Trigger, IReadOnlyList<QueueOutput> QueueOutputs)
+public sealed record FunctionBindings(string Name, FunctionTrigger Trigger, IReadOnlyList<QueueOutput> QueueOutputs)
 {
     /// <summary>Whether invocations wait (briefly) for the tables and queues to exist. Only health reports on them instead.</summary>
     public bool WaitsForStorage { get; init; } = true;
 
-    public static FunctionDefinition Http(string name, string route, string[] methods, AuthLevel authLevel = AuthLevel.Anonymous,
+    public static FunctionBindings Http(string name, string route, string[] methods, AuthLevel authLevel = AuthLevel.Anonymous,
         params QueueOutput[] outputs) =>
-        new(name, new HttpTrigger(route, methods, authLevel), outputs);
+        new(name, new HttpRoute(route, methods, authLevel), outputs);
 
-    public static FunctionDefinition Queue(string name, string queueName, params QueueOutput[] outputs) =>
-        new(name, new QueueTrigger(queueName), outputs);
+    public static FunctionBindings Queue(string name, string queueName, params QueueOutput[] outputs) =>
+        new(name, new MessageTrigger(queueName), outputs);
 
-    public static FunctionDefinition Timer(string name, string scheduleSetting, string defaultSchedule, params QueueOutput[] outputs) =>
-        new(name, new TimerTrigger(scheduleSetting, defaultSchedule), outputs);
+    public static FunctionBindings Timer(string name, string scheduleSetting, string defaultSchedule, params QueueOutput[] outputs) =>
+        new(name, new TimerSchedule(scheduleSetting, defaultSchedule), outputs);
 }
 
 public enum AuthLevel { Anonymous, Function, Admin }
@@ -29,7 +30,7 @@ public abstract record FunctionTrigger
 }
 
 /// <param name="Route">Route under the <c>api</c> prefix, in the Functions route-template syntax.</param>
-public sealed record HttpTrigger(string Route, string[] Methods, AuthLevel AuthLevel) : FunctionTrigger
+public sealed record HttpRoute(string Route, string[] Methods, AuthLevel AuthLevel) : FunctionTrigger
 {
     public const string ResponseBindingName = "res";
     public override string BindingName => "req";
@@ -41,7 +42,7 @@ public sealed record HttpTrigger(string Route, string[] Methods, AuthLevel AuthL
 }
 
 /// <param name="QueueName">The Service Bus queue, or the topic when <see cref="Subscription"/> is set.</param>
-public sealed record QueueTrigger(string QueueName) : FunctionTrigger
+public sealed record MessageTrigger(string QueueName) : FunctionTrigger
 {
     public override string BindingName => "message";
 
@@ -57,7 +58,7 @@ public sealed record QueueTrigger(string QueueName) : FunctionTrigger
 
 /// <param name="ScheduleSetting">App setting that overrides the schedule; the Functions host reads it as <c>%Setting%</c>.</param>
 /// <param name="DefaultSchedule">Six-field NCRONTAB expression used when the setting is absent.</param>
-public sealed record TimerTrigger(string ScheduleSetting, string DefaultSchedule) : FunctionTrigger
+public sealed record TimerSchedule(string ScheduleSetting, string DefaultSchedule) : FunctionTrigger
 {
     public override string BindingName => "timer";
 }
