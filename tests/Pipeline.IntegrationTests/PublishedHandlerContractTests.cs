@@ -148,7 +148,7 @@ public sealed class PublishedHandlerContractTests(PublishedHandlerContractTests.
         var outputs = answer.Json.GetProperty("Outputs");
         Assert.Equal(400, outputs.GetProperty(HttpRoute.ResponseBindingName).GetProperty("statusCode").GetInt32());
         Assert.Contains("site_id", outputs.GetProperty(HttpRoute.ResponseBindingName).GetProperty("body").GetString());
-        Assert.Equal([HttpTrigger.ResponseBindingName], OutputNames(answer));
+        Assert.Equal([HttpRoute.ResponseBindingName], OutputNames(answer));
     }
 
     [Fact]
