@@ -89,6 +89,7 @@ public sealed class BacklogTests
     [InlineData(new[] { 1, 4, 9 })]      // too few samples to say
     [InlineData(new[] { 9, 4, 9, 20 })]  // it was draining in between
     [InlineData(new[] { 5, 5, 5, 5 })]   // a steady backlog is consumers keeping up
+    [InlineData(new[] { 0, 0, 0, 2 })]   // a message or two in flight on an idle queue: less than one more a sample
     public async Task Anything_short_of_growth_on_every_sample_is_not_growing(int[] waiting)
     {
         var latest = await SampleAll(new ScriptedReader(waiting.Cast<object>().ToArray()), samples: waiting.Length);

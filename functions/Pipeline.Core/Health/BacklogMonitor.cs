@@ -6,8 +6,8 @@ namespace Pipeline.Functions.Health;
 /// <summary>
 /// Samples every entity's backlog on a timer, so health and the ops summary read the latest figures instead of asking
 /// the broker on each request. A backlog "keeps growing" when over the last <see cref="GrowthSamplesSetting"/> samples
-/// (six 10-second samples by default: a minute) it never went down and ended higher, which a burst the consumers
-/// catch up with does not do.
+/// (six 10-second samples by default: a minute) it never went down and ended higher by at least one message a sample,
+/// which a burst the consumers catch up with does not do.
 /// </summary>
 public sealed class BacklogMonitor(MessagingEntities entities, IBacklogReader reader, TimeProvider clock,
     IConfiguration configuration, ILogger<BacklogMonitor> logger) : BackgroundService
@@ -60,11 +60,14 @@ public sealed class BacklogMonitor(MessagingEntities entities, IBacklogReader re
     }
 
     /// <returns>
-    /// Where the backlog started, when it never went down over a full window and ended higher; null otherwise. Two
-    /// equal samples do not break growth: Azurite's approximate counts repeat a value between its updates.
+    /// Where the backlog started, when it never went down over a full window and ended higher by at least a message a
+    /// sample; null otherwise. Two equal samples do not break growth: Azurite's approximate counts repeat a value
+    /// between its updates. An idle queue going from 0 to 1 waiting is a message in flight, not a backlog (a soak saw
+    /// health degraded for a minute by that alone).
     /// </returns>
     private long? Growth(Queue<long> history) =>
-        history.Count == _growthSamples + 1 && history.Zip(history.Skip(1)).All(p => p.Second >= p.First) && history.Last() > history.Peek()
+        history.Count == _growthSamples + 1 && history.Zip(history.Skip(1)).All(p => p.Second >= p.First)
+                                            && history.Last() - history.Peek() >= _growthSamples
             ? history.Peek()
             : null;
 
