@@ -156,8 +156,13 @@ public sealed class LocalBackpressureTests
                 (await host.PostJsonAsync("api/push/cart_recovered", """{"site_id":"behind-1","cart_recovered":"1"}""")).StatusCode);
         Assert.Equal(accepted, (await host.Queue("events").GetPropertiesAsync()).Value.ApproximateMessagesCount); // the refused left nothing
 
-        // A function that queues nothing is not refused.
-        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("api/health")).StatusCode);
+        // A function that queues nothing is not refused; health says why callers are being turned away.
+        var health = await host.Client.GetAsync("api/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        var said = System.Text.Json.JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("degraded", said.GetProperty("status").GetString());
+        Assert.Contains(said.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()),
+            r => r!.StartsWith("new work was refused") && r.Contains("past LocalHost__MaxBacklog (3)"));
 
         foreach (var receipt in held) await replays.DeleteMessageAsync(receipt.MessageId, receipt.PopReceipt);
         await host.Queue("events").ClearMessagesAsync();

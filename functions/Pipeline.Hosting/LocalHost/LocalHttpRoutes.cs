@@ -57,6 +57,8 @@ public static class LocalHttpRoutes
         {
             logger.LogWarning("{Function}: refused, {Waiting} messages wait (LocalHost__MaxBacklog {Max})", function.Definition.Name,
                 waiting, options.MaxBacklog);
+            services.GetRequiredService<Health.IntakeHealth>().ReportRefused(
+                $"{waiting} messages wait, past LocalHost__MaxBacklog ({options.MaxBacklog})");
             await WriteAsync(context, new InvocationResponse(503,
                 $$"""{"code":"503","message":"the pipeline is behind: {{waiting}} messages wait; nothing was accepted. Try again later"}""")
             {
