@@ -66,16 +66,6 @@ public sealed class InvocationRequest
 
 public sealed record InvocationResponse(int StatusCode, string Body, string ContentType = "application/json")
 {
-    /// <summary>The error shape of the routes added with the webhooks, metrics and admin APIs: <c>{"error":…,"message":…}</c>.</summary>
-    public static InvocationResponse Error(int status, string error, string message) =>
-        new(status, RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("error", error);
-            w.WriteString("message", message);
-            w.WriteEndObject();
-        }));
-
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 }
 
