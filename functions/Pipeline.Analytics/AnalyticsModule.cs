@@ -11,8 +11,9 @@ public static class AnalyticsModule
     {
         services.AddSingleton<AnalyticsIndex>();
         services.AddTable(AnalyticsIndex.TableName);
-        services.AddProjection("analytics-index", "IndexAnalyticsEvents")
+        services.AddProjection(IndexAnalyticsEventsFunction.Subscription)
             .AddSubscription<AnalyticsEventRecorded, AnalyticsSearchProjection>();
+        services.AddFunctions<IndexAnalyticsEventsFunction>();
         services.AddFunctions<CreateAnalyticsEventsFunction>();
         services.AddFunctions<CreateLeadAnalyticsFunction>();
         services.AddFunctions<CreateContactAnalyticsFunction>();

@@ -12,8 +12,8 @@ public static class ApiReferenceModule
     {
         services.AddSingleton<ApiDocument>();
         services.AddHostedService<ApiDocumentAtStart>();
-        services.AddFunction<OpenApiDocumentFunction>();
-        services.AddFunction<ApiDocsFunction>();
+        services.AddFunctions<OpenApiDocumentFunction>();
+        services.AddFunctions<ApiDocsFunction>();
         services.AddApiDescription<ApiReferenceDescription>();
         return services;
     }

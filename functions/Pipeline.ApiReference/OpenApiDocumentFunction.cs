@@ -1,24 +1,24 @@
+using System.Net;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.ApiReference;
 
 /// <summary><c>GET /api/openapi.json</c>: the OpenAPI 3.1 document of every HTTP route. Anonymous: it holds no secret.</summary>
-public sealed class OpenApiDocumentFunction(ApiDocument document) : IFunction
+public sealed class OpenApiDocumentFunction(ApiDocument document)
 {
     public const string Route = "openapi.json";
 
-    public FunctionBindings Definition { get; } =
-        FunctionBindings.Http("OpenApiDocument", Route, ["get"], AuthLevel.Anonymous) with { WaitsForStorage = false };
-
-    public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
-        Task.FromResult(InvocationResult.Http(new InvocationResponse(200, document.Json)
-        {
-            Headers = new Dictionary<string, string>
-            {
-                ["Cache-Control"] = "no-cache",
-                ["X-Content-Type-Options"] = "nosniff",
-                // Read by the docs page and by client generators on other origins.
-                ["Access-Control-Allow-Origin"] = "*",
-            },
-        }));
+    [Function("OpenApiDocument")]
+    [WithoutStorageWait]
+    public HttpResponseData Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequestData req)
+    {
+        var response = req.CreateJsonResponse(HttpStatusCode.OK, document.Json);
+        response.Headers.Add("Cache-Control", "no-cache");
+        response.Headers.Add("X-Content-Type-Options", "nosniff");
+        // Read by the docs page and by client generators on other origins.
+        response.Headers.Add("Access-Control-Allow-Origin", "*");
+        return response;
+    }
 }

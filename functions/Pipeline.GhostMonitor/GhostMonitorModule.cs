@@ -16,8 +16,9 @@ public static class GhostMonitorModule
         services.AddApiDescription<PushApiDescription>();
         services.AddSingleton<SiteStatistics>();
         services.AddTable(SiteStatistics.TableName);
-        services.AddProjection("site-statistics", "KeepSiteStatistics")
+        services.AddProjection(KeepSiteStatisticsFunction.Subscription)
             .AddSubscription<PushReceived, SiteStatisticsProjection>(GhostMonitorEvents.Statistics);
+        services.AddFunctions<KeepSiteStatisticsFunction>();
         return services;
     }
 }

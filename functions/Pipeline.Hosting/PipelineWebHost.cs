@@ -4,6 +4,7 @@ using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Hosting.Worker;
 using Pipeline.Functions.LocalHost;
 using Pipeline.Functions.Messaging;
+using Pipeline.Functions.Pipeline;
 using Pipeline.Functions.Storage;
 using Pipeline.Functions.Telemetry;
 
@@ -45,9 +46,11 @@ public static class PipelineWebHost
         var services = builder.Services;
         addFunctions(services, configuration);
         services.AddHostedService<StartupSummary>();
-        // Functions written on the worker's types join the others through the bridge, one per [Function] method.
-        services.AddSingleton(sp => new FunctionCatalog(sp.GetServices<IFunction>()
-            .Concat(WorkerFunction.Of(sp.GetServices<FunctionClass>(), sp))));
+        // Functions written on the worker's types join the others through the bridge, one per [Function] method. The
+        // topic's subscriptions are declared by the consumers, and read by their own functions: both must match.
+        services.AddSingleton(sp => EventSubscriptions.CheckReadBy(
+            new FunctionCatalog(sp.GetServices<IFunction>().Concat(WorkerFunction.Of(sp.GetServices<FunctionClass>(), sp))),
+            sp.GetServices<EventSubscription>()));
         services.Configure<WorkerOptions>(o => o.Serializer ??= new JsonObjectSerializer(WorkerParameterBinding.MessageJson));
         services.AddSingleton<FunctionDispatcher>();
         services.AddSingleton<MessageClaimCheck>();

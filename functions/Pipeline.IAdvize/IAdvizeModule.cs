@@ -32,14 +32,16 @@ public static class IAdvizeModule
         services.AddSingleton<IAdvizeClient>();
         services.AddSingleton<IAdvizeVisitors>();
         services.AddTable(IAdvizeVisitors.TableName);
-        services.AddProjection("visitor-index", "IndexIAdvizeVisitors")
+        services.AddProjection(IndexIAdvizeVisitorsFunction.Subscription)
             .AddSubscription<VisitorSessionStarted, VisitorIndexProjection>()
             .AddSubscription<AnalyticsEventRecorded, VisitorIndexProjection>();
+        services.AddFunctions<IndexIAdvizeVisitorsFunction>();
         services.AddSingleton<VisitorSync>();
         services.AddSingleton<KnownVisitorEmails>();
         // Identified tracking visitors (anonymous session starts are skipped before anything is claimed).
-        services.AddDestination<IAdvizeDestination>(IAdvizeDestination.DestinationName, "ForwardToIAdvize")
+        services.AddDestination<IAdvizeDestination>(IAdvizeDestination.DestinationName)
             .AddSubscription<VisitorSessionStarted, ForwardIdentifiedVisitors>();
+        services.AddFunctions<ForwardToIAdvizeFunction>();
 
         // The connector's URLs: the verification url and the agent's visitor-profile panel.
         services.AddSingleton<ConnectorToken>();

@@ -28,16 +28,17 @@ public static class IntercomModule
 
         // What it forwards: pushes, the sweep's statistics re-sends, and the iAdvize conversations of known visitors,
         // which become data events on their contact.
-        services.AddDestination<IntercomDestination>(IntercomDestination.DestinationName, "ForwardToIntercom")
+        services.AddDestination<IntercomDestination>(IntercomDestination.DestinationName)
             .AddSubscription<PushReceived, IntercomSync>()
             .AddSubscription<StatisticsResent, IntercomSync>()
             .AddSubscription<ConversationClosed, IAdvizeContactEvents>()
             .AddSubscription<SatisfactionFilled, IAdvizeContactEvents>();
+        services.AddFunctions<ForwardToIntercomFunction>();
 
         // The statistics sweep (GET /api/all and its timer): re-sends each site's latest statistics Intercom lacks.
         services.AddFunctions<StartStatisticsSweepFunction>();
         services.AddFunctions<StatisticsSweepTimerFunction>();
-        services.AddFunction<RunStatisticsSweepPageFunction>();
+        services.AddFunctions<RunStatisticsSweepPageFunction>();
         services.AddSingleton<StatisticsSweep>();
         services.AddTable(StatisticsSweep.TableName);
         services.AddFunctions<GetSweepFunction>();

@@ -1,13 +1,30 @@
-using Pipeline.Functions.Hosting;
+using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Pipeline.Functions.Pipeline;
 
 namespace Pipeline.Functions.Intercom;
 
 /// <summary>Runs one page of the statistics sweep and asks for the next.</summary>
-public sealed class RunStatisticsSweepPageFunction(StatisticsSweep sweep) : IFunction
+public sealed class RunStatisticsSweepPageFunction(StatisticsSweep sweep)
 {
-    public FunctionBindings Definition { get; } =
-        FunctionBindings.Queue("RunStatisticsSweepPage", StatisticsSweep.QueueName, StatisticsSweep.Pages, StatisticsSweep.Syncs);
+    public const string Name = "RunStatisticsSweepPage";
 
-    public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
-        sweep.RunPageAsync(SweepPage.Parse(invocation.Message!), cancellationToken);
+    [Function(Name)]
+    public async Task<SweepPageOutput> Run([ServiceBusTrigger(StatisticsSweep.QueueName)] string message, FunctionContext context,
+        CancellationToken cancellationToken)
+    {
+        var run = await sweep.RunPageAsync(SweepPage.Parse(message), cancellationToken);
+        context.GetLogger(Name).LogInformation("{Line}", run.Line);
+        return new SweepPageOutput { NextPage = run.Next?.ToJson(), Syncs = run.Syncs };
+    }
+}
+
+/// <summary>The sweep's next page, and the page's statistics re-sends, published to the topic as recorded events are.</summary>
+public sealed class SweepPageOutput
+{
+    [ServiceBusOutput(StatisticsSweep.QueueName)]
+    public JsonElement? NextPage { get; init; }
+
+    [ServiceBusOutput(EventSubscription.Topic)]
+    public IReadOnlyList<JsonElement> Syncs { get; init; } = [];
 }

@@ -1,7 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
 using Pipeline.Functions.GhostMonitor;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Intercom;
@@ -29,10 +28,6 @@ public sealed class StatisticsSweep(StorageAccount storage, SiteStatistics stati
     public static readonly TimeSpan StalledAfter = TimeSpan.FromMinutes(5);
 
     public const string QueueName = "statistics-sweep";
-    public static readonly QueueOutput Pages = new("pages", QueueName);
-
-    /// <summary>Statistics re-sends go out like recorded events: whoever subscribes to them gets them.</summary>
-    public static readonly QueueOutput Syncs = new("syncs", Pipeline.EventSubscription.Topic);
 
     private const string PartitionKey = "statistics";
     private const string RowKey = "current";
@@ -66,22 +61,19 @@ public sealed class StatisticsSweep(StorageAccount storage, SiteStatistics stati
     /// <summary>
     /// Runs the page a message names. A message for another sweep, or for a page already done, changes nothing.
     /// </summary>
-    public async Task<InvocationResult> RunPageAsync(SweepPage page, CancellationToken cancellationToken)
+    public async Task<SweepPageRun> RunPageAsync(SweepPage page, CancellationToken cancellationToken)
     {
         var state = await ReadAsync(cancellationToken);
         if (state is null || state.SweepId != page.SweepId || state.Status != SweepState.Running || state.Continuation != page.Continuation)
-            return InvocationResult.Done().Log($"sweep page {page.SweepId}/{page.Continuation ?? "start"} is stale; skipped");
+            return new SweepPageRun(null, [], $"sweep page {page.SweepId}/{page.Continuation ?? "start"} is stale; skipped");
 
         var (rows, next) = await statistics.PageAsync(page.Continuation, PageSize, cancellationToken);
         // Both tables are keyed by the site id: what Intercom has of this page's sites is one range query.
         var synced = rows.Count == 0 ? [] : await companies.RangeAsync(rows[0].SiteId, rows[^1].SiteId, cancellationToken);
-        var result = InvocationResult.Done();
-        var enqueued = 0;
-        foreach (var site in rows.Where(s => StatisticsResent.NeedsSync(s, synced.GetValueOrDefault(s.SiteId), state.Force)))
-        {
-            result.Send(Syncs, StatisticsResent.CreateEnvelope(site, state.Force, clock).ToJson());
-            enqueued++;
-        }
+        var syncs = rows.Where(s => StatisticsResent.NeedsSync(s, synced.GetValueOrDefault(s.SiteId), state.Force))
+            .Select(site => StatisticsResent.CreateEnvelope(site, state.Force, clock).ToJson())
+            .ToList();
+        var enqueued = syncs.Count;
 
         var advanced = state with
         {
@@ -93,9 +85,9 @@ public sealed class StatisticsSweep(StorageAccount storage, SiteStatistics stati
         };
         if (await TryWriteAsync(advanced, state.ETag, cancellationToken) is null)
             throw new InvalidOperationException($"sweep {state.SweepId} changed while page {page.Continuation ?? "start"} ran; retrying");
-        if (next is not null) result.Send(Pages, new SweepPage(state.SweepId, next).ToJson());
-        return result.Log($"sweep {state.SweepId} page {advanced.Pages}: {rows.Count} sites, {enqueued} syncs" +
-                          (next is null ? $"; done, {advanced.Enqueued} syncs in all" : ""));
+        return new SweepPageRun(next is null ? null : new SweepPage(state.SweepId, next), syncs,
+            $"sweep {state.SweepId} page {advanced.Pages}: {rows.Count} sites, {enqueued} syncs" +
+            (next is null ? $"; done, {advanced.Enqueued} syncs in all" : ""));
     }
 
     public async Task<SweepState?> ReadAsync(CancellationToken cancellationToken)
@@ -127,6 +119,12 @@ public sealed class StatisticsSweep(StorageAccount storage, SiteStatistics stati
             : null;
     }
 }
+
+/// <summary>
+/// What one page of a sweep sends: the next page when more remain, and a <see cref="StatisticsResent"/> event for each
+/// site to sync, which goes out like a recorded event (whoever subscribes to it gets it); and the line it logs.
+/// </summary>
+public sealed record SweepPageRun(SweepPage? Next, IReadOnlyList<System.Text.Json.JsonElement> Syncs, string Line);
 
 /// <summary>The message that asks for one page of a sweep.</summary>
 public sealed record SweepPage(Guid SweepId, string? Continuation = null)

@@ -23,8 +23,8 @@ public static class OperationsModule
 
         services.AddFunctions<ListDeliveriesFunction>();
         services.AddFunctions<GetEventFunction>();
-        services.AddFunction<StartReplayFunction>();
-        services.AddFunction<RunReplayPageFunction>();
+        services.AddFunctions<StartReplayFunction>();
+        services.AddFunctions<RunReplayPageFunction>();
         services.AddFunctions<GetReplayFunction>();
         services.AddFunctions<ListDeadLettersFunction>();
         services.AddFunctions<RequeueDeadLettersFunction>();

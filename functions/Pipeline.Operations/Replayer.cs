@@ -50,6 +50,12 @@ public sealed record ReplayPage(Guid ReplayId, string? Continuation)
 }
 
 /// <summary>
+/// What one page of a replay sends: its events, each addressed to the destination's subscription alone, and the next
+/// page when more remain; and the line it logs.
+/// </summary>
+public sealed record ReplayPageRun(IReadOnlyList<OutputMessage> Replayed, ReplayPage? Next, string Line);
+
+/// <summary>
 /// Replays deliveries: reads the matching events from the event log, reopens each delivery record (refusing those
 /// delivered already unless forced) and sends the events to the destination's queue, where the delivery engine
 /// delivers them like any other message. Large replays run a page per message on <c>replays</c>; progress is
@@ -65,8 +71,6 @@ public sealed class Replayer(StorageAccount storage, EventLog eventLog, Delivery
     public const int CountCap = 10_000;
     public const int ShownIds = 20;
 
-    public static readonly QueueOutput Pages = new("pages", QueueName);
-
     private readonly Dictionary<string, ReplayableDestination> _destinations =
         destinations.ToDictionary(d => d.Name, StringComparer.Ordinal);
 
@@ -76,10 +80,6 @@ public sealed class Replayer(StorageAccount storage, EventLog eventLog, Delivery
     private TableClient Table => storage.Table(TableName);
 
     public IReadOnlyCollection<string> Destinations => _destinations.Keys;
-
-    /// <summary>Every output a replay may send to: each destination's queue and the page queue.</summary>
-    public static QueueOutput[] Outputs(IEnumerable<ReplayableDestination> destinations) =>
-        destinations.Select(d => d.Queue).Append(Pages).DistinctBy(o => o.BindingName).ToArray();
 
     private int PageSize => int.TryParse(configuration[PageSizeSetting], out var size) && size > 0 ? size : 100;
 
@@ -124,8 +124,8 @@ public sealed class Replayer(StorageAccount storage, EventLog eventLog, Delivery
         };
     }
 
-    /// <summary>Creates the replay and runs its first page; the result holds the events to send and, if more remain, the next page.</summary>
-    public async Task<(ReplayJob Job, InvocationResult Result)> StartAsync(ReplayRequest request, int matched,
+    /// <summary>Creates the replay and runs its first page: the events to send and, if more remain, the next page.</summary>
+    public async Task<(ReplayJob Job, ReplayPageRun Run)> StartAsync(ReplayRequest request, int matched,
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -136,12 +136,12 @@ public sealed class Replayer(StorageAccount storage, EventLog eventLog, Delivery
     }
 
     /// <summary>Runs the page a message names; a message for a finished replay or a page already done changes nothing.</summary>
-    public async Task<InvocationResult> RunPageAsync(ReplayPage page, CancellationToken cancellationToken)
+    public async Task<ReplayPageRun> RunPageAsync(ReplayPage page, CancellationToken cancellationToken)
     {
         var job = await ReadAsync(page.ReplayId, cancellationToken);
         if (job is null || job.Status != ReplayJob.Running || job.Continuation != page.Continuation)
-            return InvocationResult.Done().Log($"replay page {page.ReplayId}/{page.Continuation ?? "start"} is stale; skipped");
-        return (await RunPageAsync(job, cancellationToken)).Result;
+            return new ReplayPageRun([], null, $"replay page {page.ReplayId}/{page.Continuation ?? "start"} is stale; skipped");
+        return (await RunPageAsync(job, cancellationToken)).Run;
     }
 
     public async Task<ReplayJob?> ReadAsync(Guid id, CancellationToken cancellationToken)
@@ -155,7 +155,7 @@ public sealed class Replayer(StorageAccount storage, EventLog eventLog, Delivery
             e.GetDateTimeOffset("StartedAt") ?? default, e.GetDateTimeOffset("UpdatedAt") ?? default, e.ETag);
     }
 
-    private async Task<(ReplayJob Job, InvocationResult Result)> RunPageAsync(ReplayJob job, CancellationToken cancellationToken)
+    private async Task<(ReplayJob Job, ReplayPageRun Run)> RunPageAsync(ReplayJob job, CancellationToken cancellationToken)
     {
         var request = job.Request;
         var destination = _destinations.GetValueOrDefault(request.Destination)
@@ -200,12 +200,12 @@ public sealed class Replayer(StorageAccount storage, EventLog eventLog, Delivery
         var written = await WriteAsync(advanced, job.ETag, cancellationToken)
                       ?? throw new InvalidOperationException($"replay {job.Id} changed while page {job.Continuation ?? "start"} ran; retrying");
 
-        var result = InvocationResult.Done();
-        foreach (var envelope in queued.OrderBy(e => e.Id)) result.Send(destination.Queue, envelope.ToJson(), $"{envelope.Id}:replay:{job.Id}");
-        if (next is not null) result.Send(Pages, new ReplayPage(job.Id, next).ToJson());
-        result.Log($"replay {job.Id} page {written.Pages}: {queued.Count} queued for {request.Destination}, {refused.Count} refused" +
-                   (next is null ? $"; done, {written.Queued} queued in all" : ""));
-        return (written, result);
+        var replayed = queued.OrderBy(e => e.Id)
+            .Select(e => new OutputMessage(e.ToJson()) { MessageId = $"{e.Id}:replay:{job.Id}", To = destination.Name })
+            .ToList();
+        var line = $"replay {job.Id} page {written.Pages}: {queued.Count} queued for {request.Destination}, {refused.Count} refused" +
+                   (next is null ? $"; done, {written.Queued} queued in all" : "");
+        return (written, new ReplayPageRun(replayed, next is null ? null : new ReplayPage(job.Id, next), line));
     }
 
     /// <returns>The envelope to send again, or why not.</returns>

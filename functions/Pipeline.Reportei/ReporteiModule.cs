@@ -30,13 +30,14 @@ public static class ReporteiModule
         services.AddTable(MetricsIntegrations.TableName);
         services.AddTable(MetricsRollups.TableName);
         services.AddSingleton<MetricsQuery>();
-        services.AddProjection("metrics-rollups", "RollUpMetrics")
+        services.AddProjection(RollUpMetricsFunction.Subscription)
             .AddSubscription<PushReceived, MetricsRollupProjection>()
             .AddSubscription<TrackingActionSent, MetricsRollupProjection>()
             .AddSubscription<VisitorSessionStarted, MetricsRollupProjection>()
             .AddSubscription<AnalyticsEventRecorded, MetricsRollupProjection>()
             .AddSubscription<ConversationClosed, MetricsRollupProjection>()
             .AddSubscription<SatisfactionFilled, MetricsRollupProjection>();
+        services.AddFunctions<RollUpMetricsFunction>();
         services.AddFunctions<MetricsIntegrationFunction>();
         services.AddFunctions<GetMetricsDataFunction>();
 

@@ -128,10 +128,10 @@ public sealed class RecordedEventTests
     public void A_consumer_may_narrow_a_record_to_some_of_its_types_but_not_to_another_records()
     {
         var services = new ServiceCollection();
-        var narrowed = services.AddProjection("p", "P").AddSubscription<PushReceived, NoProjection>(GhostMonitorEvents.Statistics);
+        var narrowed = services.AddProjection("p").AddSubscription<PushReceived, NoProjection>(GhostMonitorEvents.Statistics);
 
         Assert.Equal([GhostMonitorEvents.Statistics], narrowed.Subscription.EventTypes);
-        Assert.Throws<ArgumentException>(() => services.AddProjection("q", "Q").AddSubscription<PushReceived, NoProjection>(TrackingEvents.WebInit));
+        Assert.Throws<ArgumentException>(() => services.AddProjection("q").AddSubscription<PushReceived, NoProjection>(TrackingEvents.WebInit));
     }
 
     private sealed class NoProjection : IEventProjection<PushReceived>

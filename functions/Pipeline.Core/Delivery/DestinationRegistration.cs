@@ -5,8 +5,11 @@ using Pipeline.Functions.Pipeline;
 
 namespace Pipeline.Functions.Delivery;
 
-/// <summary>A destination an operator may replay events to: its delivery records' name and where a replayed event goes.</summary>
-public sealed record ReplayableDestination(string Name, QueueOutput Queue);
+/// <summary>
+/// A destination an operator may replay events to, by its delivery records' name, which is also its subscription's:
+/// a replayed event goes to the topic addressed to that subscription only.
+/// </summary>
+public sealed record ReplayableDestination(string Name);
 
 /// <summary>One record type of a destination's subscription: each event through the delivery engine, to its handler.</summary>
 public sealed class DeliveryRoute<TEvent>(DeliveryEngine engine, IDestination destination, IDeliveryHandler<TEvent> handler)
@@ -35,17 +38,16 @@ public sealed class DestinationBuilder<TDestination>(IServiceCollection services
 public static class DestinationRegistration
 {
     /// <summary>
-    /// A destination, in its module: its subscription (read by <paramref name="functionName"/>), whose events its
+    /// A destination, in its module: its subscription (read by the module's <c>[Function]</c>), whose events its
     /// <c>AddSubscription&lt;TEvent, THandler&gt;()</c> calls name, delivered through the engine, and replayable from
     /// the admin API under <paramref name="name"/>, which is also the subscription's name and the delivery records'.
     /// </summary>
-    public static DestinationBuilder<TDestination> AddDestination<TDestination>(this IServiceCollection services, string name,
-        string functionName) where TDestination : class, IDestination
+    public static DestinationBuilder<TDestination> AddDestination<TDestination>(this IServiceCollection services, string name)
+        where TDestination : class, IDestination
     {
         services.AddSingleton<TDestination>();
-        var subscription = services.AddEventSubscription(name, functionName).Subscription;
-        services.AddSingleton(new ReplayableDestination(name,
-            new QueueOutput("replay_" + name.Replace('-', '_'), EventSubscription.Topic) { To = name }));
+        var subscription = services.AddEventSubscription(name).Subscription;
+        services.AddSingleton(new ReplayableDestination(name));
         return new DestinationBuilder<TDestination>(services, subscription);
     }
 }

@@ -10,17 +10,6 @@ public sealed class AdminApiKey(IConfiguration configuration)
     public const string Header = "X-Api-Key";
 
     /// <returns>null when the caller may go on; otherwise the 401 to answer.</returns>
-    public InvocationResponse? Check(InvocationRequest request)
-    {
-        var configured = configuration[Setting];
-        if (string.IsNullOrEmpty(configured))
-            return Unauthorized("admin routes are disabled: Admin__ApiKey is not set");
-        return SharedSecrets.Matches(request.Header(Header), configured)
-            ? null
-            : Unauthorized($"the {Header} header is missing or wrong");
-    }
-
-    /// <returns>null when the caller may go on; otherwise the 401 to answer.</returns>
     public Microsoft.Azure.Functions.Worker.Http.HttpResponseData? Check(Microsoft.Azure.Functions.Worker.Http.HttpRequestData request) =>
         Check(request.FirstHeader(Header)) is { } refused ? request.CreateErrorResponse(401, "unauthorized", refused) : null;
 
@@ -31,6 +20,4 @@ public sealed class AdminApiKey(IConfiguration configuration)
         if (string.IsNullOrEmpty(configured)) return "admin routes are disabled: Admin__ApiKey is not set";
         return SharedSecrets.Matches(presented, configured) ? null : $"the {Header} header is missing or wrong";
     }
-
-    private static InvocationResponse Unauthorized(string message) => InvocationResponse.Error(401, "unauthorized", message);
 }

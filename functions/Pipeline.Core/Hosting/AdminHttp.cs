@@ -8,11 +8,6 @@ namespace Pipeline.Functions.Hosting;
 /// <summary>Answers shared by the admin API; its routes are <see cref="AdminRoutes"/>.</summary>
 public static class AdminHttp
 {
-    public static InvocationResult Json(int status, JsonNode body) =>
-        InvocationResult.Http(new InvocationResponse(status, body.ToJsonString()) { Headers = NoStore });
-
-    public static InvocationResult Ok(JsonNode body) => Json(200, body);
-
     /// <summary>An admin answer: JSON that no cache keeps.</summary>
     public static HttpResponseData Json(HttpRequestData request, HttpStatusCode status, JsonNode body)
     {
@@ -23,7 +18,7 @@ public static class AdminHttp
 
     public static HttpResponseData Ok(HttpRequestData request, JsonNode body) => Json(request, HttpStatusCode.OK, body);
 
-    /// <inheritdoc cref="Problem(int, string, string)"/>
+    /// <summary>A 4xx naming the parameter or field at fault.</summary>
     public static HttpResponseData Problem(HttpRequestData request, int status, string field, string message) =>
         Json(request, (HttpStatusCode)status,
             new JsonObject { ["error"] = status == 404 ? "not_found" : "bad_request", ["field"] = field, ["message"] = message });
@@ -34,18 +29,9 @@ public static class AdminHttp
     public static string? Query(HttpRequestData request, string name) =>
         request.Query.GetValues(name) is [var first, ..] && !string.IsNullOrEmpty(first) ? first : null;
 
-    /// <summary>A 4xx naming the parameter or field at fault.</summary>
-    public static InvocationResult Problem(int status, string field, string message) =>
-        Json(status, new JsonObject { ["error"] = status == 404 ? "not_found" : "bad_request", ["field"] = field, ["message"] = message });
-
-    public static InvocationResult BadRequest(string field, string message) => Problem(400, field, message);
-
     /// <summary>The message for a destination that is not one of <paramref name="known"/>: it names every one that is.</summary>
     public static string UnknownDestination(string given, IEnumerable<string> known) =>
         $"unknown destination '{RequestBodies.Clip(given, 80)}': must be one of {string.Join(", ", known)}";
-
-    public static string? Query(InvocationRequest request, string name) =>
-        request.Query.TryGetValue(name, out var values) && values.Length > 0 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
 
     /// <summary>An ISO 8601 time with an offset (or <c>Z</c>); null when absent.</summary>
     public static bool TryTime(string? text, out DateTimeOffset? time)
@@ -58,6 +44,4 @@ public static class AdminHttp
     }
 
     public static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
-
-    private static readonly IReadOnlyDictionary<string, string> NoStore = new Dictionary<string, string> { ["Cache-Control"] = "no-store" };
 }

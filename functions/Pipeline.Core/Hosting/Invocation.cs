@@ -66,16 +66,6 @@ public sealed class InvocationRequest
 
 public sealed record InvocationResponse(int StatusCode, string Body, string ContentType = "application/json")
 {
-    /// <summary>The error shape of the routes added with the webhooks, metrics and admin APIs: <c>{"error":…,"message":…}</c>.</summary>
-    public static InvocationResponse Error(int status, string error, string message) =>
-        new(status, RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("error", error);
-            w.WriteString("message", message);
-            w.WriteEndObject();
-        }));
-
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 }
 
@@ -94,11 +84,14 @@ public sealed class InvocationResult
     public static InvocationResult Done() => new();
 
     /// <param name="messageId">The broker's message id; by default the envelope's id, else a hash of the message.</param>
-    public InvocationResult Send(QueueOutput output, JsonElement message, string? messageId = null)
+    public InvocationResult Send(QueueOutput output, JsonElement message, string? messageId = null) =>
+        Send(output, new OutputMessage(message) { MessageId = messageId });
+
+    public InvocationResult Send(QueueOutput output, OutputMessage message)
     {
         if (!Messages.TryGetValue(output.BindingName, out var list))
             Messages[output.BindingName] = list = new List<OutputMessage>();
-        list.Add(new OutputMessage(message) { MessageId = messageId });
+        list.Add(message);
         return this;
     }
 
@@ -113,4 +106,7 @@ public sealed class InvocationResult
 public sealed record OutputMessage(JsonElement Body)
 {
     public string? MessageId { get; init; }
+
+    /// <summary>Sent to a topic: the one subscription it is for (a replay), instead of every matching one.</summary>
+    public string? To { get; init; }
 }

@@ -8,14 +8,7 @@ public static class RequestBodies
 {
     public enum Problem { None, TooLarge, Empty, Malformed, NotAnObject }
 
-    public static Problem TryReadJsonObject(InvocationRequest request, int maxBytes, out JsonElement body) =>
-        TryReadJsonObject(request, maxBytes, out body, out _);
-
     /// <param name="reason">For <see cref="Problem.Malformed"/>: what is wrong with the JSON.</param>
-    public static Problem TryReadJsonObject(InvocationRequest request, int maxBytes, out JsonElement body, out string? reason) =>
-        TryReadJsonObject(request.Body, maxBytes, out body, out reason);
-
-    /// <inheritdoc cref="TryReadJsonObject(InvocationRequest, int, out JsonElement, out string?)"/>
     public static Problem TryReadJsonObject(Microsoft.Azure.Functions.Worker.Http.HttpRequestData request, int maxBytes,
         out JsonElement body, out string? reason)
     {

@@ -33,7 +33,7 @@ public sealed record OutgoingMessage(string Body, string MessageId)
             if (Text(message.Body, "subject") is { } subject) properties[MessageProperties.Subject] = subject;
             if (Text(message.Body, "traceparent") is { } traceparent) properties[MessageProperties.Traceparent] = traceparent;
         }
-        if (output.To is { } to) properties[MessageProperties.To] = to;
+        if ((message.To ?? output.To) is { } to) properties[MessageProperties.To] = to;
         var id = message.MessageId ?? envelopeId ?? HashOf(body);
         return new OutgoingMessage(body, MessageIds.Bounded(id)) { Properties = properties };
     }

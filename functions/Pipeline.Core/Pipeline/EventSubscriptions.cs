@@ -1,18 +1,22 @@
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Messaging;
+// The worker has a type of this name too; here it is always the app's.
+using InvocationResult = Pipeline.Functions.Hosting.InvocationResult;
 
 namespace Pipeline.Functions.Pipeline;
 
 /// <summary>
-/// One consumer of recorded events, declared by the consumer: its name (the topic's subscription), the function that
-/// reads it, and the event types it takes (exact, or a prefix ending in <c>.*</c>), which are the types of the records
-/// it subscribed to. In Azure a subscription of the <see cref="Topic"/> with <see cref="SqlFilter"/> as its only rule;
+/// One consumer of recorded events, declared by the consumer: its name (the topic's subscription) and the event types
+/// it takes (exact, or a prefix ending in <c>.*</c>), which are the types of the records it subscribed to. The
+/// consumer's module reads it with a <c>[Function]</c> of its own (<see cref="EventSubscriptions"/>). In Azure a
+/// subscription of the <see cref="Topic"/> with <see cref="SqlFilter"/> as its only rule;
 /// locally an Azurite queue the publisher applies the same filter for. Each subscription retries and dead-letters on
 /// its own, so a failing consumer delays no other.
 /// </summary>
-public sealed class EventSubscription(string name, string functionName)
+public sealed class EventSubscription(string name)
 {
     /// <summary>The topic the Recorder publishes every recorded event to, once.</summary>
     public const string Topic = "recorded";
@@ -20,7 +24,6 @@ public sealed class EventSubscription(string name, string functionName)
     private readonly List<EventRoute> _routes = [];
 
     public string Name { get; } = name;
-    public string FunctionName { get; } = functionName;
     public IReadOnlyList<string> EventTypes => _routes.SelectMany(r => r.EventTypes).Distinct(StringComparer.Ordinal).ToList();
     public IReadOnlyList<EventRoute> Routes => _routes;
 
@@ -51,6 +54,9 @@ public sealed class EventSubscription(string name, string functionName)
     }
 
     public MessageTrigger Trigger => new(Topic) { Subscription = Name };
+
+    /// <summary>The route of an event's type; none for a replay or requeue addressed here with a type it does not read.</summary>
+    public EventRoute? RouteOf(string type) => _routes.FirstOrDefault(r => r.EventTypes.Any(p => Matches(p, type)));
 }
 
 /// <summary>One record type of a subscription and what handles it: the record read from the envelope, then its handler.</summary>
@@ -79,18 +85,78 @@ public interface IEventHandler<in TEvent>
     Task<InvocationResult> HandleAsync(TEvent @event, EventEnvelope envelope, Invocation invocation, CancellationToken cancellationToken);
 }
 
-/// <summary>The function that reads one subscription and hands each event, as its record, to the handler of its type.</summary>
-public sealed class SubscriptionFunction(EventSubscription subscription, IServiceProvider services) : IFunction
+/// <summary>
+/// The subscriptions the consumers declared, for the <c>[Function]</c> each consumer's module reads its own with
+/// (<c>[ServiceBusTrigger(EventSubscription.Topic, "name")] string message</c>): every message is handed here, and
+/// the event goes, as its record, to the handler its <c>AddSubscription&lt;TEvent, THandler&gt;()</c> named.
+/// </summary>
+public sealed class EventSubscriptions(IEnumerable<EventSubscription> subscriptions, IServiceProvider services)
 {
-    public FunctionBindings Definition { get; } = new(subscription.FunctionName, subscription.Trigger, []);
+    private readonly Dictionary<string, EventSubscription> _byName = subscriptions.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
-    public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands one message of the subscription to its route. The handler's lines are the invocation's logs; a failure
+    /// is the handler's (<see cref="RetryLaterException"/> for the retry model), thrown on.
+    /// </summary>
+    public async Task HandleAsync(string subscriptionName, string message, FunctionContext context)
     {
-        var envelope = EventEnvelope.Parse(invocation.Message!);
-        // A replay or requeue addressed to this subscription may carry a type it does not read.
-        return subscription.Routes.FirstOrDefault(r => r.EventTypes.Any(p => EventSubscription.Matches(p, envelope.Type))) is { } route
-            ? route.Handle(services, envelope, invocation, cancellationToken)
-            : Task.FromResult(InvocationResult.Done().Log($"{envelope.Type} {envelope.Id}: nothing for {subscription.Name}"));
+        var subscription = _byName.GetValueOrDefault(subscriptionName)
+                           ?? throw new InvalidOperationException($"no subscription named '{subscriptionName}' is declared");
+        var envelope = EventEnvelope.Parse(message);
+        var logger = context.GetLogger(context.FunctionDefinition.Name);
+        if (subscription.RouteOf(envelope.Type) is not { } route)
+        {
+            logger.LogInformation("{Line}", $"{envelope.Type} {envelope.Id}: nothing for {subscription.Name}");
+            return;
+        }
+        var result = await route.Handle(services, envelope, Delivery(message, context), context.CancellationToken);
+        foreach (var line in result.Logs) logger.LogInformation("{Line}", line);
+    }
+
+    /// <summary>The message as the handlers read it: its attempt and properties are the invocation's binding data.</summary>
+    private static Invocation Delivery(string message, FunctionContext context)
+    {
+        var data = context.BindingContext.BindingData;
+        return new Invocation
+        {
+            FunctionName = context.FunctionDefinition.Name,
+            Message = message,
+            DeliveryCount = data.GetValueOrDefault("DeliveryCount") as int? ?? 1,
+            MessageId = data.GetValueOrDefault("MessageId") as string,
+            Properties = data.GetValueOrDefault("ApplicationProperties") as IReadOnlyDictionary<string, string>
+                         ?? new Dictionary<string, string>(),
+            Attempt = data.GetValueOrDefault("Attempt") as int? ?? 1,
+            IsLastAttempt = data.GetValueOrDefault("IsLastAttempt") as bool? ?? false,
+        };
+    }
+
+    /// <summary>
+    /// Fails the start unless every declared subscription is read by exactly one function and every function on the
+    /// topic reads a declared one: a subscription nobody reads would only fill up, and a function whose subscription
+    /// no module declared would get nothing (a subscription's filter is made from its declaration).
+    /// </summary>
+    public static FunctionCatalog CheckReadBy(FunctionCatalog catalog, IEnumerable<EventSubscription> subscriptions)
+    {
+        var readers = catalog.WithTrigger<MessageTrigger>()
+            .Where(f => f.Trigger.QueueName == EventSubscription.Topic && f.Trigger.Subscription is not null)
+            .ToLookup(f => f.Trigger.Subscription!, f => f.Function.Definition.Name, StringComparer.Ordinal);
+        var declared = subscriptions.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var problems = new List<string>();
+        foreach (var name in declared.Order(StringComparer.Ordinal))
+        {
+            var functions = readers[name].ToList();
+            if (functions.Count == 0)
+                problems.Add($"the subscription '{name}' is read by no function: its module declares one with " +
+                             $"[ServiceBusTrigger(\"{EventSubscription.Topic}\", \"{name}\")]");
+            else if (functions.Count > 1)
+                problems.Add($"the subscription '{name}' is read by {string.Join(" and ", functions)}: one function reads a subscription");
+        }
+        foreach (var stray in readers.Where(r => !declared.Contains(r.Key)))
+            problems.Add($"{string.Join(" and ", stray)} read(s) the subscription '{stray.Key}', which no module declares " +
+                         "(AddEventSubscription, AddDestination or AddProjection)");
+        return problems.Count == 0
+            ? catalog
+            : throw new InvalidOperationException($"The topic '{EventSubscription.Topic}' and its functions do not match: {string.Join("; ", problems)}.");
     }
 }
 
@@ -109,14 +175,15 @@ public class EventSubscriptionBuilder(IServiceCollection services, EventSubscrip
 public static class EventSubscriptionRegistration
 {
     /// <summary>
-    /// A consumer's own subscription of the recorded events, read by a function of the given name. Which events it
-    /// takes is what its <c>AddSubscription&lt;TEvent, THandler&gt;()</c> calls add.
+    /// A consumer's own subscription of the recorded events. Which events it takes is what its
+    /// <c>AddSubscription&lt;TEvent, THandler&gt;()</c> calls add; its module's <c>[Function]</c> reads it and hands
+    /// each message to <see cref="EventSubscriptions"/>.
     /// </summary>
-    public static EventSubscriptionBuilder AddEventSubscription(this IServiceCollection services, string name, string functionName)
+    public static EventSubscriptionBuilder AddEventSubscription(this IServiceCollection services, string name)
     {
-        var subscription = new EventSubscription(name, functionName);
+        var subscription = new EventSubscription(name);
         services.AddSingleton(subscription);
-        services.AddSingleton<IFunction>(sp => new SubscriptionFunction(subscription, sp));
+        services.TryAddSingleton<EventSubscriptions>();
         return new EventSubscriptionBuilder(services, subscription);
     }
 
@@ -162,10 +229,10 @@ public sealed class ProjectionHandler<TEvent>(IEventProjection<TEvent> projectio
 
 public static class ProjectionRegistration
 {
-    /// <summary>A projection on its own subscription, read by <paramref name="functionName"/>.</summary>
-    public static ProjectionBuilder AddProjection(this IServiceCollection services, string name, string functionName)
+    /// <summary>A projection on its own subscription, read by its module's <c>[Function]</c>.</summary>
+    public static ProjectionBuilder AddProjection(this IServiceCollection services, string name)
     {
-        var builder = services.AddEventSubscription(name, functionName);
+        var builder = services.AddEventSubscription(name);
         return new ProjectionBuilder(services, builder.Subscription);
     }
 }

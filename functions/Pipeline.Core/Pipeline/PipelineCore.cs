@@ -22,7 +22,7 @@ public static class PipelineCore
         services.AddMessaging(configuration);
         services.AddDeliveryEngine();
         services.AddHealth(configuration);
-        services.AddFunction<RecordEventFunction>();
+        services.AddFunctions<RecordEventFunction>();
         return services;
     }
 }

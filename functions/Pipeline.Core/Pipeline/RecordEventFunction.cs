@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
 using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Storage;
@@ -10,19 +12,19 @@ namespace Pipeline.Functions.Pipeline;
 /// projections alike. It knows no consumer and no event type. A redelivered message finds the event recorded and
 /// publishes it again under the same message id, which the broker's duplicate detection drops.
 /// </summary>
-public sealed class RecordEventFunction(EventLog eventLog) : IFunction
+public sealed class RecordEventFunction(EventLog eventLog)
 {
-    public static readonly QueueOutput Recorded = new("recorded", EventSubscription.Topic);
+    public const string Name = "RecordEvent";
 
-    public FunctionBindings Definition { get; } = FunctionBindings.Queue("RecordEvent", QueueNames.Events, Recorded);
-
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    [Function(Name)]
+    [ServiceBusOutput(EventSubscription.Topic)]
+    public async Task<JsonElement> Run([ServiceBusTrigger(QueueNames.Events)] string message, FunctionContext context,
+        CancellationToken cancellationToken)
     {
-        var envelope = EventEnvelope.Parse(invocation.Message!);
+        var envelope = EventEnvelope.Parse(message);
         var isNew = await eventLog.RecordAsync(envelope, cancellationToken);
         Telemetry.PipelineTelemetry.RecordRecorded(envelope.Type, isNew);
-        return InvocationResult.Done()
-            .Log(isNew ? $"recorded {envelope.Type} {envelope.Id}" : $"{envelope.Id} was already recorded")
-            .Send(Recorded, envelope.InCurrentTrace().ToJson());
+        context.GetLogger(Name).LogInformation("{Line}", isNew ? $"recorded {envelope.Type} {envelope.Id}" : $"{envelope.Id} was already recorded");
+        return envelope.InCurrentTrace().ToJson();
     }
 }

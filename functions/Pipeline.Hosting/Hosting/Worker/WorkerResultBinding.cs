@@ -10,8 +10,8 @@ namespace Pipeline.Functions.Hosting.Worker;
 /// Turns what a <c>[Function]</c> method returned into today's <see cref="InvocationResult"/>: an
 /// <see cref="HttpResponseData"/> is the HTTP answer; an output class gives its <c>[HttpResult]</c> property as the
 /// answer and each Service Bus output property as messages for the dispatcher to send. A message is JSON (a
-/// <see cref="JsonElement"/>, or text), an <see cref="OutputMessage"/> (to set its message id), a record serialized
-/// as the app writes messages, or a sequence of these; null sends nothing.
+/// <see cref="JsonElement"/>, or text), an <see cref="OutputMessage"/> (to set its message id, or to address one
+/// subscription of a topic), a record serialized as the app writes messages, or a sequence of these; null sends nothing.
 /// </summary>
 internal static class WorkerResultBinding
 {
@@ -74,7 +74,7 @@ internal static class WorkerResultBinding
         if (type == typeof(string))
             return (value, result, output) => { if (value is string text) result.Send(output, RequestBodies.ParseJson(text)); };
         if (type == typeof(OutputMessage))
-            return (value, result, output) => { if (value is OutputMessage m) result.Send(output, m.Body, m.MessageId); };
+            return (value, result, output) => { if (value is OutputMessage m) result.Send(output, m); };
         if (type != typeof(string) && type.GetInterfaces().Append(type).FirstOrDefault(IsEnumerable) is { } enumerable)
         {
             var send = Sender(enumerable.GetGenericArguments()[0]);

@@ -1,0 +1,14 @@
+using Microsoft.Azure.Functions.Worker;
+using Pipeline.Functions.Pipeline;
+
+namespace Pipeline.Functions.Analytics;
+
+/// <summary>The <c>analytics-index</c> subscription: each recorded analytics event, indexed for the search endpoints.</summary>
+public sealed class IndexAnalyticsEventsFunction(EventSubscriptions subscriptions)
+{
+    public const string Subscription = "analytics-index";
+
+    [Function("IndexAnalyticsEvents")]
+    public Task Run([ServiceBusTrigger(EventSubscription.Topic, Subscription)] string message, FunctionContext context) =>
+        subscriptions.HandleAsync(Subscription, message, context);
+}
