@@ -75,19 +75,28 @@ internal sealed class InvocationFunctionContext(Microsoft.Azure.Functions.Worker
         public override string TraceState => activity?.TraceStateString ?? "";
     }
 
+    /// <summary>The invocation's feature in a field (every middleware asks for it), any other in a dictionary made on first use.</summary>
     private sealed class InvocationFeatures(InvocationFeature invocation) : IInvocationFeatures
     {
-        private readonly Dictionary<Type, object> _features = new() { [typeof(InvocationFeature)] = invocation };
+        private InvocationFeature? _invocation = invocation;
+        private Dictionary<Type, object>? _features;
 
-        public T Get<T>() => _features.TryGetValue(typeof(T), out var feature) ? (T)feature : default!;
+        public T Get<T>()
+        {
+            if (typeof(T) == typeof(InvocationFeature)) return (T)(object)_invocation!;
+            return _features is not null && _features.TryGetValue(typeof(T), out var feature) ? (T)feature : default!;
+        }
 
         public void Set<T>(T instance)
         {
-            if (instance is null) _features.Remove(typeof(T));
-            else _features[typeof(T)] = instance;
+            if (typeof(T) == typeof(InvocationFeature)) _invocation = (InvocationFeature?)(object?)instance;
+            else if (instance is null) _features?.Remove(typeof(T));
+            else (_features ??= new())[typeof(T)] = instance;
         }
 
-        public IEnumerator<KeyValuePair<Type, object>> GetEnumerator() => _features.GetEnumerator();
+        public IEnumerator<KeyValuePair<Type, object>> GetEnumerator() =>
+            (_invocation is null ? [] : new[] { new KeyValuePair<Type, object>(typeof(InvocationFeature), _invocation) })
+            .Concat(_features ?? []).GetEnumerator();
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
