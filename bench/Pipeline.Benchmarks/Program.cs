@@ -8,6 +8,8 @@ using Pipeline.Benchmarks;
 // dotnet run -c Release --project bench/Pipeline.Benchmarks -- drain   (the intercom queue drained against Intercom's rate limit)
 // dotnet run -c Release --project bench/Pipeline.Benchmarks -- metrics (Reportei get-data over a year of rollups)
 // dotnet run -c Release --project bench/Pipeline.Benchmarks -- storage-ops (storage requests per push, end to end)
+// dotnet run -c Release --project bench/Pipeline.Benchmarks -- dispatch (PushSegment invocations/s as the Functions host
+//                                                    drives the custom handler, in process, outputs discarded)
 switch (args.FirstOrDefault())
 {
     case "micro":
@@ -22,13 +24,16 @@ switch (args.FirstOrDefault())
     case "drain":
         await DrainBenchmark.RunAsync(Console.Out);
         break;
+    case "dispatch":
+        await DispatchBenchmark.RunAsync(Console.Out);
+        break;
     case "storage-ops":
         await StorageOpsBenchmark.RunAsync(Console.Out);
         break;
     case "coldstart":
         return await ColdStartBenchmark.RunAsync(args[1..], Console.Out);
     default:
-        Console.Error.WriteLine("usage: Pipeline.Benchmarks e2e | drain | storage-ops | metrics | micro [BenchmarkDotNet options] | coldstart [--runs N] [name=executable ...]");
+        Console.Error.WriteLine("usage: Pipeline.Benchmarks e2e | dispatch | drain | storage-ops | metrics | micro [BenchmarkDotNet options] | coldstart [--runs N] [name=executable ...]");
         return 2;
 }
 return 0;

@@ -52,7 +52,8 @@ public static class PipelineWebHost
             new FunctionCatalog(sp.GetServices<IFunction>().Concat(WorkerFunction.Of(sp.GetServices<FunctionClass>(), sp))),
             sp.GetServices<EventSubscription>()));
         services.Configure<WorkerOptions>(o => o.Serializer ??= new JsonObjectSerializer(WorkerParameterBinding.MessageJson));
-        services.AddSingleton<FunctionDispatcher>();
+        // The middleware around every function, in their order; the dispatcher runs it and is one of its steps.
+        services.AddFunctionPipeline();
         services.AddSingleton<MessageClaimCheck>();
 
         // Service Bus entities come from the template; the Azurite queues standing in for them are made here.

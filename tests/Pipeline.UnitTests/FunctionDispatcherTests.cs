@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Azure;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Pipeline.Functions.Hosting;
@@ -26,9 +24,7 @@ public sealed class FunctionDispatcherTests
                 foreach (var message in messages) _sent.Add((entity, message));
             })
             .Returns(Task.CompletedTask);
-        var policies = new RetryPolicies(new Mock<IServiceProvider>().Object, Options.Create(retry ?? new RetryOptions { MaxAttempts = 3 }), []);
-        return new FunctionDispatcher(new FunctionCatalog([function]), readiness ?? Ready(), NullLogger<FunctionDispatcher>.Instance,
-            publisher.Object, policies, _clock);
+        return TestDispatcher.Create([function], publisher.Object, retry ?? new RetryOptions { MaxAttempts = 3 }, readiness ?? Ready(), _clock);
     }
 
     private static Mock<IFunction> Subscriber(string name, Exception? failure = null, Action<Invocation>? seen = null)

@@ -85,13 +85,8 @@ public sealed class PipelineTelemetryTests
             .Callback(() => inside = PipelineTelemetry.CurrentTraceparent)
             .ReturnsAsync(InvocationResult.Done());
         var logger = new ScopeRecordingLogger();
-        var readiness = new StorageReadiness();
-        readiness.MarkReady();
-        var dispatcher = new FunctionDispatcher(new FunctionCatalog([function.Object]), readiness, logger,
-            new Mock<Pipeline.Functions.Messaging.IMessagePublisher>().Object,
-            new Pipeline.Functions.Messaging.RetryPolicies(new Mock<IServiceProvider>().Object,
-                Microsoft.Extensions.Options.Options.Create(new Pipeline.Functions.Messaging.RetryOptions()), []),
-            TimeProvider.System);
+        var dispatcher = TestDispatcher.Create([function.Object], new Mock<Pipeline.Functions.Messaging.IMessagePublisher>().Object,
+            configure: services => services.AddSingleton<ILogger<InvocationSpanMiddleware>>(logger));
         var message = $$"""{"id":"01938a5e-0000-7000-8000-0000000000aa","type":"push.cart_recovered","traceparent":"00-{{parent.TraceId}}-{{parent.SpanId}}-01","data":{} }""";
 
         await dispatcher.RunAsync(function.Object, new Invocation { FunctionName = "Forward", Message = message, MessageId = "m1" }, CancellationToken.None);
@@ -133,7 +128,7 @@ public sealed class PipelineTelemetryTests
         Assert.NotNull(app.Services.GetService<TracerProvider>()); // spans still carry the trace context
     }
 
-    private sealed class ScopeRecordingLogger : ILogger<FunctionDispatcher>
+    private sealed class ScopeRecordingLogger : ILogger<InvocationSpanMiddleware>
     {
         public List<IReadOnlyList<KeyValuePair<string, object?>>> Scopes { get; } = [];
 

@@ -1,5 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
+using Pipeline.Functions.Hosting.Worker;
 using Pipeline.Functions.Messaging;
 using Pipeline.Functions.Storage;
 using Pipeline.Functions.Telemetry;
@@ -8,17 +11,19 @@ namespace Pipeline.Functions.Hosting;
 
 /// <summary>
 /// Runs a function for either host. The custom-handler endpoint reaches it after decoding the host's JSON payload;
-/// the local host reaches it directly. It sends the function's output messages through the one publisher (so both
-/// hosts send alike, with message ids and properties), claim-checks the ones too large for a queue, and applies the
-/// retry model to queue-triggered functions: a failure worth retrying (<see cref="RetryLaterException"/>, storage
-/// not answering) schedules the next attempt as a new message and completes this one, since Service Bus would
-/// redeliver a failed invocation at once. Rules stay in the functions.
+/// the local host reaches it directly. It runs the invocation through the <see cref="FunctionPipeline"/>, in which it
+/// has a step of its own: it sends the function's output messages through the one publisher (so both hosts send
+/// alike, with message ids and properties), claim-checks the ones too large for a queue, and applies the retry model
+/// to queue-triggered functions: a failure worth retrying (<see cref="RetryLaterException"/>, storage not answering)
+/// schedules the next attempt as a new message and completes this one, since Service Bus would redeliver a failed
+/// invocation at once. Rules stay in the functions.
 /// </summary>
-public sealed class FunctionDispatcher(FunctionCatalog catalog, StorageReadiness storage, ILogger<FunctionDispatcher> logger,
+public sealed class FunctionDispatcher(FunctionCatalog catalog, FunctionPipeline pipeline, ILogger<FunctionDispatcher> logger,
     IMessagePublisher publisher, RetryPolicies retryPolicies, TimeProvider clock, MessageClaimCheck? claimCheck = null)
+    : IFunctionsWorkerMiddleware
 {
-    /// <summary>An invocation that arrives while the tables are still being created waits this long, then fails.</summary>
-    public static readonly TimeSpan StorageWait = TimeSpan.FromSeconds(10);
+    /// <summary>The worker's description of each function still written as an <see cref="IFunction"/>, made once.</summary>
+    private readonly ConditionalWeakTable<IFunction, Microsoft.Azure.Functions.Worker.FunctionDefinition> _declared = new();
 
     public FunctionCatalog Catalog => catalog;
 
@@ -27,82 +32,67 @@ public sealed class FunctionDispatcher(FunctionCatalog catalog, StorageReadiness
     public async Task<InvocationResult> RunAsync(IFunction function, Invocation invocation, CancellationToken cancellationToken,
         Func<InvocationResult, Task>? complete = null)
     {
-        var started = Stopwatch.GetTimestamp();
-        var envelope = EnvelopeFields.Read(invocation.Message);
-        using var activity = PipelineTelemetry.StartInvocation(function.Definition, invocation, envelope);
-        using var scope = envelope.Id is null ? null : logger.BeginScope(new KeyValuePair<string, object?>[]
-        {
-            new("pipeline.event.id", envelope.Id),
-            new("pipeline.event.type", envelope.Type),
-            new("faas.name", function.Definition.Name),
-        });
-        try
-        {
-            if (function.Definition.WaitsForStorage) await storage.Ready.WaitAsync(StorageWait, cancellationToken);
-            var result = function.Definition.Trigger is MessageTrigger queue
-                ? await RunMessageAsync(function, queue, invocation, cancellationToken)
-                : await RunOnceAsync(function, invocation, cancellationToken);
-            if (complete is not null) await complete(result);
-            CountAccepted(function.Definition, result);
-            logger.LogDebug("{Function} done in {Elapsed} ms", function.Definition.Name,
-                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            return result;
-        }
-        catch (GaveUpException ex)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, nameof(GaveUpException));
-            // Said once, when the consumer gave up; each delivery until the dead-letter is only a detail.
-            logger.LogDebug("{Function}: message {MessageId} is on its way to the dead-letter queue: {Reason}",
-                function.Definition.Name, invocation.MessageId, ex.Message);
-            throw;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // The type only: an exception's message may quote what a destination answered.
-            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            activity?.SetTag("error.type", ex.GetType().FullName);
-            logger.LogWarning("{Function} failed (delivery {DeliveryCount}, message {MessageId}): {Error}",
-                function.Definition.Name, invocation.DeliveryCount, invocation.MessageId, $"{ex.GetType().Name}: {ex.Message}");
-            logger.LogDebug(ex, "{Function} failure detail", function.Definition.Name);
-            throw;
-        }
+        var feature = new InvocationFeature(function, invocation) { Completing = complete };
+        var definition = function is WorkerFunction method
+            ? method.WorkerDefinition
+            : _declared.GetValue(function, static f => new DeclaredFunctionDefinition(f));
+        await pipeline.RunAsync(new InvocationFunctionContext(definition, feature, pipeline.Services, cancellationToken));
+        return feature.Result ?? InvocationResult.Done();
     }
 
-    /// <summary>The function once: its message resolved if claim-checked, its outputs checked in and sent.</summary>
-    private async Task<InvocationResult> RunOnceAsync(IFunction function, Invocation invocation, CancellationToken cancellationToken)
+    /// <summary>
+    /// The dispatcher's step of the pipeline, inside the span and the storage wait: the rest of the pipeline (the
+    /// function) under the retry model, then its outputs sent, then the host's completion.
+    /// </summary>
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
-        if (claimCheck is not null) invocation = await claimCheck.ResolveAsync(invocation, cancellationToken);
-        var result = await function.InvokeAsync(invocation, cancellationToken);
-        if (claimCheck is not null) await claimCheck.CheckInAsync(result, cancellationToken);
-        foreach (var output in function.Definition.QueueOutputs)
+        var invocation = context.GetInvocation();
+        var result = invocation.Bindings.Trigger is MessageTrigger queue
+            ? await RunMessageAsync(context, next, invocation, queue)
+            : await RunOnceAsync(context, next, invocation);
+        invocation.Result = result;
+        if (invocation.Completing is { } complete) await complete(result);
+        CountAccepted(invocation.Bindings, result);
+    }
+
+    /// <summary>The function once: its outputs checked in and sent.</summary>
+    private async Task<InvocationResult> RunOnceAsync(FunctionContext context, FunctionExecutionDelegate next, InvocationFeature invocation)
+    {
+        await next(context);
+        var result = invocation.Result ?? InvocationResult.Done();
+        if (claimCheck is not null) await claimCheck.CheckInAsync(result, context.CancellationToken);
+        foreach (var output in invocation.Bindings.QueueOutputs)
         {
             if (!result.Messages.TryGetValue(output.BindingName, out var messages) || messages.Count == 0) continue;
-            await publisher.SendAsync(output.QueueName, messages.Select(m => OutgoingMessage.For(output, m)).ToList(), cancellationToken);
+            await publisher.SendAsync(output.QueueName, messages.Select(m => OutgoingMessage.For(output, m)).ToList(), context.CancellationToken);
         }
         return result;
     }
 
-    private async Task<InvocationResult> RunMessageAsync(IFunction function, MessageTrigger queue, Invocation invocation,
-        CancellationToken cancellationToken)
+    private async Task<InvocationResult> RunMessageAsync(FunctionContext context, FunctionExecutionDelegate next,
+        InvocationFeature invocation, MessageTrigger queue)
     {
+        var delivered = invocation.Invocation;
         // A consumer gave up on this message: fail every delivery until the broker dead-letters it, with the reason.
-        if (invocation.Properties.TryGetValue(MessageProperties.GaveUp, out var reason)) throw new GaveUpException(reason);
+        if (delivered.Properties.TryGetValue(MessageProperties.GaveUp, out var reason)) throw new GaveUpException(reason);
 
-        var policy = retryPolicies.For(function.Definition.Name);
+        var policy = retryPolicies.For(invocation.Bindings.Name);
         var now = clock.GetUtcNow();
-        var attempt = Number(invocation.Properties, MessageProperties.Attempt) ?? 1;
-        var firstAttemptAt = invocation.Properties.TryGetValue(MessageProperties.FirstAttemptAt, out var first)
+        var attempt = Number(delivered.Properties, MessageProperties.Attempt) ?? 1;
+        var firstAttemptAt = delivered.Properties.TryGetValue(MessageProperties.FirstAttemptAt, out var first)
                              && DateTimeOffset.TryParse(first, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)
             ? at
             : now;
-        invocation = invocation with { Attempt = attempt, IsLastAttempt = policy.IsLast(attempt, firstAttemptAt, now) };
+        // Kept as delivered: a retry carries the message as it came (a claim-check reference stays one).
+        var thisAttempt = delivered with { Attempt = attempt, IsLastAttempt = policy.IsLast(attempt, firstAttemptAt, now) };
+        invocation.Invocation = thisAttempt;
         try
         {
-            return await RunOnceAsync(function, invocation, cancellationToken);
+            return await RunOnceAsync(context, next, invocation);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsRetryable(ex))
+        catch (Exception ex) when (!context.CancellationToken.IsCancellationRequested && IsRetryable(ex))
         {
-            return await ScheduleNextAsync(function, queue, invocation, policy, firstAttemptAt, ex, cancellationToken);
+            return await ScheduleNextAsync(invocation.Bindings, queue, thisAttempt, policy, firstAttemptAt, ex, context.CancellationToken);
         }
     }
 
@@ -112,7 +102,7 @@ public sealed class FunctionDispatcher(FunctionCatalog catalog, StorageReadiness
     /// Sends the message again, addressed to this consumer only: scheduled after the policy's backoff (never before a
     /// Retry-After) as the next attempt, or, after the last one, marked as given up so that it dead-letters.
     /// </summary>
-    private async Task<InvocationResult> ScheduleNextAsync(IFunction function, MessageTrigger queue, Invocation invocation,
+    private async Task<InvocationResult> ScheduleNextAsync(FunctionBindings function, MessageTrigger queue, Invocation invocation,
         RetryPolicy policy, DateTimeOffset firstAttemptAt, Exception failure, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -137,7 +127,7 @@ public sealed class FunctionDispatcher(FunctionCatalog catalog, StorageReadiness
         {
             line = $"gave up after {invocation.Attempt} attempts: {error}";
             properties[MessageProperties.GaveUp] = line;
-            logger.LogWarning("{Function}: message {MessageId} {Line}", function.Definition.Name, original, line);
+            logger.LogWarning("{Function}: message {MessageId} {Line}", function.Name, original, line);
         }
         else
         {
@@ -155,7 +145,7 @@ public sealed class FunctionDispatcher(FunctionCatalog catalog, StorageReadiness
         // A failed attempt is said once, as a warning without a stack (it is expected, and retried); a wait is routine.
         if (isAttempt && !givesUp)
         {
-            logger.LogWarning("{Function}: message {MessageId} {Line}", function.Definition.Name, original, line);
+            logger.LogWarning("{Function}: message {MessageId} {Line}", function.Name, original, line);
             return InvocationResult.Done();
         }
         return InvocationResult.Done().Log(line);

@@ -6,11 +6,12 @@ using Microsoft.Azure.Functions.Worker;
 namespace Pipeline.Functions.Hosting.Worker;
 
 /// <summary>
-/// The worker's <see cref="FunctionContext"/> for one invocation either host delivered. Everything a function may
-/// not ask for (binding data, items, features, the trace context) is built on first use.
+/// The worker's <see cref="FunctionContext"/> for one invocation either host delivered, carrying it as an
+/// <see cref="InvocationFeature"/> for the middleware. Everything a function may not ask for (binding data, items,
+/// the trace context) is built on first use, from the invocation as the middleware left it.
 /// </summary>
-internal sealed class InvocationFunctionContext(WorkerFunctionDefinition definition, Invocation invocation,
-    IServiceProvider services, CancellationToken cancellationToken) : FunctionContext
+internal sealed class InvocationFunctionContext(Microsoft.Azure.Functions.Worker.FunctionDefinition definition,
+    InvocationFeature invocation, IServiceProvider services, CancellationToken cancellationToken) : FunctionContext
 {
     private string? _invocationId;
     private BindingContext? _bindingContext;
@@ -23,11 +24,11 @@ internal sealed class InvocationFunctionContext(WorkerFunctionDefinition definit
     private List<string>? _logs;
     private readonly Lock _logsLock = new();
 
-    public Invocation Invocation => invocation;
+    public Invocation Invocation => invocation.Invocation;
 
     /// <summary>The HTTP request of an HTTP-triggered invocation, made once however many parameters ask for it.</summary>
     public InvocationHttpRequest? HttpRequest =>
-        _request ??= invocation.Request is { } request ? new InvocationHttpRequest(this, request) : null;
+        _request ??= Invocation.Request is { } request ? new InvocationHttpRequest(this, request) : null;
 
     public override string InvocationId => _invocationId ??= Guid.NewGuid().ToString();
 
@@ -35,7 +36,7 @@ internal sealed class InvocationFunctionContext(WorkerFunctionDefinition definit
 
     public override TraceContext TraceContext => _traceContext ??= new ActivityTraceContext(Activity.Current);
 
-    public override BindingContext BindingContext => _bindingContext ??= new InvocationBindingContext(invocation);
+    public override BindingContext BindingContext => _bindingContext ??= new InvocationBindingContext(this);
 
     /// <summary>None: retries are the app's own model (new messages), not the host's retry policy.</summary>
     public override RetryContext RetryContext => null!;
@@ -64,7 +65,7 @@ internal sealed class InvocationFunctionContext(WorkerFunctionDefinition definit
         set => _items = value;
     }
 
-    public override IInvocationFeatures Features => _features ??= new InvocationFeatures();
+    public override IInvocationFeatures Features => _features ??= new InvocationFeatures(invocation);
 
     public override CancellationToken CancellationToken => cancellationToken;
 
@@ -74,19 +75,28 @@ internal sealed class InvocationFunctionContext(WorkerFunctionDefinition definit
         public override string TraceState => activity?.TraceStateString ?? "";
     }
 
-    private sealed class InvocationFeatures : IInvocationFeatures
+    /// <summary>The invocation's feature in a field (every middleware asks for it), any other in a dictionary made on first use.</summary>
+    private sealed class InvocationFeatures(InvocationFeature invocation) : IInvocationFeatures
     {
-        private readonly Dictionary<Type, object> _features = new();
+        private InvocationFeature? _invocation = invocation;
+        private Dictionary<Type, object>? _features;
 
-        public T Get<T>() => _features.TryGetValue(typeof(T), out var feature) ? (T)feature : default!;
+        public T Get<T>()
+        {
+            if (typeof(T) == typeof(InvocationFeature)) return (T)(object)_invocation!;
+            return _features is not null && _features.TryGetValue(typeof(T), out var feature) ? (T)feature : default!;
+        }
 
         public void Set<T>(T instance)
         {
-            if (instance is null) _features.Remove(typeof(T));
-            else _features[typeof(T)] = instance;
+            if (typeof(T) == typeof(InvocationFeature)) _invocation = (InvocationFeature?)(object?)instance;
+            else if (instance is null) _features?.Remove(typeof(T));
+            else (_features ??= new())[typeof(T)] = instance;
         }
 
-        public IEnumerator<KeyValuePair<Type, object>> GetEnumerator() => _features.GetEnumerator();
+        public IEnumerator<KeyValuePair<Type, object>> GetEnumerator() =>
+            (_invocation is null ? [] : new[] { new KeyValuePair<Type, object>(typeof(InvocationFeature), _invocation) })
+            .Concat(_features ?? []).GetEnumerator();
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
@@ -97,11 +107,11 @@ internal sealed class InvocationFunctionContext(WorkerFunctionDefinition definit
 /// values, a message's <c>DeliveryCount</c>, <c>MessageId</c> and <c>ApplicationProperties</c>, and the retry
 /// model's <c>Attempt</c> and <c>IsLastAttempt</c>.
 /// </summary>
-internal sealed class InvocationBindingContext(Invocation invocation) : BindingContext
+internal sealed class InvocationBindingContext(InvocationFunctionContext context) : BindingContext
 {
     private IReadOnlyDictionary<string, object?>? _data;
 
-    public override IReadOnlyDictionary<string, object?> BindingData => _data ??= Read(invocation);
+    public override IReadOnlyDictionary<string, object?> BindingData => _data ??= Read(context.Invocation);
 
     private static Dictionary<string, object?> Read(Invocation invocation)
     {
@@ -156,4 +166,39 @@ internal sealed class WorkerBindingMetadata(string name, string type, BindingDir
     public override string Name => name;
     public override string Type => type;
     public override BindingDirection Direction => direction;
+}
+
+/// <summary>
+/// The worker's description of a function still written as an <see cref="IFunction"/>, so that it runs through the
+/// same middleware: its name and its bindings, read from its declaration.
+/// </summary>
+internal sealed class DeclaredFunctionDefinition(IFunction function) : Microsoft.Azure.Functions.Worker.FunctionDefinition
+{
+    public override ImmutableArray<FunctionParameter> Parameters => [];
+
+    public override string PathToAssembly => function.GetType().Assembly.Location;
+
+    public override string EntryPoint { get; } = $"{function.GetType().FullName}.{nameof(IFunction.InvokeAsync)}";
+
+    public override string Id => function.Definition.Name;
+
+    public override string Name => function.Definition.Name;
+
+    public override IImmutableDictionary<string, BindingMetadata> InputBindings { get; } =
+        ImmutableDictionary<string, BindingMetadata>.Empty.Add(function.Definition.Trigger.BindingName,
+            new WorkerBindingMetadata(function.Definition.Trigger.BindingName, TriggerType(function.Definition.Trigger), BindingDirection.In));
+
+    public override IImmutableDictionary<string, BindingMetadata> OutputBindings { get; } = function.Definition.QueueOutputs
+        .Select(o => (BindingMetadata)new WorkerBindingMetadata(o.BindingName, "serviceBus", BindingDirection.Out))
+        .Concat(function.Definition.Trigger is HttpRoute
+            ? [new WorkerBindingMetadata(HttpRoute.ResponseBindingName, "http", BindingDirection.Out)]
+            : [])
+        .ToImmutableDictionary(b => b.Name);
+
+    private static string TriggerType(FunctionTrigger trigger) => trigger switch
+    {
+        HttpRoute => "httpTrigger",
+        MessageTrigger => "serviceBusTrigger",
+        _ => "timerTrigger",
+    };
 }

@@ -5,7 +5,7 @@ namespace Pipeline.Functions.Hosting.Worker;
 
 /// <summary>
 /// One <c>[Function]</c> method, run as an <see cref="IFunction"/>: the catalog, the function.json writer, the
-/// dispatcher (outputs, claim check, retry model) and both hosts take it as they take every function. Everything is
+/// dispatcher (its middleware, outputs, retry model) and both hosts take it as they take every function. Everything is
 /// decided once, when the app starts (the definition from the attributes, how each parameter is bound, how the
 /// result becomes an <see cref="InvocationResult"/>); an invocation only runs the delegates made then. The call of
 /// the method itself is compiled on the first invocation, so that compiling dozens of them does not delay start-up.
@@ -37,6 +37,9 @@ internal sealed class WorkerFunction : IFunction
 
     public FunctionBindings Definition { get; }
 
+    /// <summary>The worker's description of the method, for the contexts the dispatcher makes.</summary>
+    public WorkerFunctionDefinition WorkerDefinition => _workerDefinition;
+
     /// <summary>The functions of the registered classes: one per <c>[Function]</c> method, on the class's one instance.</summary>
     public static IEnumerable<IFunction> Of(IEnumerable<FunctionClass> classes, IServiceProvider services) =>
         classes.SelectMany(c => c.Type
@@ -44,9 +47,13 @@ internal sealed class WorkerFunction : IFunction
             .Where(m => m.IsDefined(typeof(FunctionAttribute)))
             .Select(m => new WorkerFunction(m, m.IsStatic ? null : services.GetRequiredService(c.Type), services)));
 
-    public async Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken)
+    /// <summary>The method alone, without the middleware (which the dispatcher runs around <see cref="RunAsync"/>).</summary>
+    public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
+        RunAsync(new InvocationFunctionContext(_workerDefinition, new InvocationFeature(this, invocation), _services, cancellationToken));
+
+    /// <summary>The method with its parameters bound from the context's invocation, and its result read.</summary>
+    public async Task<InvocationResult> RunAsync(InvocationFunctionContext context)
     {
-        var context = new InvocationFunctionContext(_workerDefinition, invocation, _services, cancellationToken);
         var arguments = new object?[_arguments.Length];
         for (var i = 0; i < arguments.Length; i++) arguments[i] = _arguments[i](context);
         // Compiled once; two first invocations at once may both compile, and either delegate is the same call.
