@@ -139,6 +139,28 @@ public static class ApiSchema
          "properties":{"error":{"type":"string"},"field":{"type":"string"},"message":{"type":"string"}}}
         """);
 
+    /// <summary>
+    /// The schema with every object that lists its properties closed to others (<c>additionalProperties: false</c>),
+    /// unless it says otherwise: for answers of a fixed shape, so that a field renamed, added or lost breaks the
+    /// answer check. Branches of <c>anyOf</c>/<c>oneOf</c> are closed each; <c>allOf</c> parts are left as they are,
+    /// since closing one would refuse the properties another part adds.
+    /// </summary>
+    public static JsonNode Closed(JsonNode schema)
+    {
+        if (schema is not JsonObject node) return schema;
+        if (node["properties"] is JsonObject properties)
+        {
+            if (!node.ContainsKey("additionalProperties") && !node.ContainsKey("patternProperties") && !node.ContainsKey("allOf"))
+                node["additionalProperties"] = false;
+            foreach (var (_, property) in properties.ToList()) Closed(property!);
+        }
+        if (node["items"] is { } items) Closed(items);
+        foreach (var combinator in new[] { "anyOf", "oneOf" })
+            if (node[combinator] is JsonArray branches)
+                foreach (var branch in branches) Closed(branch!);
+        return node;
+    }
+
     /// <summary>An object with at least these properties (each of any type); others may follow.</summary>
     public static JsonNode ObjectWith(params string[] required) => new JsonObject
     {
