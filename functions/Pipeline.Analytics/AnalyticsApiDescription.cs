@@ -65,17 +65,27 @@ public sealed class AnalyticsApiDescription : IApiDescription
     private static JsonNode Body(AnalyticsKind kind)
     {
         var id = ApiSchema.Parse("""{"type":"string","minLength":1}""");
-        var required = AnalyticsKind.RequiredFields.Concat(kind.EntityIdField is { } field ? [field] : ["entity_id", "entity_type"]).ToList();
+        var required = AnalyticsKind.RequiredFields.Concat(kind.EntityIdField is null ? ["entity_id", "entity_type"] : []).ToList();
         var properties = new JsonObject();
         foreach (var name in required) properties[name] = id.DeepClone();
         foreach (var name in AnalyticsKind.OptionalTextFields) properties[name] = ApiSchema.Parse("""{"type":["string","null"]}""");
         properties["version_info"] = ApiSchema.Parse("""{"type":["object","null"]}""");
-        return new JsonObject
+        var schema = new JsonObject
         {
             ["type"] = "object",
             ["required"] = new JsonArray(required.Select(r => (JsonNode?)JsonValue.Create(r)).ToArray()),
             ["properties"] = properties,
         };
+        if (kind.EntityIdField is { } field)
+        {
+            // The browser-extension variant names the lead or contact as entity_id instead (then kept as the id).
+            properties[field] = id.DeepClone();
+            properties["entity_id"] = new JsonObject();
+            schema["anyOf"] = new JsonArray(
+                new JsonObject { ["required"] = new JsonArray(field) },
+                new JsonObject { ["required"] = new JsonArray("entity_id"), ["properties"] = new JsonObject { ["entity_id"] = id.DeepClone() } });
+        }
+        return schema;
     }
 
     private static ApiOperation Search(string entity, string idParameter) => new($"Search {entity} analytics events by recording")

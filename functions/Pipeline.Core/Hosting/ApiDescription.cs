@@ -140,15 +140,15 @@ public static class ApiSchema
         """);
 
     /// <summary>
-    /// The schema with every object that lists its properties closed to others (<c>additionalProperties: false</c>),
-    /// unless it says otherwise: for answers of a fixed shape, so that a field renamed, added or lost breaks the
+    /// The schema with every object (<c>"type":"object"</c>) that lists its properties closed to others
+    /// (<c>additionalProperties: false</c>), unless it says otherwise: for answers of a fixed shape, so that a field renamed, added or lost breaks the
     /// answer check. Branches of <c>anyOf</c>/<c>oneOf</c> are closed each; <c>allOf</c> parts are left as they are,
     /// since closing one would refuse the properties another part adds.
     /// </summary>
     public static JsonNode Closed(JsonNode schema)
     {
         if (schema is not JsonObject node) return schema;
-        if (node["properties"] is JsonObject properties)
+        if (node["properties"] is JsonObject properties && node["type"] is JsonValue type && type.GetValue<string>() == "object")
         {
             if (!node.ContainsKey("additionalProperties") && !node.ContainsKey("patternProperties") && !node.ContainsKey("allOf"))
                 node["additionalProperties"] = false;
