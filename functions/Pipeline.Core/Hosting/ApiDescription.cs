@@ -141,9 +141,10 @@ public static class ApiSchema
 
     /// <summary>
     /// The schema with every object (<c>"type":"object"</c>) that lists its properties closed to others
-    /// (<c>additionalProperties: false</c>), unless it says otherwise: for answers of a fixed shape, so that a field renamed, added or lost breaks the
-    /// answer check. Branches of <c>anyOf</c>/<c>oneOf</c> are closed each; <c>allOf</c> parts are left as they are,
-    /// since closing one would refuse the properties another part adds.
+    /// (<c>additionalProperties: false</c>), unless it says otherwise: for answers of a fixed shape, so that a field
+    /// renamed, added or lost breaks the answer check. Typed branches of <c>anyOf</c>/<c>oneOf</c> are closed each;
+    /// <c>allOf</c> parts and untyped branches (a <c>required</c> alternative) are left as they are, since closing
+    /// one would refuse the properties the rest of the schema adds.
     /// </summary>
     public static JsonNode Closed(JsonNode schema)
     {
@@ -160,11 +161,4 @@ public static class ApiSchema
                 foreach (var branch in branches) Closed(branch!);
         return node;
     }
-
-    /// <summary>An object with at least these properties (each of any type); others may follow.</summary>
-    public static JsonNode ObjectWith(params string[] required) => new JsonObject
-    {
-        ["type"] = "object",
-        ["required"] = new JsonArray(required.Select(r => (JsonNode?)JsonValue.Create(r)).ToArray()),
-    };
 }
