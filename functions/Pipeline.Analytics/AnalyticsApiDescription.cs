@@ -43,31 +43,49 @@ public sealed class AnalyticsApiDescription : IApiDescription
         ],
     };
 
+    /// <summary>
+    /// The stored entity: the body's known fields as sent (the lead and contact routes also keep an entity_id and
+    /// entity_type sent alongside, unchecked), and the seed's entityType, partitionKey, sortKey and times.
+    /// </summary>
     private static JsonNode Stored(AnalyticsKind kind)
     {
-        var schema = ApiSchema.Parse("""
-            {"type":"object","required":["customer_id","entityType","partitionKey","sortKey","created_at","updated_at"],
-             "properties":{"partitionKey":{"type":"string"},"sortKey":{"type":"string"},
-               "created_at":{"type":"string"},"updated_at":{"type":"string"}}}
-            """);
-        schema["properties"]!["entityType"] = new JsonObject { ["const"] = kind.EntityType };
-        return schema;
+        var schema = Body(kind);
+        var properties = schema["properties"]!.AsObject();
+        foreach (var name in new[] { "entity_id", "entity_type" })
+            if (!properties.ContainsKey(name)) properties[name] = new JsonObject();
+        properties["entityType"] = new JsonObject { ["const"] = kind.EntityType };
+        properties["partitionKey"] = ApiSchema.Parse($$"""{"type":"string","pattern":"^{{kind.PartitionLabel}}[|][0-9a-f-]{36}$"}""");
+        properties["sortKey"] = ApiSchema.Parse("""{"type":"string","minLength":1}""");
+        properties["created_at"] = ApiSchema.String;
+        properties["updated_at"] = ApiSchema.String;
+        foreach (var name in new[] { "entityType", "partitionKey", "sortKey", "created_at", "updated_at" }) schema["required"]!.AsArray().Add(name);
+        return ApiSchema.Closed(schema);
     }
 
     private static JsonNode Body(AnalyticsKind kind)
     {
         var id = ApiSchema.Parse("""{"type":"string","minLength":1}""");
-        var required = AnalyticsKind.RequiredFields.Concat(kind.EntityIdField is { } field ? [field] : ["entity_id", "entity_type"]).ToList();
+        var required = AnalyticsKind.RequiredFields.Concat(kind.EntityIdField is null ? ["entity_id", "entity_type"] : []).ToList();
         var properties = new JsonObject();
         foreach (var name in required) properties[name] = id.DeepClone();
         foreach (var name in AnalyticsKind.OptionalTextFields) properties[name] = ApiSchema.Parse("""{"type":["string","null"]}""");
         properties["version_info"] = ApiSchema.Parse("""{"type":["object","null"]}""");
-        return new JsonObject
+        var schema = new JsonObject
         {
             ["type"] = "object",
             ["required"] = new JsonArray(required.Select(r => (JsonNode?)JsonValue.Create(r)).ToArray()),
             ["properties"] = properties,
         };
+        if (kind.EntityIdField is { } field)
+        {
+            // The browser-extension variant names the lead or contact as entity_id instead (then kept as the id).
+            properties[field] = id.DeepClone();
+            properties["entity_id"] = new JsonObject();
+            schema["anyOf"] = new JsonArray(
+                new JsonObject { ["required"] = new JsonArray(field) },
+                new JsonObject { ["required"] = new JsonArray("entity_id"), ["properties"] = new JsonObject { ["entity_id"] = id.DeepClone() } });
+        }
+        return schema;
     }
 
     private static ApiOperation Search(string entity, string idParameter) => new($"Search {entity} analytics events by recording")
@@ -86,14 +104,17 @@ public sealed class AnalyticsApiDescription : IApiDescription
         ],
         Answers =
         [
-            new ApiAnswer(200, "The recordings' events, in the seed's shape.", ApiSchema.Parse("""
+            new ApiAnswer(200, "The recordings' events, in the seed's shape.", ApiSchema.Closed(ApiSchema.Parse($$$$$$"""
                 {"type":"object","required":["recordings","meta"],"properties":{
                   "recordings":{"type":"array","items":{"type":"object","required":["customer_id","entity_type","entity_id","user_id",
                     "tool_signature","recording_id","event_type","event_id","message","created_at","updated_at"],
-                    "properties":{"tool_signature":{"type":["string","null"]},"message":{"type":["string","null"]}}}},
+                    "properties":{"customer_id":{"type":"string"},"entity_type":{"const":"{{{{{{entity}}}}}}"},"entity_id":{"type":"string"},
+                      "user_id":{"type":"string"},"tool_signature":{"type":["string","null"]},"recording_id":{"type":"string"},
+                      "event_type":{"type":"string"},"event_id":{"type":"string"},"message":{"type":["string","null"]},
+                      "created_at":{"type":"string"},"updated_at":{"type":"string"}}}},
                   "meta":{"type":"object","required":["page","pageSize","rowCount"],"properties":{
-                    "page":{"type":"integer"},"pageSize":{"type":"integer"},"rowCount":{"type":"integer"}}}}}
-                """)),
+                    "page":{"type":"integer","minimum":1},"pageSize":{"type":"integer","minimum":1},"rowCount":{"type":"integer","minimum":0}}}}}
+                """))),
             new ApiAnswer(422, "Parameters are missing or malformed (errors: parameter → problem).", Invalid()),
         ],
     };

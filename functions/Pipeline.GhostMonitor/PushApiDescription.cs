@@ -23,7 +23,7 @@ public sealed class PushApiDescription : IApiDescription
             Answers =
             [
                 new ApiAnswer(200, "Accepted.", ApiSchema.Parse("""
-                    {"type":"object","required":["code","message"],"properties":{"code":{"const":"200"},"message":{"const":"ok"}}}
+                    {"type":"object","required":["code","message"],"additionalProperties":false,"properties":{"code":{"const":"200"},"message":{"const":"ok"}}}
                     """)) { Examples = new Dictionary<string, JsonNode> { ["ok"] = ApiSchema.Parse("""{"code":"200","message":"ok"}""") } },
                 new ApiAnswer(400, "The body is not a JSON object, or fields are missing or malformed (message: field → problem).", ApiSchema.CodeMessage)
                 {

@@ -21,14 +21,14 @@ public sealed class IAdvizeApiDescription : IApiDescription
             Bodies =
             [
                 new ApiBody(ApiBody.Json, Event()) { Examples = new Dictionary<string, JsonNode> { ["satisfaction.filled"] = SeedEvent() } },
-                new ApiBody(ApiBody.Form, Event()),
+                new ApiBody(ApiBody.Form, FormEvent()),
             ],
             Answers =
             [
-                new ApiAnswer(200, "Accepted (or recognised as a duplicate).", ApiSchema.Parse("""
+                new ApiAnswer(200, "Accepted (or recognised as a duplicate).", ApiSchema.Closed(ApiSchema.Parse("""
                     {"type":"object","required":["status","id","type","duplicate"],"properties":{"status":{"const":"accepted"},
                      "id":{"type":"string","format":"uuid"},"type":{"type":"string"},"duplicate":{"type":"boolean"}}}
-                    """)),
+                    """))),
                 new ApiAnswer(400, "The body is not an event: no eventType, or a field is malformed.", ApiSchema.ErrorMessage),
                 new ApiAnswer(401, "The signature is missing or does not match the body.", ApiSchema.ErrorMessage),
                 new ApiAnswer(413, "The body is larger than the route accepts.", ApiSchema.ErrorMessage),
@@ -46,11 +46,11 @@ public sealed class IAdvizeApiDescription : IApiDescription
             ],
             Answers =
             [
-                new ApiAnswer(200, "Whether the fields are valid, and what is wrong with each that is not.", ApiSchema.Parse("""
+                new ApiAnswer(200, "Whether the fields are valid, and what is wrong with each that is not.", ApiSchema.Closed(ApiSchema.Parse("""
                     {"type":"object","required":["isValid","message","fields"],"properties":{"isValid":{"type":"boolean"},
                      "message":{"type":"string"},"fields":{"type":"array","items":{"type":"object","required":["id","message"],
                      "properties":{"id":{"type":"string"},"message":{"type":"string"}}}}}}
-                    """)),
+                    """))),
                 new ApiAnswer(400, "The body is not an array of fields.", ApiSchema.ErrorMessage),
                 BadToken,
                 new ApiAnswer(413, "The body is larger than 16 KiB.", ApiSchema.ErrorMessage),
@@ -75,10 +75,47 @@ public sealed class IAdvizeApiDescription : IApiDescription
         }),
     };
 
-    private static JsonNode Event() => ApiSchema.Parse("""
-        {"type":"object","required":["eventType"],"properties":{"eventType":{"type":"string","maxLength":100},
-         "eventId":{"type":"string"},"createdAt":{"type":"string"},"sentAt":{"type":"string"}}}
+    /// <summary>The events the seed's webhook API lists; others are stored as they come.</summary>
+    private const string KnownEvents = "conversation.started, conversation.closed, visitor.updated, user.created, user.updated, " +
+                                       "satisfaction.filled, user.connected, user.disconnected, connector.installed, connector.uninstalled";
+
+    /// <summary>
+    /// A webhook event as the seed's payloads show it: its id and type, the platform, the ids of what it is about
+    /// (integers, the visitor's a string) and its times. Fields the seed does not list are kept as sent.
+    /// </summary>
+    private static JsonNode Event() => ApiSchema.Parse($$$$"""
+        {"type":"object","required":["eventType"],"properties":{
+          "eventId":{"type":"string","minLength":1,"maxLength":256},
+          "eventType":{"type":"string","minLength":1,"maxLength":100,"description":"{{{{KnownEvents}}}}, or another (stored as it comes)"},
+          "platform":{"type":"string"},"websiteId":{"type":"integer"},"clientId":{"type":"integer"},
+          "conversationId":{"type":"integer"},"operatorId":{"type":"integer"},"userId":{"type":"integer"},
+          "visitorId":{"type":"string","maxLength":256},"channel":{"type":"string"},"score":{"type":"integer"},
+          "connectorId":{"type":"string","format":"uuid"},"connectorVersionId":{"type":"string","format":"uuid"},
+          "createdAt":{"type":"string","format":"date-time"},"sentAt":{"type":"string","format":"date-time"}}}
         """);
+
+    /// <summary>
+    /// The same event as a form: one <c>payload</c> field holding the JSON object, or the event's fields one by one
+    /// (bracket keys for nesting), the integer ids as their digits.
+    /// </summary>
+    private static JsonNode FormEvent()
+    {
+        var fields = Event();
+        foreach (var (name, schema) in fields["properties"]!.AsObject().ToList())
+        {
+            if (schema!["type"] is not JsonValue type || type.GetValue<string>() != "integer") continue;
+            fields["properties"]![name] = ApiSchema.Parse("""{"type":"string","pattern":"^-?[0-9]+$"}""");
+        }
+        return new JsonObject
+        {
+            ["anyOf"] = new JsonArray(
+                ApiSchema.Parse("""
+                    {"type":"object","required":["payload"],"additionalProperties":false,
+                     "properties":{"payload":{"type":"string","description":"the event as JSON text"}}}
+                    """),
+                fields),
+        };
+    }
 
     private static JsonNode SeedEvent() => ApiSchema.Parse("""
         {"eventId":"d36cd3c4-2d16-4a77-97c2-620bde859b29","eventType":"satisfaction.filled","platform":"sd","websiteId":1,

@@ -16,7 +16,7 @@ public sealed class IntercomApiDescription : IApiDescription
             Answers =
             [
                 new ApiAnswer(200, "Started, resumed, or already running; message says when a force was not applied.", ApiSchema.Parse("""
-                    {"type":"object","required":["content","sweepId","status","force"],"properties":{
+                    {"type":"object","required":["content","sweepId","status","force"],"additionalProperties":false,"properties":{
                       "content":{"const":"ok"},"sweepId":{"type":"string"},
                       "status":{"enum":["started","resumed","already running"]},"force":{"type":"boolean"},
                       "message":{"type":"string"}}}
@@ -29,11 +29,14 @@ public sealed class IntercomApiDescription : IApiDescription
             Answers =
             [
                 new ApiAnswer(200, "The last sweep, or status never_run.", ApiSchema.Parse("""
-                    {"type":"object","required":["status"],"properties":{
-                      "status":{"enum":["never_run","running","done","stalled"]},"sweep_id":{"type":"string"},
-                      "force":{"type":"boolean"},"pages":{"type":"integer"},"page_size":{"type":"integer"},
-                      "enqueued":{"type":"integer"},"started_at":{"type":"string","format":"date-time"},
-                      "updated_at":{"type":"string","format":"date-time"}}}
+                    {"oneOf":[
+                      {"type":"object","required":["status"],"additionalProperties":false,"properties":{"status":{"const":"never_run"}}},
+                      {"type":"object","additionalProperties":false,
+                       "required":["sweep_id","status","force","pages","page_size","enqueued","started_at","updated_at"],"properties":{
+                        "status":{"enum":["running","done","stalled"]},"sweep_id":{"type":"string","format":"uuid"},
+                        "force":{"type":"boolean"},"pages":{"type":"integer","minimum":0},"page_size":{"type":"integer","minimum":1},
+                        "enqueued":{"type":"integer","minimum":0},"started_at":{"type":"string","format":"date-time"},
+                        "updated_at":{"type":"string","format":"date-time"}}}]}
                     """)),
                 new ApiAnswer(401, "The admin key is missing or wrong.", ApiSchema.ErrorMessage),
             ],

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pipeline.Functions.Health;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Operations;
@@ -63,7 +64,7 @@ public sealed class OperationsApiDescription : IApiDescription
                 },
             });
         }
-        return schema;
+        return ApiSchema.Closed(schema);
     }
 
     private static JsonNode WithProperty(string name, JsonNode value, JsonNode schema)
@@ -74,14 +75,86 @@ public sealed class OperationsApiDescription : IApiDescription
 
     private static JsonNode Array(JsonNode items) => new JsonObject { ["type"] = "array", ["items"] = items };
 
+    private const string Uuid = """{"type":"string","format":"uuid"}""";
+    private const string Time = """{"type":"string","format":"date-time"}""";
+
+    /// <summary>A replay's request as <see cref="ReplayRequest.ToJson"/> echoes it, defaults filled in.</summary>
+    private static readonly string ReplayRequestEcho = $$$$"""
+        {"type":"object","required":["destination","status","since","until","subject","event_ids","dry_run","force"],"properties":{
+          "destination":{"type":"string"},"status":{"enum":["failed","skipped","retrying","any"]},"since":{{{{Time}}}},"until":{{{{Time}}}},
+          "subject":{"type":["string","null"]},"event_ids":{"type":["array","null"],"items":{{{{Uuid}}}}},
+          "dry_run":{"type":"boolean"},"force":{"type":"boolean"}}}
+        """;
+
+    /// <summary>An event a replay would not send again, and why.</summary>
+    private static readonly string Refusal = $$$$"""
+        {"type":"object","required":["event_id","reason"],"properties":{"event_id":{{{{Uuid}}}},"reason":{"type":"string"}}}
+        """;
+
+    /// <summary>A replay's progress as <see cref="ReplayJob.ToJson"/> writes it; <paramref name="started"/>: as the start answers it.</summary>
+    private static JsonNode Replay(bool started, string status)
+    {
+        var schema = ApiSchema.Parse($$$"""
+            {"type":"object","required":["replay_id","status","request","matched","queued","refused","pages","refusals","started_at","updated_at"],
+             "properties":{"replay_id":{{{Uuid}}},"status":{{{status}}},"request":{{{ReplayRequestEcho}}},
+               "matched":{"type":"integer"},"queued":{"type":"integer"},"refused":{"type":"integer"},"pages":{"type":"integer"},
+               "refusals":{"type":"array","maxItems":50,"items":{{{Refusal}}}},"started_at":{{{Time}}},"updated_at":{{{Time}}}}}
+            """);
+        if (started)
+        {
+            schema["required"]!.AsArray().Add("count");
+            schema["required"]!.AsArray().Add("progress");
+            schema["properties"]!["count"] = ApiSchema.Parse("""{"type":"integer"}""");
+            schema["properties"]!["progress"] = ApiSchema.Parse("""{"type":"string","pattern":"^/api/ops/replays/[0-9a-f-]{36}$"}""");
+        }
+        return ApiSchema.Closed(schema);
+    }
+
+    /// <summary>What a dry run answers: the count, the first ids, what would be refused, and the request as read.</summary>
+    private static JsonNode Preview() => ApiSchema.Closed(ApiSchema.Parse($$$"""
+        {"type":"object","required":["count","count_is_capped","would_queue","would_refuse","event_ids","refusals","dry_run","request"],
+         "properties":{"count":{"type":"integer"},"count_is_capped":{"type":"boolean"},"would_queue":{"type":"integer"},
+           "would_refuse":{"type":"integer"},"event_ids":{"type":"array","maxItems":20,"items":{{{Uuid}}}},
+           "refusals":{"type":"array","maxItems":20,"items":{{{Refusal}}}},"dry_run":{"enum":[true]},"request":{{{ReplayRequestEcho}}}}}
+        """));
+
+    /// <summary>
+    /// One entity's dead letters as both brokers list them: the local host's poison queue (with the function and time
+    /// the wrapper kept) or a Service Bus dead-letter queue (with its description, enqueued time and sequence number).
+    /// An entity that could not be read says so in <c>error</c>.
+    /// </summary>
+    private static JsonNode DeadLetterQueue() => ApiSchema.Closed(ApiSchema.Parse("""
+        {"type":"object","required":["queue","dead_letter_queue","count","messages"],"properties":{
+          "queue":{"type":"string"},"dead_letter_queue":{"type":["string","null"]},"count":{"type":["integer","null"]},
+          "count_note":{"type":"string"},"error":{"type":"string"},
+          "messages":{"type":"array","items":{"type":"object","required":["message_id","reason","message"],"properties":{
+            "message_id":{"type":"string"},"reason":{"type":["string","null"]},"error_description":{"type":["string","null"]},
+            "function":{"type":["string","null"]},"delivery_count":{"type":["integer","null"]},
+            "dead_lettered_at":{"type":["string","null"]},"enqueued_at":{"type":"string"},"sequence_number":{"type":"integer"},
+            "event_id":{"type":["string","null"]},"event_type":{"type":["string","null"]},"subject":{"type":["string","null"]},
+            "message":{}}}}}}
+        """));
+
+    /// <summary>Delivery counts by status, as the summary writes them for a destination and for each hour.</summary>
+    private static JsonNode Counts(bool hour)
+    {
+        var schema = new JsonObject { ["type"] = "object", ["required"] = new JsonArray(), ["properties"] = new JsonObject() };
+        foreach (var status in hour ? DeliveryJson.Statuses.Keys.Append("hour") : DeliveryJson.Statuses.Keys)
+        {
+            schema["required"]!.AsArray().Add(status);
+            schema["properties"]![status] = status == "hour" ? ApiSchema.Parse(Time) : ApiSchema.Parse("""{"type":"integer","minimum":0}""");
+        }
+        return schema;
+    }
+
     public IReadOnlyDictionary<string, ApiFunction> Functions { get; } = new Dictionary<string, ApiFunction>
     {
         ["ListDeliveries"] = ApiFunction.Of(Tag, Admin("One destination's deliveries in a time range",
-            WithProperty("deliveries", Array(Delivery(row: true)), ApiSchema.Parse("""
+            ApiSchema.Closed(WithProperty("deliveries", Array(Delivery(row: true)), ApiSchema.Parse("""
                 {"type":"object","required":["destination","since","until","deliveries","continuation"],"properties":{
                   "destination":{"type":"string"},"since":{"type":"string"},"until":{"type":"string"},
                   "continuation":{"type":["string","null"]}}}
-                """)),
+                """))),
             BadRequest("A parameter is missing or malformed")) with
         {
             Parameters =
@@ -96,27 +169,28 @@ public sealed class OperationsApiDescription : IApiDescription
             ],
         }),
         ["GetEvent"] = ApiFunction.Of(Tag, Admin("One event: its envelope and every delivery of it",
-            new JsonObject
-            {
-                ["type"] = "object",
-                ["required"] = new JsonArray("event_id", "envelope", "in_event_log", "deliveries"),
-                ["properties"] = new JsonObject
+            WithProperty("envelope",
+                // The envelope as the pipeline serializes it, so the schema is the serializer's own contract.
+                new JsonObject { ["anyOf"] = new JsonArray(ApiSchema.Of(PipelineJson.Default.EventEnvelope), ApiSchema.Parse("""{"type":"null"}""")) },
+                ApiSchema.Closed(new JsonObject
                 {
-                    ["event_id"] = ApiSchema.Parse("""{"type":"string","format":"uuid"}"""),
-                    // The envelope as the pipeline serializes it, so the schema is the serializer's own contract.
-                    ["envelope"] = new JsonObject { ["anyOf"] = new JsonArray(ApiSchema.Of(PipelineJson.Default.EventEnvelope), ApiSchema.Parse("""{"type":"null"}""")) },
-                    ["in_event_log"] = ApiSchema.Parse("""{"type":"boolean"}"""),
-                    ["deliveries"] = Array(Delivery(row: false)),
-                },
-            },
+                    ["type"] = "object",
+                    ["required"] = new JsonArray("event_id", "envelope", "in_event_log", "deliveries"),
+                    ["properties"] = new JsonObject
+                    {
+                        ["event_id"] = ApiSchema.Parse("""{"type":"string","format":"uuid"}"""),
+                        ["in_event_log"] = ApiSchema.Parse("""{"type":"boolean"}"""),
+                        ["deliveries"] = Array(Delivery(row: false)),
+                    },
+                })),
             BadRequest("The id is not a GUID"),
             new ApiAnswer(404, "No such event is stored.", ApiSchema.ErrorMessage)) with
         {
             Parameters = [ApiParameter.Path("id", "The event id (a GUID).")],
         }),
         ["StartReplay"] = ApiFunction.Of(Tag, Admin("Send one destination's deliveries again",
-            ApiSchema.ObjectWith("count"),
-            new ApiAnswer(202, "Started: progress names the route that follows it.", ApiSchema.ObjectWith("count", "progress")),
+            new JsonObject { ["anyOf"] = new JsonArray(Preview(), Replay(started: true, """{"const":"done"}""")) },
+            new ApiAnswer(202, "Started: progress names the route that follows it.", Replay(started: true, """{"const":"running"}""")),
             BadRequest("The body or a field is malformed")) with
         {
             Description = "A filter (status, since, until, subject) or a list of event_ids; dry_run previews the count.",
@@ -130,23 +204,29 @@ public sealed class OperationsApiDescription : IApiDescription
                     """)) { Examples = new Dictionary<string, JsonNode> { ["failed"] = ApiSchema.Parse("""{"destination":"intercom","status":"failed","dry_run":true}""") } },
             ],
         }),
-        ["GetReplay"] = ApiFunction.Of(Tag, Admin("A replay's progress", ApiSchema.Parse("""{"type":"object"}"""),
+        ["GetReplay"] = ApiFunction.Of(Tag, Admin("A replay's progress", Replay(started: false, """{"enum":["running","done"]}"""),
             BadRequest("The id is not a GUID"),
             new ApiAnswer(404, "No such replay.", ApiSchema.ErrorMessage)) with
         {
             Parameters = [ApiParameter.Path("id", "The replay id (a GUID).")],
         }),
         ["ListDeadLetters"] = ApiFunction.Of(Tag, Admin("Dead-lettered messages, by queue",
-            ApiSchema.Parse("""
-                {"type":"object","required":["supported","queues"],"properties":{"supported":{"type":"boolean"},
-                 "message":{"type":"string"},"queues":{"type":"array","items":{"type":"object"}}}}
-                """),
+            WithProperty("queues", Array(DeadLetterQueue()), ApiSchema.Parse("""
+                {"type":"object","required":["supported","queues"],"additionalProperties":false,"properties":{"supported":{"type":"boolean"},
+                 "message":{"type":"string"}}}
+                """)),
             BadRequest("Unknown queue")) with
         {
             Parameters = [ApiParameter.Query("queue", "Only this queue.")],
         }),
         ["RequeueDeadLetters"] = ApiFunction.Of(Tag, Admin("Send dead-lettered messages back to their queue",
-            ApiSchema.Parse("""{"type":"object"}"""),
+            ApiSchema.Closed(ApiSchema.Parse("""
+                {"type":"object","required":["queue","requeued","message_ids","not_found","failed"],"properties":{
+                  "queue":{"type":"string"},"requeued":{"type":"integer","minimum":0},
+                  "message_ids":{"type":"array","items":{"type":"string"}},"not_found":{"type":"array","items":{"type":"string"}},
+                  "failed":{"type":"array","items":{"type":"object","required":["message_id","error"],"properties":{
+                    "message_id":{"type":"string"},"error":{"type":"string"}}}}}}
+                """)),
             BadRequest("The body, the queue or the message ids are malformed"),
             new ApiAnswer(409, "This broker's dead letters cannot be reached.", ApiSchema.ErrorMessage)) with
         {
@@ -159,11 +239,15 @@ public sealed class OperationsApiDescription : IApiDescription
             ],
         }),
         ["DeliverySummary"] = ApiFunction.Of(Tag, Admin("Deliveries per destination and hour, and the backlog",
-            ApiSchema.Parse("""
+            ApiSchema.Closed(ApiSchema.Parse($$$$$"""
                 {"type":"object","required":["since","until","destinations","backlog_sampled_at","backlog"],"properties":{
-                  "since":{"type":"string"},"until":{"type":"string"},"destinations":{"type":"array","items":{"type":"object"}},
-                  "backlog_sampled_at":{"type":["string","null"]},"backlog":{"type":"array"}}}
-                """),
+                  "since":{{{{{Time}}}}},"until":{{{{{Time}}}}},
+                  "destinations":{"type":"array","items":{"type":"object","required":["destination","totals","truncated","hours"],"properties":{
+                    "destination":{"type":"string"},"totals":{{{{{Counts(hour: false).ToJsonString()}}}}},"truncated":{"type":"boolean"},
+                    "hours":{"type":"array","minItems":1,"maxItems":168,"items":{{{{{Counts(hour: true).ToJsonString()}}}}}}}}},
+                  "backlog_sampled_at":{"type":["string","null"],"format":"date-time"},
+                  "backlog":{{{{{HealthApiDescription.BacklogSchema}}}}}}}
+                """)),
             BadRequest("hours is out of range")) with
         {
             Parameters = [ApiParameter.Query("hours", "How many hours back, 1 to 168.", ApiSchema.Parse("""{"type":"integer","minimum":1,"maximum":168}"""))],

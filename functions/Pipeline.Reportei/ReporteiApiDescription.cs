@@ -41,9 +41,9 @@ public sealed class ReporteiApiDescription : IApiDescription
             Bodies = [new ApiBody(ApiBody.Json, Request(async: true)) { Examples = new Dictionary<string, JsonNode> { ["seed"] = SeedRequest("https://example.com/metrics") } }],
             Answers =
             [
-                new ApiAnswer(200, "Accepted: the job that will post the metrics.", ApiSchema.Parse("""
+                new ApiAnswer(200, "Accepted: the job that will post the metrics.", ApiSchema.Closed(ApiSchema.Parse("""
                     {"type":"object","required":["status","job_id"],"properties":{"status":{"const":"accepted"},"job_id":{"type":"string","format":"uuid"}}}
-                    """)),
+                    """))),
                 .. Errors(),
                 Unauthorized,
                 new ApiAnswer(404, "The customer_integration is not registered.", Message()),
@@ -68,11 +68,11 @@ public sealed class ReporteiApiDescription : IApiDescription
             Parameters = [ApiParameter.Query("limit", "How many, newest first.", ApiSchema.Parse("""{"type":"integer","minimum":1}"""))],
             Answers =
             [
-                new ApiAnswer(200, "The jobs.", new JsonObject
+                new ApiAnswer(200, "The jobs.", ApiSchema.Closed(new JsonObject
                 {
                     ["type"] = "object", ["required"] = new JsonArray("jobs"),
                     ["properties"] = new JsonObject { ["jobs"] = new JsonObject { ["type"] = "array", ["items"] = Job() } },
-                }),
+                })),
                 NoAdminKey,
                 new ApiAnswer(422, "limit is out of range.", Invalid()),
             ],
@@ -135,10 +135,26 @@ public sealed class ReporteiApiDescription : IApiDescription
         return example;
     }
 
-    private static JsonNode Values() => ApiSchema.Parse("""
-        {"type":"object","additionalProperties":{"type":"object","anyOf":[{"required":["values"]},{"required":["error"]}],
-         "properties":{"error":{"type":"string"}}}}
-        """);
+    /// <summary>
+    /// Metric id → its answer: <c>values</c> (and <c>comparison</c> for the comparison period), or the <c>error</c> that
+    /// says why it cannot be answered. A value is a number (null: an average of nothing), counts by name (a breakdown
+    /// such as iAdvize channels), or for a timeseries component one of those per day.
+    /// </summary>
+    private static JsonNode Values()
+    {
+        const string single = """
+            {"anyOf":[{"type":["number","null"]},{"type":"object","additionalProperties":{"type":"integer","minimum":0}}]}
+            """;
+        var value = $$$$"""
+            {"anyOf":[{{{{single}}}},{"type":"array","items":{"type":"object","required":["date","value"],"additionalProperties":false,
+              "properties":{"date":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},"value":{{{{single}}}}}}}]}
+            """;
+        return ApiSchema.Parse($$$$"""
+            {"type":"object","additionalProperties":{"oneOf":[
+              {"type":"object","required":["values"],"additionalProperties":false,"properties":{"values":{{{{value}}}},"comparison":{{{{value}}}}}},
+              {"type":"object","required":["error"],"additionalProperties":false,"properties":{"error":{"type":"string"}}}]}}
+            """);
+    }
 
     private static IEnumerable<ApiAnswer> Errors() =>
     [
@@ -147,25 +163,25 @@ public sealed class ReporteiApiDescription : IApiDescription
         new ApiAnswer(422, "Fields are missing or malformed (errors: field → problem).", Invalid()),
     ];
 
-    private static JsonNode Job() => ApiSchema.Parse("""
+    private static JsonNode Job() => ApiSchema.Closed(ApiSchema.Parse("""
         {"type":"object","required":["job_id","status","attempts"],"properties":{
           "job_id":{"type":"string","format":"uuid"},"status":{"enum":["pending","delivered","retrying","failed","gone"]},
           "created_at":{"type":"string","format":"date-time"},"next_attempt_at":{"type":"string","format":"date-time"},
-          "attempts":{"type":"array","items":{"type":"object","required":["attempt","at","status_code","duration_ms"],"properties":{
-            "attempt":{"type":"integer"},"at":{"type":"string"},"status_code":{"type":["integer","null"]},
-            "duration_ms":{"type":"number"},"error":{"type":["string","null"]},"response_excerpt":{"type":["string","null"]}}}}}}
-        """);
+          "attempts":{"type":"array","items":{"type":"object","required":["attempt","at","status_code","duration_ms","error","response_excerpt"],"properties":{
+            "attempt":{"type":"integer","minimum":1},"at":{"type":"string","format":"date-time"},"status_code":{"type":["integer","null"]},
+            "duration_ms":{"type":"integer","minimum":0},"error":{"type":["string","null"]},"response_excerpt":{"type":["string","null"]}}}}}}
+        """));
 
     private static JsonNode Integration()
     {
         var properties = new JsonObject { ["customer_integration"] = ApiSchema.Parse("""{"type":"string","format":"uuid"}""") };
         foreach (var field in MetricsIntegration.Fields) properties[field] = ApiSchema.Parse("""{"type":["string","null"]}""");
-        return new JsonObject
+        return ApiSchema.Closed(new JsonObject
         {
             ["type"] = "object",
             ["required"] = new JsonArray(MetricsIntegration.Fields.Prepend("customer_integration").Select(f => (JsonNode?)JsonValue.Create(f)).ToArray()),
             ["properties"] = properties,
-        };
+        });
     }
 
     private static JsonNode IntegrationBody()
@@ -181,12 +197,12 @@ public sealed class ReporteiApiDescription : IApiDescription
 
     /// <summary>Reportei's <c>{"message":…}</c>.</summary>
     private static JsonNode Message() => ApiSchema.Parse("""
-        {"type":"object","required":["message"],"properties":{"message":{"type":"string"}}}
+        {"type":"object","required":["message"],"additionalProperties":false,"properties":{"message":{"type":"string"}}}
         """);
 
     /// <summary>Reportei's 422: <c>{"message":…,"errors":{field: problem}}</c>.</summary>
     private static JsonNode Invalid() => ApiSchema.Parse("""
-        {"type":"object","required":["message","errors"],"properties":{"message":{"type":"string"},
+        {"type":"object","required":["message","errors"],"additionalProperties":false,"properties":{"message":{"type":"string"},
          "errors":{"type":"object","additionalProperties":{"type":"string"}}}}
         """);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Pipeline.Functions.Delivery;
@@ -50,32 +49,34 @@ public sealed class ReporteiWebhookDestination(
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        var watch = Stopwatch.StartNew();
+        // Timed on the clock the job runs by, so that a fake clock in tests gives a known duration.
+        var started = clock.GetTimestamp();
+        TimeSpan Elapsed() => clock.GetElapsedTime(started);
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             var excerpt = await ExcerptAsync(response, deadline.Token);
             var status = (int)response.StatusCode;
-            Seen = (status, watch.Elapsed, null, excerpt);
+            Seen = (status, Elapsed(), null, excerpt);
             if (status is >= 200 and < 300) return new DeliveryOutcome.Delivered(status, $"{payload.Length} bytes");
             if (response.StatusCode == HttpStatusCode.Gone)
-                return Refuse(status, "410 Gone: the receiver wants no more callbacks for this job", watch.Elapsed, excerpt);
+                return Refuse(status, "410 Gone: the receiver wants no more callbacks for this job", Elapsed(), excerpt);
             var error = $"HTTP {status}" + (status is >= 300 and < 400 ? " (redirects are not followed)" : "");
-            Seen = (status, watch.Elapsed, error, excerpt);
+            Seen = (status, Elapsed(), error, excerpt);
             return new DeliveryOutcome.Transient(error, status);
         }
         catch (HttpRequestException ex) when (Refusal(ex) is { } refused)
         {
-            return Refuse(null, refused.Message, watch.Elapsed);
+            return Refuse(null, refused.Message, Elapsed());
         }
         catch (HttpRequestException ex)
         {
-            Seen = (null, watch.Elapsed, $"no connection: {ex.Message}", null);
+            Seen = (null, Elapsed(), $"no connection: {ex.Message}", null);
             return new DeliveryOutcome.Transient(Seen.Error!);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            Seen = (null, watch.Elapsed, $"no answer within {timeout.TotalSeconds:0.#} s", null);
+            Seen = (null, Elapsed(), $"no answer within {timeout.TotalSeconds:0.#} s", null);
             return new DeliveryOutcome.Transient(Seen.Error!);
         }
     }

@@ -91,36 +91,41 @@ public sealed class PushEndpointsContractTests(PipelineFixture fixture) : IClass
     /// What each example call of the seed must set on the site's Intercom company, written out from the README's
     /// mapping table (Thu Feb 18 2016 14:22:45 GMT+0100 is 1455801765 in Unix seconds; 5m35s is 335 s).
     /// </summary>
-    public static TheoryData<int, string> ExpectedCompanyAttributes() => new()
+    public static TheoryData<int, string, string> ExpectedCompanyAttributes() => new()
     {
-        { 0, """{"account_cancelled_at":1455801765}""" },
-        { 1, """{"cart_recovered":25}""" },
-        { 2, """{"trial_ends_at":1455801765}""" }, // trial_days_left sent as a date
-        { 3, """{"emails_sent":32}""" },
-        { 4, """{"first_customer_ghost_total":32,"first_customer_ghost_item_count":32,"first_customer_ghost_email":"john@doe.com"}""" },
-        { 5, """{"first_entered_at":1455801765}""" },
-        { 6, """{"first_ghost_total":32,"first_ghost_item_count":32,"first_ghost_email":"john@doe.com"}""" },
-        { 7, """{"money_recovered":5000,"money_recovered_currency":"USD"}""" }, // "$ 5000": the symbol as its ISO code
-        { 8, """{"payment_active":true}""" },
-        { 9, """{"payment_active":false}""" },
-        { 10, """{"plugin_active":true}""" },
-        { 11, """{"plugin_active":false}""" },
-        { 12, """{"platform":"WooCommerce","sender_email":"john@doe.com","time_spent_on_registration":335,"signup_ended_at":1455801765}""" },
-        { 13, """{"email":"john@doe.com","domain":"http://john-doe.com","signup_started_at":1455801765}""" },
-        { 14, """{"wizard_page_1":23.2}""" },
-        { 15, """{"wizard_page_2":25.4}""" },
-        { 16, """{"wizard_page_2":27.7}""" },
+        { 0, "/push/account_cancelled", """{"account_cancelled_at":1455801765}""" },
+        { 1, "/push/cart_recovered", """{"cart_recovered":25}""" },
+        { 2, "/push/trial_expired", """{"trial_ends_at":1455801765}""" }, // trial_days_left sent as a date
+        { 3, "/push/emails_sent", """{"emails_sent":32}""" },
+        { 4, "/push/first_customer_ghost", """{"first_customer_ghost_total":32,"first_customer_ghost_item_count":32,"first_customer_ghost_email":"john@doe.com"}""" },
+        { 5, "/push/first_entered", """{"first_entered_at":1455801765}""" },
+        { 6, "/push/first_customer_ghost", """{"first_ghost_total":32,"first_ghost_item_count":32,"first_ghost_email":"john@doe.com"}""" },
+        { 7, "/push/money_recovered", """{"money_recovered":5000,"money_recovered_currency":"USD"}""" }, // "$ 5000": the symbol as its ISO code
+        { 8, "/push/payment_activated", """{"payment_active":true}""" },
+        { 9, "/push/payment_deactivated", """{"payment_active":false}""" },
+        { 10, "/push/plugin_activated", """{"plugin_active":true}""" },
+        { 11, "/push/plugin_deactivated", """{"plugin_active":false}""" },
+        { 12, "/push/platform", """{"platform":"WooCommerce","sender_email":"john@doe.com","time_spent_on_registration":335,"signup_ended_at":1455801765}""" },
+        { 13, "/push/signup_started", """{"email":"john@doe.com","domain":"http://john-doe.com","signup_started_at":1455801765}""" },
+        { 14, "/push/platform", """{"wizard_page_1":23.2}""" },
+        { 15, "/push/platform", """{"wizard_page_2":25.4}""" },
+        { 16, "/push/platform", """{"wizard_page_2":27.7}""" },
     };
 
     [Fact]
-    public void Every_example_call_of_the_seed_has_an_expected_mapping() =>
-        Assert.Equal(IntercomServiceContract.Examples().Count, ExpectedCompanyAttributes().Count());
+    public void The_seed_gives_the_example_calls_the_expectations_are_written_for_in_this_order()
+    {
+        var seed = IntercomServiceContract.Examples().Select(e => e.Path);
+
+        Assert.Equal(ExpectedCompanyAttributes().Select(row => (string)row[1]), seed);
+    }
 
     [Theory]
     [MemberData(nameof(ExpectedCompanyAttributes))]
-    public async Task Every_example_call_of_the_seed_succeeds_and_reaches_Intercom_as_mapped(int index, string expectedAttributes)
+    public async Task Every_example_call_of_the_seed_succeeds_and_reaches_Intercom_as_mapped(int index, string path, string expectedAttributes)
     {
         var example = IntercomServiceContract.Examples()[index];
+        Assert.Equal(path, example.Path);
         var site = PipelineFixture.NewSiteId();
         var body = example.Fields.ToDictionary(f => f.Key, f => f.Key == "site_id" ? site : f.Value);
 
@@ -147,7 +152,13 @@ public sealed class PushEndpointsContractTests(PipelineFixture fixture) : IClass
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var valid = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetProperty("valid");
-        Assert.Equal(PushSegments.Names, valid.EnumerateArray().Select(v => v.GetString()));
+        // The seed's 18 endpoints, in the order its document lists them.
+        Assert.Equal(
+        [
+            "account_cancelled", "cart_recovered", "days_left", "emails_sent", "first_customer_ghost", "first_entered", "first_ghost",
+            "money_recovered", "payment_activated", "payment_deactivated", "plugin_activated", "plugin_deactivated", "signup_ended",
+            "signup_started", "statistics", "wizard_page_1", "wizard_page_2", "wizard_page_3",
+        ], valid.EnumerateArray().Select(v => v.GetString()));
     }
 
     /// <summary>A body with every field of the endpoint's Definitions table, each a value of its kind.</summary>

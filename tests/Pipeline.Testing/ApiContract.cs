@@ -61,6 +61,55 @@ public sealed class ApiContract
         return Problem(Schema($"{path} {method} {status}", schema), body, $"{method} {path} {status}");
     }
 
+    /// <summary>
+    /// What is wrong with the custom handler's answer to an HTTP invocation, against the document: the answer the
+    /// Functions host gives the caller is the invocation's <c>Outputs.res</c> (status, headers, body), for the method
+    /// and URL the host put in <c>Data.req</c>. Null when it conforms, or when the exchange is no HTTP invocation
+    /// answered (a queue or timer payload, a payload a test made unreadable on purpose, a failed invocation).
+    /// </summary>
+    public string? ProblemWithHostAnswer(string invocationPayload, int invocationStatus, string invocationAnswer)
+    {
+        if (invocationStatus != 200 || HttpRequestOf(invocationPayload) is not { } request) return null;
+        var (method, url) = request;
+        JsonElement res;
+        try
+        {
+            if (!JsonDocument.Parse(invocationAnswer).RootElement.TryGetProperty("Outputs", out var outputs)
+                || !outputs.TryGetProperty("res", out res))
+                return $"{method} {url}: the invocation succeeded with no Outputs.res, so the caller gets no answer: {Clip(invocationAnswer)}";
+        }
+        catch (JsonException ex)
+        {
+            return $"{method} {url}: the invocation's answer is not JSON ({ex.Message}): {Clip(invocationAnswer)}";
+        }
+        var status = res.GetProperty("statusCode").GetInt32();
+        var mediaType = res.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Object
+            ? headers.EnumerateObject().Where(h => h.Name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+                .Select(h => h.Value.GetString()).FirstOrDefault()
+            : null;
+        var body = res.TryGetProperty("body", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString()! : "";
+        return ProblemWithAnswer(method, new Uri(url, UriKind.Absolute).AbsolutePath, status, mediaType, body);
+    }
+
+    /// <summary>The method and URL of an HTTP invocation's <c>Data.req</c> (which older hosts send as JSON text); null for any other payload.</summary>
+    private static (string Method, string Url)? HttpRequestOf(string payload)
+    {
+        try
+        {
+            var root = JsonDocument.Parse(payload).RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("Data", out var data) || data.ValueKind != JsonValueKind.Object
+                || !data.TryGetProperty("req", out var req)) return null;
+            if (req.ValueKind == JsonValueKind.String) req = JsonDocument.Parse(req.GetString()!).RootElement;
+            return req.TryGetProperty("Url", out var url) && url.GetString() is { } text && Uri.IsWellFormedUriString(text, UriKind.Absolute)
+                ? (req.TryGetProperty("Method", out var m) ? m.GetString() ?? "GET" : "GET", text)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>What is wrong with a request body, against the route's documented body for that content type; null when it conforms.</summary>
     public string? ProblemWithRequest(string method, string documentPath, string mediaType, JsonNode body)
     {
@@ -125,6 +174,25 @@ public sealed class ApiContractHandler(Func<ApiContract> contract) : DelegatingH
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         var problem = contract().ProblemWithAnswer(request.Method.Method, request.RequestUri!.AbsolutePath, (int)response.StatusCode,
             response.Content.Headers.ContentType?.MediaType, body);
+        if (problem is not null) throw new ApiContractViolation(problem);
+        return response;
+    }
+}
+
+/// <summary>
+/// The same check for a custom handler's client (<c>POST /{FunctionName}</c> with the host's payloads): the answer of
+/// every HTTP invocation, its <c>Outputs.res</c>, is checked against the document.
+/// </summary>
+public sealed class HostAnswerContractHandler(Func<Task<ApiContract>> contract) : DelegatingHandler(new SocketsHttpHandler())
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var payload = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
+        var response = await base.SendAsync(request, cancellationToken);
+        if (request.Method != HttpMethod.Post || payload is null) return response;
+        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        var answer = await response.Content.ReadAsStringAsync(cancellationToken);
+        var problem = (await contract()).ProblemWithHostAnswer(payload, (int)response.StatusCode, answer);
         if (problem is not null) throw new ApiContractViolation(problem);
         return response;
     }

@@ -14,13 +14,17 @@ public sealed class PipelineHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private PipelineHost(WebApplication app, int port, string connectionString, bool checksAnswers)
+    private PipelineHost(WebApplication app, int port, string connectionString, bool checksAnswers, bool isCustomHandler)
     {
         _app = app;
-        // In local-host mode the routes are the published API: every answer a test receives is checked against the
-        // app's own OpenAPI document. The custom handler's routes are the Functions host's invocation protocol instead.
+        // Every answer a test receives is checked against the app's own OpenAPI document: in local-host mode the
+        // routes are the published API; in custom-handler mode they are the Functions host's invocation protocol, and
+        // what the caller gets is each HTTP invocation's Outputs.res.
         var contract = new Lazy<ApiContract>(() => new ApiContract(app.Services.GetRequiredService<ApiDocument>().Json));
-        Client = new HttpClient(checksAnswers ? new ApiContractHandler(() => contract.Value) : new SocketsHttpHandler())
+        HttpMessageHandler handler = !checksAnswers ? new SocketsHttpHandler()
+            : isCustomHandler ? new HostAnswerContractHandler(() => Task.FromResult(contract.Value))
+            : new ApiContractHandler(() => contract.Value);
+        Client = new HttpClient(handler)
         {
             BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
             Timeout = TimeSpan.FromSeconds(30),
@@ -53,7 +57,7 @@ public sealed class PipelineHost : IAsyncDisposable
     {
         var port = FreePorts.Next();
         settings["PORT"] = port.ToString();
-        return await StartAsync(settings, port, services, checksAnswers);
+        return await StartAsync(settings, port, services, checksAnswers, isCustomHandler: false);
     }
 
     public static async Task<PipelineHost> StartCustomHandlerAsync(Dictionary<string, string?> settings,
@@ -61,11 +65,11 @@ public sealed class PipelineHost : IAsyncDisposable
     {
         var port = FreePorts.Next();
         settings["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString();
-        return await StartAsync(settings, port, services, checksAnswers: false);
+        return await StartAsync(settings, port, services, checksAnswers: true, isCustomHandler: true);
     }
 
     private static async Task<PipelineHost> StartAsync(Dictionary<string, string?> settings, int port,
-        Action<IServiceCollection>? services, bool checksAnswers)
+        Action<IServiceCollection>? services, bool checksAnswers, bool isCustomHandler)
     {
         var app = PipelineApp.Build([], builder =>
         {
@@ -73,7 +77,7 @@ public sealed class PipelineHost : IAsyncDisposable
             services?.Invoke(builder.Services);
         });
         await app.StartAsync();
-        return new PipelineHost(app, port, settings["AzureWebJobsStorage"]!, checksAnswers);
+        return new PipelineHost(app, port, settings["AzureWebJobsStorage"]!, checksAnswers, isCustomHandler);
     }
 
     public TableClient Table(string name) => new TableServiceClient(Storage).GetTableClient(name);

@@ -18,7 +18,26 @@ public sealed class PublishedHandler : IAsyncDisposable
     private PublishedHandler(Process process, int port)
     {
         _process = process;
-        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
+        var address = new Uri($"http://127.0.0.1:{port}/");
+        _contract = new Lazy<Task<ApiContract>>(() => PublishedContractAsync(address));
+        // Every HTTP invocation's answer is checked against the API document the package itself publishes.
+        Client = new HttpClient(new HostAnswerContractHandler(() => _contract.Value)) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    private readonly Lazy<Task<ApiContract>> _contract;
+
+    /// <summary>The package's <c>GET /api/openapi.json</c>, asked for as the host would (its OpenApiDocument function).</summary>
+    private static async Task<ApiContract> PublishedContractAsync(Uri address)
+    {
+        const string function = "OpenApiDocument";
+        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        using var response = await client.PostAsync("/" + function,
+            new StringContent(HostPayloads.Http(function, "get", "openapi.json"), Encoding.UTF8, "application/json"));
+        var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var res = answer.GetProperty("Outputs").GetProperty("res");
+        if (res.GetProperty("statusCode").GetInt32() != 200)
+            throw new InvalidOperationException($"the package did not serve its API document: {answer}");
+        return new ApiContract(res.GetProperty("body").GetString()!);
     }
 
     public HttpClient Client { get; }

@@ -7,11 +7,14 @@ using Pipeline.Functions.Delivery.Http;
 
 namespace Pipeline.UnitTests;
 
-/// <summary>The outbound pacing and header-driven pause of a destination's HttpClient, on a fake clock.</summary>
+/// <summary>The outbound pacing, header-driven pause and concurrency cap of a destination's HttpClient, on a fake clock.</summary>
 public sealed class RateLimitHandlerTests : IDisposable
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero));
     private readonly Queue<Func<HttpResponseMessage>> _answers = new();
+
+    /// <summary>Released once per call that reaches the destination.</summary>
+    private readonly SemaphoreSlim _arrivals = new(0);
     private RateLimitGate? _gate;
 
     private HttpMessageInvoker Client(int? requestsPerWindow, TimeSpan? window = null) =>
@@ -37,11 +40,14 @@ public sealed class RateLimitHandlerTests : IDisposable
             return response;
         });
 
-    /// <summary>The call is still held when the fake clock reaches <paramref name="notYet"/>, and has gone out by <paramref name="by"/>.</summary>
+    /// <summary>
+    /// The call is still held when the fake clock reaches <paramref name="notYet"/>, and has gone out by <paramref name="by"/>.
+    /// A pause ends on a timer of the fake clock, which fires inside <see cref="FakeTimeProvider.Advance"/>.
+    /// </summary>
     private async Task AssertReleasedBetween(Task waiting, TimeSpan notYet, TimeSpan by)
     {
         _clock.Advance(notYet);
-        await Task.WhenAny(waiting, Task.Delay(100)); // real time for a wrongly released call to show
+        await Task.Yield();
         Assert.False(waiting.IsCompleted, $"released before {notYet.TotalMilliseconds} ms");
         _clock.Advance(by - notYet);
         await waiting.WaitAsync(TimeSpan.FromSeconds(5));
@@ -49,24 +55,32 @@ public sealed class RateLimitHandlerTests : IDisposable
 
     private static async Task AssertReleasedAtOnce(Task call) => await call.WaitAsync(TimeSpan.FromSeconds(5));
 
-    // Pacing is System.Threading.RateLimiting's token bucket, which refills on its own timer in real time: these
-    // two tests measure real time, with lower bounds that cannot pass by luck and generous upper ones.
+    /// <summary>
+    /// Moves the fake clock one tick at a time: before the first tick and after each, exactly the given number of
+    /// calls have reached the destination in all (<paramref name="before"/> had before these calls started).
+    /// </summary>
+    private async Task AssertSentPerTick(TimeSpan tick, int before, params int[] sentInAll)
+    {
+        var seen = before;
+        for (var i = 0; i < sentInAll.Length; i++)
+        {
+            if (i > 0) _clock.Advance(tick);
+            for (; seen < sentInAll[i]; seen++)
+                Assert.True(await _arrivals.WaitAsync(TimeSpan.FromSeconds(5)), $"tick {i}: {seen} calls went out, not {sentInAll[i]}");
+            Assert.Equal(sentInAll[i], Volatile.Read(ref _calls));
+        }
+    }
+
     [Fact]
     public async Task Calls_are_paced_evenly_across_the_window()
     {
         using var client = Client(requestsPerWindow: 20, window: TimeSpan.FromSeconds(1)); // one every 50 ms
-        var started = System.Diagnostics.Stopwatch.StartNew();
 
-        var sentAt = await Task.WhenAll(Enumerable.Range(0, 11).Select(async _ =>
-        {
-            await Call(client);
-            return started.Elapsed;
-        }));
+        var calls = Enumerable.Range(0, 11).Select(_ => Call(client)).ToList();
 
-        Assert.True(sentAt.Min() < TimeSpan.FromMilliseconds(200), $"the first call went out at once ({sentAt.Min().TotalMilliseconds} ms)");
-        // Two go out at once (the bucket holds two ticks' worth), then one every 50 ms: the last at ≥ 450 ms.
-        Assert.True(sentAt.Max() >= TimeSpan.FromMilliseconds(350), $"11 calls at 20/s took {sentAt.Max().TotalMilliseconds} ms, not ≥ 450");
-        Assert.True(sentAt.Max() < TimeSpan.FromSeconds(3), $"11 calls at 20/s took {sentAt.Max().TotalMilliseconds} ms");
+        // Two go out at once (the bucket holds two ticks' worth), then one every 50 ms: the last at 450 ms.
+        await AssertSentPerTick(TimeSpan.FromMilliseconds(50), before: 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+        await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -75,14 +89,14 @@ public sealed class RateLimitHandlerTests : IDisposable
         using var client = Client(requestsPerWindow: 1000, window: TimeSpan.FromSeconds(1)); // fast until the destination says otherwise
         Then(HttpStatusCode.OK, limit: 5, remaining: 4, resetIn: TimeSpan.FromSeconds(10));
         await Call(client);
+        Assert.True(await _arrivals.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal(5, _gate!.LimitPerWindow);
-        var started = System.Diagnostics.Stopwatch.StartNew();
 
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Call(client)));
+        var calls = Enumerable.Range(0, 4).Select(_ => Call(client)).ToList();
 
-        // At the configured 1,000/s these take a few ms; at 5/s two go at once and the others wait their turns
-        // (about 400 ms; a timer that fires late on a busy machine is made up for, so allow some slack).
-        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(250), $"4 calls at 5/s took {started.Elapsed.TotalMilliseconds} ms");
+        // At 1,000/s all four would go at once; at 5/s two go at once, then one every 200 ms.
+        await AssertSentPerTick(TimeSpan.FromMilliseconds(100), before: 1, 3, 3, 4, 4, 5);
+        await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -186,30 +200,39 @@ public sealed class RateLimitHandlerTests : IDisposable
         using var client = Client(new DestinationHttpOptions { MaxConcurrentCalls = 2 }, destination);
 
         var calls = Enumerable.Range(0, 5).Select(_ => Call(client)).ToList();
-        await Eventually(() => destination.InFlight == 2);
-        await Task.Delay(100); // real time for a call past the cap to show
-        Assert.Equal(2, destination.InFlight);
+        await destination.Entered(2);
 
-        destination.Release.SetResult();
+        // Let the calls end one at a time: each one that ends makes room for exactly one more.
+        for (var ended = 1; ended <= 3; ended++)
+        {
+            destination.LetOneEnd();
+            await destination.Entered(2 + ended);
+        }
+        destination.LetOneEnd();
+        destination.LetOneEnd();
         await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(2, destination.MostInFlight);
         Assert.Equal(5, destination.Calls);
     }
 
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(10);
-        Assert.True(condition());
-    }
-
+    /// <summary>A destination that keeps every call until the test lets one end.</summary>
     private sealed class Holding : HttpMessageHandler
     {
-        private int _inFlight, _most, _calls;
-        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public int InFlight => Volatile.Read(ref _inFlight);
+        private readonly SemaphoreSlim _entered = new(0);
+        private readonly SemaphoreSlim _mayEnd = new(0);
+        private int _inFlight, _most, _calls, _seen;
         public int MostInFlight => Volatile.Read(ref _most);
         public int Calls => Volatile.Read(ref _calls);
+
+        public void LetOneEnd() => _mayEnd.Release();
+
+        /// <summary>Waits until this many calls in all have reached the destination.</summary>
+        public async Task Entered(int count)
+        {
+            for (; _seen < count; _seen++)
+                Assert.True(await _entered.WaitAsync(TimeSpan.FromSeconds(5)), $"{_seen} calls reached the destination, not {count}");
+            Assert.Equal(count, Calls);
+        }
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
@@ -219,7 +242,8 @@ public sealed class RateLimitHandlerTests : IDisposable
             while (now > (seen = Volatile.Read(ref _most)) && Interlocked.CompareExchange(ref _most, now, seen) != seen)
             {
             }
-            await Release.Task.WaitAsync(cancellationToken);
+            _entered.Release();
+            await _mayEnd.WaitAsync(cancellationToken);
             Interlocked.Decrement(ref _inFlight);
             return new HttpResponseMessage(HttpStatusCode.OK);
         }
@@ -232,6 +256,7 @@ public sealed class RateLimitHandlerTests : IDisposable
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref test._calls);
+            test._arrivals.Release();
             lock (test._answers)
                 return Task.FromResult(test._answers.TryDequeue(out var answer) ? answer() : new HttpResponseMessage(HttpStatusCode.OK));
         }

@@ -5,16 +5,17 @@ namespace Pipeline.Functions.Health;
 /// <summary>The health route in the API document.</summary>
 public sealed class HealthApiDescription : IApiDescription
 {
-    /// <summary>One entity's backlog, as <see cref="BacklogSnapshot.ToJson"/> writes it (counts are null when unread).</summary>
-    internal const string BacklogSchema = """
-        {"type":"array","items":{"type":"object","required":["entity","growing"],"properties":{
+    /// <summary>Each entity's backlog, as <see cref="BacklogSnapshot.ToJson"/> writes it (counts are null when unread).</summary>
+    public const string BacklogSchema = """
+        {"type":"array","items":{"type":"object","required":["entity","active","scheduled","dead_lettered","growing","note","error"],
+         "additionalProperties":false,"properties":{
           "entity":{"type":"string"},"active":{"type":["integer","null"]},"scheduled":{"type":["integer","null"]},
           "dead_lettered":{"type":["integer","null"]},"growing":{"type":"boolean"},"note":{"type":["string","null"]},
           "error":{"type":["string","null"]}}}}
         """;
 
     private static readonly string HealthSchema = """
-        {"type":"object","required":["status","storage","reasons","backlog_sampled_at","backlog"],"properties":{
+        {"type":"object","required":["status","storage","reasons","backlog_sampled_at","backlog"],"additionalProperties":false,"properties":{
           "status":{"enum":["healthy","degraded","unhealthy"]},"storage":{"type":"string"},
           "reasons":{"type":"array","items":{"type":"string"}},
           "backlog_sampled_at":{"type":["string","null"],"format":"date-time"},

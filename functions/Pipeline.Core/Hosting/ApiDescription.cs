@@ -139,10 +139,26 @@ public static class ApiSchema
          "properties":{"error":{"type":"string"},"field":{"type":"string"},"message":{"type":"string"}}}
         """);
 
-    /// <summary>An object with at least these properties (each of any type); others may follow.</summary>
-    public static JsonNode ObjectWith(params string[] required) => new JsonObject
+    /// <summary>
+    /// The schema with every object (<c>"type":"object"</c>) that lists its properties closed to others
+    /// (<c>additionalProperties: false</c>), unless it says otherwise: for answers of a fixed shape, so that a field
+    /// renamed, added or lost breaks the answer check. Typed branches of <c>anyOf</c>/<c>oneOf</c> are closed each;
+    /// <c>allOf</c> parts and untyped branches (a <c>required</c> alternative) are left as they are, since closing
+    /// one would refuse the properties the rest of the schema adds.
+    /// </summary>
+    public static JsonNode Closed(JsonNode schema)
     {
-        ["type"] = "object",
-        ["required"] = new JsonArray(required.Select(r => (JsonNode?)JsonValue.Create(r)).ToArray()),
-    };
+        if (schema is not JsonObject node) return schema;
+        if (node["properties"] is JsonObject properties && node["type"] is JsonValue type && type.GetValue<string>() == "object")
+        {
+            if (!node.ContainsKey("additionalProperties") && !node.ContainsKey("patternProperties") && !node.ContainsKey("allOf"))
+                node["additionalProperties"] = false;
+            foreach (var (_, property) in properties.ToList()) Closed(property!);
+        }
+        if (node["items"] is { } items) Closed(items);
+        foreach (var combinator in new[] { "anyOf", "oneOf" })
+            if (node[combinator] is JsonArray branches)
+                foreach (var branch in branches) Closed(branch!);
+        return node;
+    }
 }

@@ -1,16 +1,15 @@
 using System.Globalization;
+using System.Threading.Channels;
 using System.Threading.RateLimiting;
 
 namespace Pipeline.Functions.Delivery.Http;
 
 /// <summary>
-/// The rate state of one destination (one workspace, one API key): a token bucket
-/// (System.Threading.RateLimiting) that spreads the calls of a window evenly across it, and a pause that the
+/// The rate state of one destination (one workspace, one API key): a token bucket that spreads the calls of a window evenly across it, and a pause that the
 /// destination's answers set: <c>X-RateLimit-Remaining</c> at zero (or no more than the calls already on the wire)
 /// holds every caller until <c>X-RateLimit-Reset</c>; a 429 holds them for its <c>Retry-After</c>, and only that
 /// long (a 503's too, with <see cref="DestinationHttpOptions.PauseOnServiceUnavailable"/>). An optional concurrency
-/// cap holds calls past <see cref="DestinationHttpOptions.MaxConcurrentCalls"/> in order. The pause keeps time by <see cref="TimeProvider"/> (tests run it on a fake clock); the bucket refills
-/// itself on its own timer, in real time.
+/// cap holds calls past <see cref="DestinationHttpOptions.MaxConcurrentCalls"/> in order. The pause and the bucket's refills keep time by <see cref="TimeProvider"/>, so tests run both on a fake clock.
 /// </summary>
 public sealed class RateLimitGate : IDisposable
 {
@@ -29,7 +28,7 @@ public sealed class RateLimitGate : IDisposable
     {
         _options = options;
         _clock = clock;
-        if (options.RequestsPerWindow is { } limit) _pacer = new Pacer(limit, options.Window);
+        if (options.RequestsPerWindow is { } limit) _pacer = new Pacer(limit, options.Window, clock);
         if (options.MaxConcurrentCalls is { } cap)
             _concurrency = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
             {
@@ -121,7 +120,7 @@ public sealed class RateLimitGate : IDisposable
                 && limit > 0 && limit != _pacer?.Limit)
             {
                 _pacer?.Dispose();
-                _pacer = new Pacer(limit, _options.Window);
+                _pacer = new Pacer(limit, _options.Window, _clock);
             }
 
             var status = (int)response.StatusCode;
@@ -170,44 +169,43 @@ public sealed class RateLimitGate : IDisposable
     }
 
     /// <summary>
-    /// A token bucket refilled every tick by what the elapsed time allows: <c>limit</c> calls per window, evenly
-    /// spread, at most two ticks' worth at once. It is refilled by elapsed time rather than per timer firing, so a
-    /// busy machine whose timer fires late loses no calls.
+    /// A token bucket on the gate's clock: <c>limit</c> calls per window, evenly spread, at most two ticks' worth at
+    /// once. System.Threading.RateLimiting's bucket reads elapsed time from the stopwatch when it is refilled by hand,
+    /// so no clock but the real one could drive it; here the clock's timer adds one tick's worth to a bounded
+    /// channel, whose waiting readers take their turns in order. A tick that fires late adds no more than its own
+    /// worth: a busy machine paces slower than the limit, never faster.
     /// </summary>
     private sealed class Pacer : IDisposable
     {
-        private readonly TokenBucketRateLimiter _bucket;
-        private readonly Timer _refill;
+        private readonly Channel<bool> _tokens;
+        private readonly ITimer _refill;
 
-        public Pacer(int limit, TimeSpan window)
+        public Pacer(int limit, TimeSpan window, TimeProvider clock)
         {
             Limit = limit;
             var perCall = window / limit;
             var perTick = Math.Max(1, (int)Math.Ceiling(MinimumTick / perCall));
             var tick = perCall * perTick;
-            _bucket = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = 2 * perTick,
-                TokensPerPeriod = perTick,
-                ReplenishmentPeriod = tick,
-                AutoReplenishment = false, // TryReplenish below adds what the time since the last refill allows
-                QueueLimit = int.MaxValue, // every caller waits its turn; the delivery lease bounds the wait
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            });
-            _refill = new Timer(_ => _bucket.TryReplenish(), null, tick, tick);
+            _tokens = Channel.CreateBounded<bool>(new BoundedChannelOptions(2 * perTick) { FullMode = BoundedChannelFullMode.DropWrite });
+            Add(2 * perTick);
+            _refill = clock.CreateTimer(_ => Add(perTick), null, tick, tick);
         }
 
         public int Limit { get; }
+
+        private void Add(int tokens)
+        {
+            for (var i = 0; i < tokens; i++) _tokens.Writer.TryWrite(true);
+        }
 
         /// <returns>false when this pacer was replaced (a new limit) while the caller waited.</returns>
         public async Task<bool> TakeTurnAsync(CancellationToken cancellationToken)
         {
             try
             {
-                using var lease = await _bucket.AcquireAsync(1, cancellationToken);
-                return lease.IsAcquired;
+                return await _tokens.Reader.ReadAsync(cancellationToken);
             }
-            catch (ObjectDisposedException)
+            catch (ChannelClosedException)
             {
                 return false;
             }
@@ -216,7 +214,7 @@ public sealed class RateLimitGate : IDisposable
         public void Dispose()
         {
             _refill.Dispose();
-            _bucket.Dispose();
+            _tokens.Writer.TryComplete();
         }
     }
 }
