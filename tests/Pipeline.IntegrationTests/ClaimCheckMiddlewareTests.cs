@@ -18,7 +18,7 @@ public sealed class ClaimCheckMiddlewareTests
         var claimCheck = new MessageClaimCheck(new StorageAccount(configuration, []), new WeighingPublisher(),
             NullLogger<MessageClaimCheck>.Instance);
         var original = "{\"id\":\"e-large\",\"type\":\"push.statistics\",\"data\":{\"note\":\"" + new string('x', 60_000) + "\"}}";
-        var sent = InvocationResult.Done().Send(new QueueOutput("events", "events"), JsonDocument.Parse(original).RootElement);
+        var sent = FunctionResult.Done().Send(new QueueOutput("events", "events"), JsonDocument.Parse(original).RootElement);
         await claimCheck.CheckInAsync(sent, CancellationToken.None);
         var reference = sent.Messages["events"][0].Body.GetRawText();
         Assert.Contains(MessageClaimCheck.ReferenceProperty, reference);
@@ -40,7 +40,7 @@ public sealed class ClaimCheckMiddlewareTests
     {
         public FunctionBindings Definition { get; } = FunctionBindings.Queue("Record", "events");
 
-        public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
+        public Task<FunctionResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("the middleware's next step stands in for the function");
     }
 

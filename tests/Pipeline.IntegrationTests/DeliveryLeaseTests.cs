@@ -33,7 +33,7 @@ public sealed class DeliveryLeaseTests(PipelineFixture fixture) : IClassFixture<
         // Its lease is over: a second invocation (the message redelivered) takes the delivery over and delivers. The
         // cancellation timer and the wall clock the lease is written in may differ by a few milliseconds, so a
         // redelivery that still finds the lease held is tried again, as the queue would.
-        InvocationResult? second = null;
+        FunctionResult? second = null;
         await Eventually.TrueAsync(async () =>
         {
             try

@@ -49,8 +49,8 @@ public sealed class RawBodyFixture : IAsyncLifetime
         public FunctionBindings Definition { get; } =
             FunctionBindings.Http("RawBodyEcho", "test/raw-body", ["post"]) with { WaitsForStorage = false };
 
-        public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
-            Task.FromResult(InvocationResult.Http(new InvocationResponse(200,
+        public Task<FunctionResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
+            Task.FromResult(FunctionResult.Http(new InvocationResponse(200,
                 $$"""{"rawBody":"{{Convert.ToBase64String(invocation.Request!.RawBody.Span)}}"}""")));
     }
 }

@@ -218,7 +218,7 @@ public sealed class ApiDocumentTests
     {
         public FunctionBindings Definition { get; } = FunctionBindings.Http("Undescribed", "not/described", ["post"]);
 
-        public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
+        public Task<FunctionResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
     }
 }

@@ -102,7 +102,7 @@ public sealed class CustomHandlerProtocolTests
     [Fact]
     public void Results_carry_the_http_answer_and_the_logs_and_never_the_queue_messages()
     {
-        var result = InvocationResult.Http(new InvocationResponse(202, """{"ok":true}""")
+        var result = FunctionResult.Http(new InvocationResponse(202, """{"ok":true}""")
             { Headers = new Dictionary<string, string> { ["Location"] = "/x" } });
         result.Send(Queue.QueueOutputs[0], Json("""{"id":1}""")).Log("did it");
 

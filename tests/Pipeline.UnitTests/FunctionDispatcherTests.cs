@@ -33,7 +33,7 @@ public sealed class FunctionDispatcherTests
         function.SetupGet(f => f.Definition).Returns(new FunctionBindings(name, new MessageTrigger("recorded") { Subscription = "intercom" }, []));
         var setup = function.Setup(f => f.InvokeAsync(It.IsAny<Invocation>(), It.IsAny<CancellationToken>()))
             .Callback<Invocation, CancellationToken>((i, _) => seen?.Invoke(i));
-        if (failure is null) setup.ReturnsAsync(InvocationResult.Done());
+        if (failure is null) setup.ReturnsAsync(FunctionResult.Done());
         else setup.ThrowsAsync(failure);
         return function;
     }
@@ -168,7 +168,7 @@ public sealed class FunctionDispatcherTests
         function.SetupGet(f => f.Definition).Returns(FunctionBindings.Http("Push", "push/{segment}", ["post"], outputs: output));
         var envelope = JsonDocument.Parse("""{"id":"019","type":"push.emails_sent","subject":"site:42","data":{}}""").RootElement;
         function.Setup(f => f.InvokeAsync(It.IsAny<Invocation>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(InvocationResult.Http(new InvocationResponse(200, "{}")).Send(output, envelope));
+            .ReturnsAsync(FunctionResult.Http(new InvocationResponse(200, "{}")).Send(output, envelope));
 
         await Dispatcher(function.Object).RunAsync(function.Object, new Invocation { FunctionName = "Push" }, CancellationToken.None);
 

@@ -16,12 +16,12 @@ namespace Pipeline.UnitTests;
 public sealed class FunctionMiddlewareTests
 {
     private static TestFunctionContext Context(FunctionBindings bindings, Invocation? invocation = null,
-        Func<Invocation, InvocationResult>? run = null, IServiceProvider? services = null, CancellationToken cancellationToken = default)
+        Func<Invocation, FunctionResult>? run = null, IServiceProvider? services = null, CancellationToken cancellationToken = default)
     {
         var function = new Mock<IFunction>();
         function.SetupGet(f => f.Definition).Returns(bindings);
         function.Setup(f => f.InvokeAsync(It.IsAny<Invocation>(), It.IsAny<CancellationToken>()))
-            .Returns<Invocation, CancellationToken>((i, _) => Task.FromResult((run ?? (_ => InvocationResult.Done()))(i)));
+            .Returns<Invocation, CancellationToken>((i, _) => Task.FromResult((run ?? (_ => FunctionResult.Done()))(i)));
         var context = new TestFunctionContext(bindings.Name, services, cancellationToken: cancellationToken);
         context.Features.Set(new InvocationFeature(function.Object, invocation ?? new Invocation { FunctionName = bindings.Name }));
         return context;
@@ -40,7 +40,7 @@ public sealed class FunctionMiddlewareTests
         var context = Context(FunctionBindings.Queue("Ordered", "events"), run: _ =>
         {
             steps.Add("function");
-            return InvocationResult.Done().Log("ran");
+            return FunctionResult.Done().Log("ran");
         }, services: provider);
 
         await provider.GetRequiredService<FunctionPipeline>().RunAsync(context);

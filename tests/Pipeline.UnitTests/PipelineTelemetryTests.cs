@@ -83,7 +83,7 @@ public sealed class PipelineTelemetryTests
         string? inside = null;
         function.Setup(f => f.InvokeAsync(It.IsAny<Invocation>(), It.IsAny<CancellationToken>()))
             .Callback(() => inside = PipelineTelemetry.CurrentTraceparent)
-            .ReturnsAsync(InvocationResult.Done());
+            .ReturnsAsync(FunctionResult.Done());
         var logger = new ScopeRecordingLogger();
         var dispatcher = TestDispatcher.Create([function.Object], new Mock<Pipeline.Functions.Messaging.IMessagePublisher>().Object,
             configure: services => services.AddSingleton<ILogger<InvocationSpanMiddleware>>(logger));

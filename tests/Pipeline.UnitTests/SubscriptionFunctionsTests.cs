@@ -7,7 +7,6 @@ using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Hosting.Worker;
 using Pipeline.Functions.Pipeline;
-using InvocationResult = Pipeline.Functions.Hosting.InvocationResult;
 
 namespace Pipeline.UnitTests;
 
@@ -21,11 +20,11 @@ public sealed class SubscriptionFunctionsTests
     {
         public List<(PushReceived Push, Invocation Delivery)> Seen { get; } = [];
 
-        public Task<InvocationResult> HandleAsync(PushReceived push, EventEnvelope envelope, Invocation invocation,
+        public Task<FunctionResult> HandleAsync(PushReceived push, EventEnvelope envelope, Invocation invocation,
             CancellationToken cancellationToken)
         {
             Seen.Add((push, invocation));
-            return Task.FromResult(InvocationResult.Done().Log($"handled {envelope.Id}"));
+            return Task.FromResult(FunctionResult.Done().Log($"handled {envelope.Id}"));
         }
     }
 

@@ -18,7 +18,7 @@ public delegate Task<DeliveryOutcome> DeliveryCall(CancellationToken cancellatio
 public sealed class DeliveryEngine(DeliveryRecords deliveries, TimeProvider clock)
 {
     /// <param name="send">The destination's call for this event (its handler's <c>DeliverAsync</c>).</param>
-    public async Task<InvocationResult> DeliverAsync(IDestination destination, EventEnvelope envelope, DeliveryCall send,
+    public async Task<FunctionResult> DeliverAsync(IDestination destination, EventEnvelope envelope, DeliveryCall send,
         Invocation invocation, CancellationToken cancellationToken)
     {
         // Waiting is not an attempt: while the destination has asked callers to wait, nothing is claimed or called.
@@ -30,7 +30,7 @@ public sealed class DeliveryEngine(DeliveryRecords deliveries, TimeProvider cloc
         switch (attempt)
         {
             case AttemptResult.AlreadyDone done:
-                return InvocationResult.Done().Log($"{envelope.Id} already {done.Record.Status} for {destination.Name}; nothing sent");
+                return FunctionResult.Done().Log($"{envelope.Id} already {done.Record.Status} for {destination.Name}; nothing sent");
             case AttemptResult.HeldElsewhere held:
                 var wait = held.Until is { } until ? until - clock.GetUtcNow() : (TimeSpan?)null;
                 throw new RetryLaterException($"{envelope.Id} is being delivered to {destination.Name} by another invocation" +
@@ -53,7 +53,7 @@ public sealed class DeliveryEngine(DeliveryRecords deliveries, TimeProvider cloc
         if (made.Outcome is DeliveryOutcome.Transient transient)
             throw new RetryLaterException($"{destination.Name}: {transient.Error}" + (made.Kept ? "" : takenOver), transient.RetryAfter,
                 isAttempt: !transient.NotSent);
-        return InvocationResult.Done().Log(line);
+        return FunctionResult.Done().Log(line);
     }
 
     /// <summary>

@@ -15,10 +15,10 @@ public sealed record ReplayableDestination(string Name);
 public sealed class DeliveryRoute<TEvent>(DeliveryEngine engine, IDestination destination, IDeliveryHandler<TEvent> handler)
     : IEventHandler<TEvent>
 {
-    public Task<InvocationResult> HandleAsync(TEvent @event, EventEnvelope envelope, Invocation invocation, CancellationToken cancellationToken) =>
+    public Task<FunctionResult> HandleAsync(TEvent @event, EventEnvelope envelope, Invocation invocation, CancellationToken cancellationToken) =>
         handler.Accepts(@event)
             ? engine.DeliverAsync(destination, envelope, token => handler.DeliverAsync(@event, envelope, token), invocation, cancellationToken)
-            : Task.FromResult(InvocationResult.Done().Log($"{envelope.Type} {envelope.Id}: nothing for {destination.Name}"));
+            : Task.FromResult(FunctionResult.Done().Log($"{envelope.Type} {envelope.Id}: nothing for {destination.Name}"));
 }
 
 /// <summary>A destination's subscription: <see cref="AddSubscription{TEvent, THandler}"/> routes a record type to its handler.</summary>

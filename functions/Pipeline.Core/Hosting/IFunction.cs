@@ -9,5 +9,5 @@ public interface IFunction
     /// Runs one invocation. Throwing fails the invocation: a queue message is then redelivered and, after the
     /// queue's max delivery count, dead-lettered. HTTP functions answer callers' mistakes with a 4xx result instead.
     /// </summary>
-    Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken);
+    Task<FunctionResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken);
 }

@@ -69,8 +69,11 @@ public sealed record InvocationResponse(int StatusCode, string Body, string Cont
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 }
 
-/// <summary>What a function produces: an HTTP response (HTTP functions), queue messages per output binding, logs.</summary>
-public sealed class InvocationResult
+/// <summary>
+/// What a function produces: an HTTP response (HTTP functions), queue messages per output binding, logs. (Not the
+/// worker's InvocationResult, the value a middleware reads back; the bridge turns a method's outputs into this.)
+/// </summary>
+public sealed class FunctionResult
 {
     public InvocationResponse? Response { get; init; }
 
@@ -79,15 +82,15 @@ public sealed class InvocationResult
 
     public List<string> Logs { get; } = new();
 
-    public static InvocationResult Http(InvocationResponse response) => new() { Response = response };
+    public static FunctionResult Http(InvocationResponse response) => new() { Response = response };
 
-    public static InvocationResult Done() => new();
+    public static FunctionResult Done() => new();
 
     /// <param name="messageId">The broker's message id; by default the envelope's id, else a hash of the message.</param>
-    public InvocationResult Send(QueueOutput output, JsonElement message, string? messageId = null) =>
+    public FunctionResult Send(QueueOutput output, JsonElement message, string? messageId = null) =>
         Send(output, new OutputMessage(message) { MessageId = messageId });
 
-    public InvocationResult Send(QueueOutput output, OutputMessage message)
+    public FunctionResult Send(QueueOutput output, OutputMessage message)
     {
         if (!Messages.TryGetValue(output.BindingName, out var list))
             Messages[output.BindingName] = list = new List<OutputMessage>();
@@ -95,7 +98,7 @@ public sealed class InvocationResult
         return this;
     }
 
-    public InvocationResult Log(string line)
+    public FunctionResult Log(string line)
     {
         Logs.Add(line);
         return this;

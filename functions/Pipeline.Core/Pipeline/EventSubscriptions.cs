@@ -4,7 +4,6 @@ using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Messaging;
 // The worker has a type of this name too; here it is always the app's.
-using InvocationResult = Pipeline.Functions.Hosting.InvocationResult;
 
 namespace Pipeline.Functions.Pipeline;
 
@@ -61,7 +60,7 @@ public sealed class EventSubscription(string name)
 
 /// <summary>One record type of a subscription and what handles it: the record read from the envelope, then its handler.</summary>
 public sealed record EventRoute(IReadOnlyList<string> EventTypes,
-    Func<IServiceProvider, EventEnvelope, Invocation, CancellationToken, Task<InvocationResult>> Handle)
+    Func<IServiceProvider, EventEnvelope, Invocation, CancellationToken, Task<FunctionResult>> Handle)
 {
     /// <param name="only">Some of the record's types, where the consumer wants no others (the filter then lets no
     /// others through); none: all of them.</param>
@@ -82,7 +81,7 @@ public sealed record EventRoute(IReadOnlyList<string> EventTypes,
 /// </summary>
 public interface IEventHandler<in TEvent>
 {
-    Task<InvocationResult> HandleAsync(TEvent @event, EventEnvelope envelope, Invocation invocation, CancellationToken cancellationToken);
+    Task<FunctionResult> HandleAsync(TEvent @event, EventEnvelope envelope, Invocation invocation, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -220,10 +219,10 @@ public sealed class ProjectionBuilder(IServiceCollection services, EventSubscrip
 
 public sealed class ProjectionHandler<TEvent>(IEventProjection<TEvent> projection) : IEventHandler<TEvent>
 {
-    public async Task<InvocationResult> HandleAsync(TEvent @event, EventEnvelope envelope, Invocation invocation, CancellationToken cancellationToken)
+    public async Task<FunctionResult> HandleAsync(TEvent @event, EventEnvelope envelope, Invocation invocation, CancellationToken cancellationToken)
     {
         await projection.ProjectAsync(@event, envelope, cancellationToken);
-        return InvocationResult.Done().Log($"projected {envelope.Type} {envelope.Id}");
+        return FunctionResult.Done().Log($"projected {envelope.Type} {envelope.Id}");
     }
 }
 

@@ -27,7 +27,7 @@ public sealed class MessageClaimCheck(StorageAccount storage, Messaging.IMessage
     private BlobContainerClient Container => storage.Blobs.GetBlobContainerClient(ContainerName);
 
     /// <summary>Replaces every output message over <see cref="MaxInlineBytes"/> with a reference to a blob holding it.</summary>
-    public async Task CheckInAsync(InvocationResult result, CancellationToken cancellationToken)
+    public async Task CheckInAsync(FunctionResult result, CancellationToken cancellationToken)
     {
         foreach (var messages in result.Messages.Values)
         {

@@ -47,7 +47,7 @@ public static class CustomHandlerEndpoints
         {
             // The caller gets 503 with Retry-After, not the host's 500: nothing was accepted, and a retry can succeed.
             return Results.Bytes(CustomHandlerProtocol.Encode(function.Definition,
-                InvocationResult.Http(Storage.StorageFailures.Response())), "application/json");
+                FunctionResult.Http(Storage.StorageFailures.Response())), "application/json");
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

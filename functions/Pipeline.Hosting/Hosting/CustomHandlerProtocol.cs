@@ -44,7 +44,7 @@ public static class CustomHandlerProtocol
     /// Writes the response: the HTTP answer and the logs. Queue messages are not output bindings: the dispatcher has
     /// sent them through the SDK already, since an output binding cannot set a message id or properties.
     /// </summary>
-    public static void WriteResult(Utf8JsonWriter writer, FunctionBindings definition, InvocationResult result)
+    public static void WriteResult(Utf8JsonWriter writer, FunctionBindings definition, FunctionResult result)
     {
         writer.WriteStartObject();
         writer.WriteStartObject("Outputs");
@@ -190,7 +190,7 @@ public static class CustomHandlerProtocol
         _ => null,
     };
 
-    public static byte[] Encode(FunctionBindings definition, InvocationResult result)
+    public static byte[] Encode(FunctionBindings definition, FunctionResult result)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, PipelineJson.WriterOptions)) WriteResult(writer, definition, result);

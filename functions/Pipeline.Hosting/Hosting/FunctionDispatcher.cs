@@ -29,15 +29,15 @@ public sealed class FunctionDispatcher(FunctionCatalog catalog, FunctionPipeline
 
     /// <param name="complete">What the host does with the result before the invocation counts as done (the local host
     /// logs it), run inside the invocation's span and log scope.</param>
-    public async Task<InvocationResult> RunAsync(IFunction function, Invocation invocation, CancellationToken cancellationToken,
-        Func<InvocationResult, Task>? complete = null)
+    public async Task<FunctionResult> RunAsync(IFunction function, Invocation invocation, CancellationToken cancellationToken,
+        Func<FunctionResult, Task>? complete = null)
     {
         var feature = new InvocationFeature(function, invocation) { Completing = complete };
         var definition = function is WorkerFunction method
             ? method.WorkerDefinition
             : _declared.GetValue(function, static f => new DeclaredFunctionDefinition(f));
         await pipeline.RunAsync(new InvocationFunctionContext(definition, feature, pipeline.Services, cancellationToken));
-        return feature.Result ?? InvocationResult.Done();
+        return feature.Result ?? FunctionResult.Done();
     }
 
     /// <summary>
@@ -56,10 +56,10 @@ public sealed class FunctionDispatcher(FunctionCatalog catalog, FunctionPipeline
     }
 
     /// <summary>The function once: its outputs checked in and sent.</summary>
-    private async Task<InvocationResult> RunOnceAsync(FunctionContext context, FunctionExecutionDelegate next, InvocationFeature invocation)
+    private async Task<FunctionResult> RunOnceAsync(FunctionContext context, FunctionExecutionDelegate next, InvocationFeature invocation)
     {
         await next(context);
-        var result = invocation.Result ?? InvocationResult.Done();
+        var result = invocation.Result ?? FunctionResult.Done();
         if (claimCheck is not null) await claimCheck.CheckInAsync(result, context.CancellationToken);
         foreach (var output in invocation.Bindings.QueueOutputs)
         {
@@ -69,7 +69,7 @@ public sealed class FunctionDispatcher(FunctionCatalog catalog, FunctionPipeline
         return result;
     }
 
-    private async Task<InvocationResult> RunMessageAsync(FunctionContext context, FunctionExecutionDelegate next,
+    private async Task<FunctionResult> RunMessageAsync(FunctionContext context, FunctionExecutionDelegate next,
         InvocationFeature invocation, MessageTrigger queue)
     {
         var delivered = invocation.Invocation;
@@ -102,7 +102,7 @@ public sealed class FunctionDispatcher(FunctionCatalog catalog, FunctionPipeline
     /// Sends the message again, addressed to this consumer only: scheduled after the policy's backoff (never before a
     /// Retry-After) as the next attempt, or, after the last one, marked as given up so that it dead-letters.
     /// </summary>
-    private async Task<InvocationResult> ScheduleNextAsync(FunctionBindings function, MessageTrigger queue, Invocation invocation,
+    private async Task<FunctionResult> ScheduleNextAsync(FunctionBindings function, MessageTrigger queue, Invocation invocation,
         RetryPolicy policy, DateTimeOffset firstAttemptAt, Exception failure, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -146,9 +146,9 @@ public sealed class FunctionDispatcher(FunctionCatalog catalog, FunctionPipeline
         if (isAttempt && !givesUp)
         {
             logger.LogWarning("{Function}: message {MessageId} {Line}", function.Name, original, line);
-            return InvocationResult.Done();
+            return FunctionResult.Done();
         }
-        return InvocationResult.Done().Log(line);
+        return FunctionResult.Done().Log(line);
     }
 
     private static int? Number(IReadOnlyDictionary<string, string> properties, string name) =>
@@ -157,7 +157,7 @@ public sealed class FunctionDispatcher(FunctionCatalog catalog, FunctionPipeline
             : null;
 
     /// <summary>Events an HTTP function put on the <c>events</c> queue are the accepted ones, whichever function took them.</summary>
-    private static void CountAccepted(FunctionBindings definition, InvocationResult result)
+    private static void CountAccepted(FunctionBindings definition, FunctionResult result)
     {
         if (definition.Trigger is not HttpRoute) return;
         foreach (var output in definition.QueueOutputs)

@@ -103,7 +103,7 @@ public static class LocalHttpRoutes
         };
 
         var dispatcher = services.GetRequiredService<FunctionDispatcher>();
-        InvocationResult result;
+        FunctionResult result;
         // The host's deadline for the function and its queue outputs: storage that does not answer within it is
         // reported as 503 rather than holding the caller (the storage clients' own timeouts are shorter).
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -23,7 +23,7 @@ public sealed class HttpExceptionAnswerMiddleware(ILogger<HttpExceptionAnswerMid
         {
             var invocation = context.GetInvocation();
             logger.LogError(ex, "{Function} failed", invocation.Bindings.Name);
-            invocation.Result = InvocationResult.Http(new InvocationResponse(500, AnswerBody));
+            invocation.Result = FunctionResult.Http(new InvocationResponse(500, AnswerBody));
         }
     }
 }

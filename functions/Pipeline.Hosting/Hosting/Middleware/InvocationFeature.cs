@@ -16,10 +16,10 @@ public sealed class InvocationFeature(IFunction function, Invocation invocation)
     public Invocation Invocation { get; set; } = invocation;
 
     /// <summary>Set by the last step (the function) or by a middleware that answers in its place.</summary>
-    public InvocationResult? Result { get; set; }
+    public FunctionResult? Result { get; set; }
 
     /// <summary>What the host does with the result before the invocation counts as done (the local host logs it).</summary>
-    public Func<InvocationResult, Task>? Completing { get; init; }
+    public Func<FunctionResult, Task>? Completing { get; init; }
 }
 
 public static class InvocationFeatureExtensions

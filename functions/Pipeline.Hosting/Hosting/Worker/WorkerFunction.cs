@@ -7,7 +7,7 @@ namespace Pipeline.Functions.Hosting.Worker;
 /// One <c>[Function]</c> method, run as an <see cref="IFunction"/>: the catalog, the function.json writer, the
 /// dispatcher (its middleware, outputs, retry model) and both hosts take it as they take every function. Everything is
 /// decided once, when the app starts (the definition from the attributes, how each parameter is bound, how the
-/// result becomes an <see cref="InvocationResult"/>); an invocation only runs the delegates made then. The call of
+/// result becomes an <see cref="FunctionResult"/>); an invocation only runs the delegates made then. The call of
 /// the method itself is compiled on the first invocation, so that compiling dozens of them does not delay start-up.
 /// </summary>
 internal sealed class WorkerFunction : IFunction
@@ -19,7 +19,7 @@ internal sealed class WorkerFunction : IFunction
     private readonly MethodInfo _method;
     private Func<object?, object?[], object?>? _invoke;
     private readonly Func<object?, ValueTask<object?>> _awaitResult;
-    private readonly Func<object?, InvocationResult> _toResult;
+    private readonly Func<object?, FunctionResult> _toResult;
 
     private WorkerFunction(MethodInfo method, object? target, IServiceProvider services)
     {
@@ -48,11 +48,11 @@ internal sealed class WorkerFunction : IFunction
             .Select(m => new WorkerFunction(m, m.IsStatic ? null : services.GetRequiredService(c.Type), services)));
 
     /// <summary>The method alone, without the middleware (which the dispatcher runs around <see cref="RunAsync"/>).</summary>
-    public Task<InvocationResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
+    public Task<FunctionResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
         RunAsync(new InvocationFunctionContext(_workerDefinition, new InvocationFeature(this, invocation), _services, cancellationToken));
 
     /// <summary>The method with its parameters bound from the context's invocation, and its result read.</summary>
-    public async Task<InvocationResult> RunAsync(InvocationFunctionContext context)
+    public async Task<FunctionResult> RunAsync(InvocationFunctionContext context)
     {
         var arguments = new object?[_arguments.Length];
         for (var i = 0; i < arguments.Length; i++) arguments[i] = _arguments[i](context);

@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 namespace Pipeline.Functions.Hosting.Worker;
 
 /// <summary>
-/// Turns what a <c>[Function]</c> method returned into today's <see cref="InvocationResult"/>: an
+/// Turns what a <c>[Function]</c> method returned into today's <see cref="FunctionResult"/>: an
 /// <see cref="HttpResponseData"/> is the HTTP answer; an output class gives its <c>[HttpResult]</c> property as the
 /// answer and each Service Bus output property as messages for the dispatcher to send. A message is JSON (a
 /// <see cref="JsonElement"/>, or text), an <see cref="OutputMessage"/> (to set its message id, or to address one
@@ -15,17 +15,17 @@ namespace Pipeline.Functions.Hosting.Worker;
 /// </summary>
 internal static class WorkerResultBinding
 {
-    public static Func<object?, InvocationResult> For(Type? resultType, WorkerFunctionDeclaration declaration)
+    public static Func<object?, FunctionResult> For(Type? resultType, WorkerFunctionDeclaration declaration)
     {
-        if (resultType is null) return _ => InvocationResult.Done();
+        if (resultType is null) return _ => FunctionResult.Done();
         if (typeof(HttpResponseData).IsAssignableFrom(resultType))
-            return value => value is HttpResponseData response ? Answer(response) : InvocationResult.Done();
+            return value => value is HttpResponseData response ? Answer(response) : FunctionResult.Done();
         if (declaration.ReturnOutput is { } returnOutput)
         {
             var send = Sender(resultType);
             return value =>
             {
-                var result = InvocationResult.Done();
+                var result = FunctionResult.Done();
                 send(value, result, returnOutput);
                 return result;
             };
@@ -42,15 +42,15 @@ internal static class WorkerResultBinding
             throw new InvalidOperationException($"{declaration.Definition.Name} returns {resultType.Name}, which has no [HttpResult] or output property.");
         return value =>
         {
-            if (value is null) return InvocationResult.Done();
-            var result = answer?.Invoke(value) is HttpResponseData response ? Answer(response) : InvocationResult.Done();
+            if (value is null) return FunctionResult.Done();
+            var result = answer?.Invoke(value) is HttpResponseData response ? Answer(response) : FunctionResult.Done();
             foreach (var output in outputs) output.Send(output.Get(value), result, output.Output);
             return result;
         };
     }
 
-    private static InvocationResult Answer(HttpResponseData response) =>
-        InvocationResult.Http(InvocationHttpResponse.ToInvocationResponse(response));
+    private static FunctionResult Answer(HttpResponseData response) =>
+        FunctionResult.Http(InvocationHttpResponse.ToInvocationResponse(response));
 
     /// <summary>The property's getter, compiled when first read (start-up stays free of compiling).</summary>
     private static Func<object, object?> Getter(PropertyInfo property)
@@ -67,7 +67,7 @@ internal static class WorkerResultBinding
     }
 
     /// <summary>How values of <paramref name="type"/> become messages, chosen once.</summary>
-    private static Action<object?, InvocationResult, QueueOutput> Sender(Type type)
+    private static Action<object?, FunctionResult, QueueOutput> Sender(Type type)
     {
         if (type == typeof(JsonElement) || type == typeof(JsonElement?))
             return (value, result, output) => { if (value is JsonElement e) result.Send(output, e); };
