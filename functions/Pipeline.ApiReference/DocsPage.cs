@@ -1,4 +1,4 @@
-using System.Collections.Frozen;
+using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.ApiReference;
 
@@ -8,28 +8,11 @@ namespace Pipeline.Functions.ApiReference;
 /// </summary>
 public static class DocsPage
 {
-    public sealed record Asset(string Text, string ContentType);
-
-    public const string PageName = "docs.html";
-
-    /// <summary>The files the page loads, by the name it asks for (<c>?asset=docs.js</c>).</summary>
-    public static readonly FrozenDictionary<string, Asset> Assets = new Dictionary<string, Asset>(StringComparer.Ordinal)
-    {
-        [PageName] = Read(PageName, "text/html; charset=utf-8"),
-        ["docs.js"] = Read("docs.js", "text/javascript; charset=utf-8"),
-        ["swagger-ui-bundle.js"] = Read("swagger-ui-bundle.js", "text/javascript; charset=utf-8"),
-        ["swagger-ui.css"] = Read("swagger-ui.css", "text/css; charset=utf-8"),
-    }.ToFrozenDictionary(StringComparer.Ordinal);
-
-    private static Asset Read(string name, string contentType)
-    {
-        var resource = ResourcePrefix + name;
-        using var stream = typeof(DocsPage).Assembly.GetManifestResourceStream(resource)
-                           ?? throw new InvalidOperationException($"the assembly lacks the embedded resource {resource}");
-        using var reader = new StreamReader(stream);
-        return new Asset(reader.ReadToEnd(), contentType);
-    }
-
-    // The csproj names each embedded file this way.
-    private const string ResourcePrefix = "ApiReference/wwwroot/";
+    // The renderer sets element styles from script (allowed: only style elements and attributes in the markup are
+    // inline styles) and draws its icons as data: images.
+    public static readonly EmbeddedPage Page = new("the docs page", typeof(DocsPage).Assembly, "ApiReference/wwwroot/",
+    [
+        ("docs.html", "text/html; charset=utf-8"), ("docs.js", "text/javascript; charset=utf-8"),
+        ("swagger-ui-bundle.js", "text/javascript; charset=utf-8"), ("swagger-ui.css", "text/css; charset=utf-8"),
+    ], imageSources: "'self' data:");
 }

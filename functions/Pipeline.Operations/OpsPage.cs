@@ -1,4 +1,4 @@
-using System.Collections.Frozen;
+using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Operations;
 
@@ -11,31 +11,7 @@ namespace Pipeline.Functions.Operations;
 /// </summary>
 public static class OpsPage
 {
-    /// <summary>One file of the page: its text and the Content-Type it is served with.</summary>
-    public sealed record Asset(string Text, string ContentType);
-
-    public const string PageName = "ops.html";
-
-    /// <summary>
-    /// The files the page loads, by the name it asks for (<c>?asset=ops.js</c>): a query on the page's own route, so
-    /// they need no route of their own and resolve the same with or without a trailing slash.
-    /// </summary>
-    public static readonly FrozenDictionary<string, Asset> Assets = new Dictionary<string, Asset>(StringComparer.Ordinal)
-    {
-        [PageName] = Read(PageName, "text/html; charset=utf-8"),
-        ["ops.css"] = Read("ops.css", "text/css; charset=utf-8"),
-        ["ops.js"] = Read("ops.js", "text/javascript; charset=utf-8"),
-    }.ToFrozenDictionary(StringComparer.Ordinal);
-
-    private static Asset Read(string name, string contentType)
-    {
-        var resource = ResourcePrefix + name;
-        using var stream = typeof(OpsPage).Assembly.GetManifestResourceStream(resource)
-                           ?? throw new InvalidOperationException($"the assembly lacks the embedded resource {resource}");
-        using var reader = new StreamReader(stream);
-        return new Asset(reader.ReadToEnd(), contentType);
-    }
-
-    // The csproj names each embedded file of wwwroot/ this way.
-    private const string ResourcePrefix = "Operations/wwwroot/";
+    public static readonly EmbeddedPage Page = new("the ops page", typeof(OpsPage).Assembly, "Operations/wwwroot/",
+        [("ops.html", "text/html; charset=utf-8"), ("ops.css", "text/css; charset=utf-8"), ("ops.js", "text/javascript; charset=utf-8")],
+        imageSources: "data:");
 }
