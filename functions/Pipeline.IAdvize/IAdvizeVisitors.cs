@@ -84,7 +84,13 @@ public sealed class IAdvizeVisitors(StorageAccount storage)
     }
 
     public async Task<string?> VisitorOfUniqueIdAsync(string uniqueId, CancellationToken cancellationToken) =>
-        (await GetAsync(UniqueKey(uniqueId), "", cancellationToken))?.GetString("VisitorId");
+        (await LinkOfUniqueIdAsync(uniqueId, cancellationToken))?.VisitorId;
+
+    /// <summary>Which of our visitors an iAdvize visitor is, and the email the link was made with (if any).</summary>
+    public async Task<(string VisitorId, string? Email)?> LinkOfUniqueIdAsync(string uniqueId, CancellationToken cancellationToken) =>
+        await GetAsync(UniqueKey(uniqueId), "", cancellationToken) is { } link && link.GetString("VisitorId") is { } visitorId
+            ? (visitorId, link.GetString("Email"))
+            : null;
 
     public async Task<List<string>> VisitorsOfEmailAsync(string email, CancellationToken cancellationToken)
     {

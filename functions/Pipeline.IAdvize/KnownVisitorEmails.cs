@@ -12,9 +12,13 @@ public sealed class KnownVisitorEmails(IAdvizeVisitors visitors, IAdvizeClient i
     /// <exception cref="Delivery.TransientDeliveryException">iAdvize could not be asked now; retry later.</exception>
     public async Task<string?> EmailOfAsync(string uniqueId, CancellationToken cancellationToken)
     {
-        if (await visitors.VisitorOfUniqueIdAsync(uniqueId, cancellationToken) is { } ours
-            && (await visitors.FindAsync(ours, cancellationToken))?.Email is { } linked)
-            return linked;
+        if (await visitors.LinkOfUniqueIdAsync(uniqueId, cancellationToken) is { } link)
+        {
+            if ((await visitors.FindAsync(link.VisitorId, cancellationToken))?.Email is { } current) return current;
+            // The visitor index (another subscription) may not have taken the session in yet; the link itself says
+            // which email the visitor had when iAdvize learnt of it (a webhook right after an init was skipped).
+            if (link.Email is { } atLink) return atLink;
+        }
         if (!options.Value.IsConfigured) return null;
 
         var answer = await iadvize.LookUpVisitorAsync("unique_id", uniqueId, cancellationToken);

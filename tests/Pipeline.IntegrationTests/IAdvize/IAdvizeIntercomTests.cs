@@ -82,6 +82,26 @@ public sealed class IAdvizeIntercomTests(IAdvizeFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_webhook_right_after_the_link_is_made_is_delivered_before_the_visitor_index_has_the_email()
+    {
+        // As the iAdvize destination leaves it when it has linked a visitor and the visitor index (another
+        // subscription) has not yet taken the session in: the link, with its email, and no visitor row.
+        var email = NewEmail();
+        var unique = "u-" + Guid.NewGuid().ToString("N");
+        await fixture.Host.Table("IAdvizeVisitors").UpsertEntityAsync(new TableEntity("unique|" + unique, "")
+        {
+            ["VisitorId"] = "not-indexed-" + Guid.NewGuid().ToString("N"), ["IAdvizeId"] = 4242L, ["Email"] = email,
+        });
+        var conversation = Random.Shared.Next(1_000_000, int.MaxValue);
+
+        var response = await fixture.PostWebhook(IAdvizeFixture.ConversationClosed(unique, Guid.NewGuid().ToString(), conversation));
+
+        Assert.Equal("Delivered", (await IntercomDelivery(await response.Content.ReadAsStringAsync())).GetString("Status"));
+        Assert.Single(EventsWithConversation(conversation));
+        Assert.Contains(fixture.Intercom.Calls("POST", "/contacts"), c => c.Path == "/contacts" && c.Body.GetProperty("email").GetString() == email);
+    }
+
+    [Fact]
     public async Task A_visitor_found_through_iAdvizes_unique_id_lookup_is_known_too()
     {
         var email = NewEmail();
