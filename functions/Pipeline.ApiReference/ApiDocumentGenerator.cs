@@ -31,9 +31,11 @@ public static partial class ApiDocumentGenerator
             .ToList();
     }
 
-    public static OpenApiDocument Generate(FunctionCatalog catalog, IEnumerable<IApiDescription> descriptions)
+    /// <summary>Stops with what is wrong when an HTTP function is undescribed, or a description names no HTTP function.</summary>
+    public static void Check(FunctionCatalog catalog, IEnumerable<IApiDescription> descriptions) => Check(catalog, Merge(descriptions));
+
+    private static void Check(FunctionCatalog catalog, Dictionary<string, ApiFunction> described)
     {
-        var described = Merge(descriptions);
         var missing = Undescribed(catalog, described);
         if (missing.Count > 0)
             throw new InvalidOperationException("the API document has no description for: " + string.Join("; ", missing) +
@@ -41,6 +43,12 @@ public static partial class ApiDocumentGenerator
         var unknown = described.Keys.Where(name => catalog.Find(name)?.Definition.Trigger is not HttpRoute).ToList();
         if (unknown.Count > 0)
             throw new InvalidOperationException("API descriptions name no HTTP function of the app: " + string.Join(", ", unknown));
+    }
+
+    public static OpenApiDocument Generate(FunctionCatalog catalog, IEnumerable<IApiDescription> descriptions)
+    {
+        var described = Merge(descriptions);
+        Check(catalog, described);
 
         var document = new OpenApiDocument
         {
