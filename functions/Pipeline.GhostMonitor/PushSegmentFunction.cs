@@ -17,6 +17,7 @@ public sealed class PushSegmentFunction(TimeProvider clock)
 {
     public const int MaxBodyBytes = 64 * 1024;
     public const string Source = "intercom-service";
+    private static readonly PushAnswer Accepted = new("200", "ok");
 
     [Function("PushSegment")]
     public PushSegmentOutput Run(
@@ -26,38 +27,34 @@ public sealed class PushSegmentFunction(TimeProvider clock)
         switch (RequestBodies.TryReadJsonObject(req, MaxBodyBytes, out var body, out var reason))
         {
             case RequestBodies.Problem.TooLarge:
-                return Answer(req, 413, w => w.WriteString("message", $"body is larger than {MaxBodyBytes / 1024} KiB"));
+                return Refused(req, HttpStatusCode.RequestEntityTooLarge, $"body is larger than {MaxBodyBytes / 1024} KiB");
             case RequestBodies.Problem.Empty:
-                return Answer(req, 400, w => w.WriteString("message", "body is empty; send a JSON object"));
+                return Refused(req, HttpStatusCode.BadRequest, "body is empty; send a JSON object");
             case RequestBodies.Problem.Malformed:
-                return Answer(req, 400, w => w.WriteString("message", $"body is not valid JSON: {reason}"));
+                return Refused(req, HttpStatusCode.BadRequest, $"body is not valid JSON: {reason}");
             case RequestBodies.Problem.NotAnObject:
-                return Answer(req, 400, w => w.WriteString("message", "body must be a JSON object"));
+                return Refused(req, HttpStatusCode.BadRequest, "body must be a JSON object");
         }
 
         var resolved = PushSegments.Resolve(segment, body.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal));
         if (resolved is null)
         {
-            return Answer(req, 404, w =>
+            return new()
             {
-                w.WriteStartObject("message");
-                w.WriteString("segment", $"unknown segment '{segment}'");
-                w.WriteStartArray("valid");
-                foreach (var name in PushSegments.Names) w.WriteStringValue(name);
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
+                Response = req.CreateJsonResponse(HttpStatusCode.NotFound,
+                    new PushSegmentUnknown("404", new UnknownSegment($"unknown segment '{segment}'", PushSegments.Names.ToList())),
+                    GhostMonitorJson.Default.PushSegmentUnknown),
+            };
         }
 
         var outcome = PushValidator.Validate(resolved, body);
         if (!outcome.IsValid)
         {
-            return Answer(req, 400, w =>
+            return new()
             {
-                w.WriteStartObject("message");
-                foreach (var (field, problem) in outcome.Errors) w.WriteString(field, problem);
-                w.WriteEndObject();
-            });
+                Response = req.CreateJsonResponse(HttpStatusCode.BadRequest,
+                    new PushFieldsRefused("400", outcome.Errors), GhostMonitorJson.Default.PushFieldsRefused),
+            };
         }
 
         var data = outcome.Data!.Value;
@@ -65,20 +62,15 @@ public sealed class PushSegmentFunction(TimeProvider clock)
         var envelope = EventEnvelope.Create(resolved.EventType, Source, Subjects.Site(siteId), data, clock);
         return new PushSegmentOutput
         {
-            Response = req.CreateJsonResponse(HttpStatusCode.OK, """{"code":"200","message":"ok"}"""),
+            Response = req.CreateJsonResponse(HttpStatusCode.OK, Accepted, GhostMonitorJson.Default.PushAnswer),
             Event = envelope.ToJson(),
         };
     }
 
-    private static PushSegmentOutput Answer(HttpRequestData req, int status, Action<Utf8JsonWriter> writeMessage) => new()
+    private static PushSegmentOutput Refused(HttpRequestData req, HttpStatusCode status, string message) => new()
     {
-        Response = req.CreateJsonResponse((HttpStatusCode)status, RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("code", status.ToString(CultureInfo.InvariantCulture));
-            writeMessage(w);
-            w.WriteEndObject();
-        })),
+        Response = req.CreateJsonResponse(status, new PushAnswer(((int)status).ToString(CultureInfo.InvariantCulture), message),
+            GhostMonitorJson.Default.PushAnswer),
     };
 }
 
