@@ -19,15 +19,8 @@ public static class AnalyticsIngest
 
     public static AnalyticsOutput Handle(AnalyticsKind kind, HttpRequestData request, TimeProvider clock)
     {
-        switch (RequestBodies.TryReadJsonObject(request, MaxBodyBytes, out var body, out var reason))
-        {
-            case RequestBodies.Problem.TooLarge:
-                return Refused(Error(request, 413, $"body is larger than {MaxBodyBytes / 1024} KiB"));
-            case RequestBodies.Problem.Malformed:
-                return Refused(Error(request, 400, $"body must be a JSON object; it is not valid JSON: {reason}"));
-            case RequestBodies.Problem.Empty or RequestBodies.Problem.NotAnObject:
-                return Refused(Error(request, 400, "body must be a JSON object"));
-        }
+        if (RequestBodies.ReadJsonObject(request, MaxBodyBytes, out var body) is { } refused)
+            return Refused(Error(request, (int)refused.Status, refused.Message));
 
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var field in AnalyticsKind.RequiredFields) RequireId(body, field, errors);

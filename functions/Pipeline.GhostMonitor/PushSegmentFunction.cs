@@ -24,17 +24,7 @@ public sealed class PushSegmentFunction(TimeProvider clock)
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "push/{segment}")] HttpRequestData req,
         string segment = "")
     {
-        switch (RequestBodies.TryReadJsonObject(req, MaxBodyBytes, out var body, out var reason))
-        {
-            case RequestBodies.Problem.TooLarge:
-                return Refused(req, HttpStatusCode.RequestEntityTooLarge, $"body is larger than {MaxBodyBytes / 1024} KiB");
-            case RequestBodies.Problem.Empty:
-                return Refused(req, HttpStatusCode.BadRequest, "body is empty; send a JSON object");
-            case RequestBodies.Problem.Malformed:
-                return Refused(req, HttpStatusCode.BadRequest, $"body is not valid JSON: {reason}");
-            case RequestBodies.Problem.NotAnObject:
-                return Refused(req, HttpStatusCode.BadRequest, "body must be a JSON object");
-        }
+        if (RequestBodies.ReadJsonObject(req, MaxBodyBytes, out var body) is { } refused) return Refused(req, refused.Status, refused.Message);
 
         var resolved = PushSegments.Resolve(segment, body.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal));
         if (resolved is null)

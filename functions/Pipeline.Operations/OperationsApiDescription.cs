@@ -16,6 +16,8 @@ public sealed class OperationsApiDescription : IApiDescription
 
     private static ApiAnswer BadRequest(string what) => new(400, what + " (field: which).", ApiSchema.ErrorMessage);
 
+    private static readonly ApiAnswer TooLarge = new(413, "The body is larger than the route accepts (field: body).", ApiSchema.ErrorMessage);
+
     private static ApiOperation Admin(string summary, JsonNode ok, params ApiAnswer[] more) => new(summary)
     {
         Security = [ApiSecurity.AdminApiKey],
@@ -191,7 +193,7 @@ public sealed class OperationsApiDescription : IApiDescription
         ["StartReplay"] = ApiFunction.Of(Tag, Admin("Send one destination's deliveries again",
             new JsonObject { ["anyOf"] = new JsonArray(Preview(), Replay(started: true, """{"const":"done"}""")) },
             new ApiAnswer(202, "Started: progress names the route that follows it.", Replay(started: true, """{"const":"running"}""")),
-            BadRequest("The body or a field is malformed")) with
+            BadRequest("The body or a field is malformed"), TooLarge) with
         {
             Description = "A filter (status, since, until, subject) or a list of event_ids; dry_run previews the count.",
             Bodies =
@@ -227,7 +229,7 @@ public sealed class OperationsApiDescription : IApiDescription
                   "failed":{"type":"array","items":{"type":"object","required":["message_id","error"],"properties":{
                     "message_id":{"type":"string"},"error":{"type":"string"}}}}}}
                 """)),
-            BadRequest("The body, the queue or the message ids are malformed"),
+            BadRequest("The body, the queue or the message ids are malformed"), TooLarge,
             new ApiAnswer(409, "This broker's dead letters cannot be reached.", ApiSchema.ErrorMessage)) with
         {
             Bodies =

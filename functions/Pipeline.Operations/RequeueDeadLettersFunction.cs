@@ -20,12 +20,8 @@ public sealed class RequeueDeadLettersFunction(AdminApiKey adminKey, IDeadLetter
     {
         if (adminKey.Check(request) is { } denied) return denied;
         if (!deadLetters.Supported) return AdminHttp.Problem(request, 409, "queue", UnreachableDeadLetters.Explanation);
-        var problem = RequestBodies.TryReadJsonObject(request, 64 * 1024, out var body, out var reason);
-        if (problem != RequestBodies.Problem.None)
-        {
-            return AdminHttp.BadRequest(request, "body", (problem == RequestBodies.Problem.Malformed ? $"is not valid JSON: {reason}; it " : "")
-                                                + """must be a JSON object such as {"queue":"intercom","message_ids":["…"]}""");
-        }
+        if (RequestBodies.ReadJsonObject(request, 64 * 1024, out var body) is { } refused)
+            return AdminHttp.Problem(request, (int)refused.Status, "body", refused.Message);
 
         var queue = body.TryGetProperty("queue", out var q) && q.ValueKind == JsonValueKind.String ? q.GetString() : null;
         if ((queue is null ? null : entities.Find(queue)) is not { } entity)

@@ -25,20 +25,8 @@ public sealed class StartReplayFunction(AdminApiKey adminKey, Replayer replayer,
         CancellationToken cancellationToken)
     {
         if (adminKey.Check(request) is { } denied) return new StartReplayOutput { Response = denied };
-        var problem = RequestBodies.TryReadJsonObject(request, MaxBodyBytes, out var body, out var reason);
-        if (problem != RequestBodies.Problem.None)
-        {
-            return new StartReplayOutput
-            {
-                Response = AdminHttp.BadRequest(request, "body", problem switch
-                {
-                    RequestBodies.Problem.TooLarge => $"is larger than {MaxBodyBytes} bytes",
-                    RequestBodies.Problem.Empty => """is empty; send {"destination":"…","status":"failed",…}""",
-                    RequestBodies.Problem.Malformed => $"is not valid JSON: {reason}",
-                    _ => "must be a JSON object",
-                }),
-            };
-        }
+        if (RequestBodies.ReadJsonObject(request, MaxBodyBytes, out var body) is { } refused)
+            return new StartReplayOutput { Response = AdminHttp.Problem(request, (int)refused.Status, "body", refused.Message) };
         var replay = ReplayRequest.Parse(body, replayer.Destinations, clock, out var fieldProblem);
         if (replay is null)
             return new StartReplayOutput { Response = AdminHttp.BadRequest(request, fieldProblem!.Value.Field, fieldProblem.Value.Message) };

@@ -37,18 +37,8 @@ public sealed class MetricsIntegrationFunction(MetricsIntegrations integrations,
         }
 
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        switch (RequestBodies.TryReadJsonObject(request, 16 * 1024, out var body, out var reason))
-        {
-            case RequestBodies.Problem.TooLarge:
-                return ReporteiResponses.Error(request, 413, "body is larger than 16 KiB");
-            case RequestBodies.Problem.Malformed:
-                return ReporteiResponses.Error(request, 400, $"body is not valid JSON: {reason}");
-            case RequestBodies.Problem.NotAnObject:
-                return ReporteiResponses.Error(request, 400, "body must be a JSON object");
-            case RequestBodies.Problem.Empty:
-                errors["body"] = $"must name at least one of {string.Join(", ", MetricsIntegration.Fields)}";
-                return ReporteiResponses.Invalid(request, errors);
-        }
+        if (RequestBodies.ReadJsonObject(request, 16 * 1024, out var body, emptyIsNoFields: true) is { } refused)
+            return ReporteiResponses.Error(request, (int)refused.Status, refused.Message);
 
         var values = new Dictionary<string, string?>();
         foreach (var field in MetricsIntegration.Fields)

@@ -33,18 +33,8 @@ public static partial class MetricsRequestParser
     /// <returns>The request, or the response to answer instead (400 for a body that is not JSON, 422 for field errors).</returns>
     public static (MetricsDataRequest? Request, JsonElement Body, HttpResponseData? Error) Read(HttpRequestData request)
     {
-        switch (RequestBodies.TryReadJsonObject(request, MaxBodyBytes, out var body, out var reason))
-        {
-            case RequestBodies.Problem.TooLarge:
-                return (null, default, ReporteiResponses.Error(request, 413, $"body is larger than {MaxBodyBytes / 1024} KiB"));
-            case RequestBodies.Problem.Malformed:
-                return (null, default, ReporteiResponses.Error(request, 400, $"body is not valid JSON: {reason}"));
-            case RequestBodies.Problem.NotAnObject:
-                return (null, default, ReporteiResponses.Error(request, 400, "body must be a JSON object"));
-            case RequestBodies.Problem.Empty:
-                body = JsonDocument.Parse("{}").RootElement.Clone();
-                break;
-        }
+        if (RequestBodies.ReadJsonObject(request, MaxBodyBytes, out var body, emptyIsNoFields: true) is { } refused)
+            return (null, default, ReporteiResponses.Error(request, (int)refused.Status, refused.Message));
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var parsed = Parse(body, errors);
         return errors.Count > 0 ? (null, body, ReporteiResponses.Invalid(request, errors)) : (parsed, body, null);

@@ -1,46 +1,50 @@
+using System.Net;
 using System.Text;
 using System.Text.Json;
 
 namespace Pipeline.Functions.Hosting;
 
-/// <summary>Reading request bodies the same way in every HTTP function.</summary>
+/// <summary>
+/// Reading request bodies the same way in every HTTP function: first the body as a whole (<see cref="ReadJsonObject"/>:
+/// its size, its JSON, one object), then its fields, each problem under the field's name; each API answers both in
+/// its own error shape.
+/// </summary>
 public static class RequestBodies
 {
-    public enum Problem { None, TooLarge, Empty, Malformed, NotAnObject }
-
-    /// <param name="reason">For <see cref="Problem.Malformed"/>: what is wrong with the JSON.</param>
-    public static Problem TryReadJsonObject(Microsoft.Azure.Functions.Worker.Http.HttpRequestData request, int maxBytes,
-        out JsonElement body, out string? reason)
-    {
-        var raw = request.RawBody();
-        if (raw.Length > maxBytes)
-        {
-            body = default;
-            reason = null;
-            return Problem.TooLarge;
-        }
-        return TryReadJsonObject(Encoding.UTF8.GetString(raw.Span), maxBytes, out body, out reason);
-    }
-
-    private static Problem TryReadJsonObject(string text, int maxBytes, out JsonElement body, out string? reason)
+    /// <summary>
+    /// Reads a body that must be one JSON object.
+    /// </summary>
+    /// <param name="emptyIsNoFields">An empty body is read as <c>{}</c>, so that the caller is told each field it
+    /// lacks (the APIs whose bodies are all fields, as Reportei's).</param>
+    /// <returns>null when <paramref name="body"/> is the object; otherwise why the body is refused, and the status to answer.</returns>
+    public static BodyProblem? ReadJsonObject(Microsoft.Azure.Functions.Worker.Http.HttpRequestData request, int maxBytes,
+        out JsonElement body, bool emptyIsNoFields = false)
     {
         body = default;
-        reason = null;
-        if (Encoding.UTF8.GetByteCount(text) > maxBytes) return Problem.TooLarge;
-        if (string.IsNullOrWhiteSpace(text)) return Problem.Empty;
+        var raw = request.RawBody();
+        if (raw.Length > maxBytes) return new(HttpStatusCode.RequestEntityTooLarge, $"body is larger than {SizeOf(maxBytes)}");
+        var text = Encoding.UTF8.GetString(raw.Span);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            if (!emptyIsNoFields) return new(HttpStatusCode.BadRequest, "body is empty; send a JSON object");
+            text = "{}";
+        }
+        // Decoding replaces each invalid byte: the text can outgrow the limit the bytes were within.
+        if (Encoding.UTF8.GetByteCount(text) > maxBytes) return new(HttpStatusCode.RequestEntityTooLarge, $"body is larger than {SizeOf(maxBytes)}");
         try
         {
             var parsed = ParseJson(text);
-            if (parsed.ValueKind != JsonValueKind.Object) return Problem.NotAnObject;
+            if (parsed.ValueKind != JsonValueKind.Object) return new(HttpStatusCode.BadRequest, "body must be a JSON object");
             body = parsed;
-            return Problem.None;
+            return null;
         }
         catch (JsonException ex)
         {
-            reason = Reason(ex);
-            return Problem.Malformed;
+            return new(HttpStatusCode.BadRequest, $"body is not valid JSON: {Reason(ex)}");
         }
     }
+
+    private static string SizeOf(int bytes) => bytes % 1024 == 0 ? $"{bytes / 1024} KiB" : $"{bytes} bytes";
 
     /// <summary>
     /// What is wrong with a body, fit for an error message: the parser's words (a property named twice is named),
@@ -126,3 +130,6 @@ public static class RequestBodies
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }
+
+/// <summary>Why a body is refused before its fields are read: the status to answer and a sentence naming the problem.</summary>
+public sealed record BodyProblem(HttpStatusCode Status, string Message);
