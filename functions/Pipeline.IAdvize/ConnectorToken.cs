@@ -8,7 +8,7 @@ namespace Pipeline.Functions.IAdvize;
 /// The connector URLs declared to iAdvize carry <c>?token={IAdvize__ConnectorToken}</c>: iAdvize calls only the URLs
 /// it is given and the doc defines no other authentication. Compared in constant time; no token set refuses all.
 /// </summary>
-public sealed class ConnectorToken(IOptions<IAdvizeOptions> options)
+public sealed class ConnectorToken(IOptions<IAdvizeOptions> options) : ICallerCheck
 {
     public const string QueryKey = "token";
 

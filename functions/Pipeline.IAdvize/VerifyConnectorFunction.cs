@@ -13,18 +13,18 @@ namespace Pipeline.Functions.IAdvize;
 /// install fields (<c>{id, value, fieldType}</c>); our app has one, <c>api_key</c> (the customer's iAdvize REST key),
 /// checked for real with <c>GET {IAdvize__BaseUrl}/client</c>. Answers 200 with <c>{isValid, message, fields}</c>.
 /// </summary>
-public sealed class VerifyConnectorFunction(ConnectorToken token, IAdvizeClient iadvize)
+public sealed class VerifyConnectorFunction(IAdvizeClient iadvize)
 {
     public const string ApiKeyField = "api_key";
     public static readonly string[] KnownFields = [ApiKeyField];
     private const int MaxBodyBytes = 16 * 1024;
 
     [Function("IAdvizeVerifyConnector")]
+    [CheckCaller<ConnectorToken>]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "iadvize/verify")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
-        if (token.Check(request) is { } refused) return refused;
         var body = request.BodyText();
         if (Encoding.UTF8.GetByteCount(body) > MaxBodyBytes)
             return request.CreateErrorResponse(413, "bad_request", $"body is larger than {MaxBodyBytes / 1024} KiB");

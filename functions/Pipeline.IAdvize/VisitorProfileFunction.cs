@@ -11,17 +11,16 @@ namespace Pipeline.Functions.IAdvize;
 /// <c>idWebsite</c> and <c>idConnectorVersion</c> are accepted and not needed; <c>operatorLocale=fr…</c> gives French
 /// labels. Answers a bare JSON array of <c>{id, label, value, fieldType}</c>, <c>[]</c> for a visitor nobody knows.
 /// </summary>
-public sealed class VisitorProfileFunction(ConnectorToken token, VisitorProfile profile)
+public sealed class VisitorProfileFunction(VisitorProfile profile)
 {
     private const int MaxFilterLength = 256;
 
     [Function("IAdvizeVisitorProfile")]
+    [CheckCaller<ConnectorToken>]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "iadvize/visitor-profile")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
-        if (token.Check(request) is { } refused) return refused;
-
         string? Filter(string name) =>
             request.Query.GetValues(name)?.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v)) is { } v ? v.Trim() : null;
         var email = Filter("emailVisitor");

@@ -6,15 +6,15 @@ using Pipeline.Functions.Hosting;
 namespace Pipeline.Functions.Intercom;
 
 /// <summary><c>GET /api/ops/sweep</c>: the statistics sweep's progress (pages done, syncs enqueued, whether it stalled).</summary>
-public sealed class GetSweepFunction(AdminApiKey adminKey, StatisticsSweep sweep, TimeProvider clock)
+public sealed class GetSweepFunction(StatisticsSweep sweep, TimeProvider clock)
 {
     [Function("GetSweep")]
+    [CheckCaller<AdminApiKey>]
     [LocalAlias(AdminRoutes.LocalPrefix + "/sweep")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/sweep")] HttpRequestData req,
         CancellationToken cancellationToken)
     {
-        if (adminKey.Check(req) is { } denied) return denied;
         var state = await sweep.ReadAsync(cancellationToken);
         if (state is null) return AdminHttp.Ok(req, new JsonObject { ["status"] = "never_run" });
         var stalled = state.Status == SweepState.Running && clock.GetUtcNow() - state.UpdatedAt >= StatisticsSweep.StalledAfter;

@@ -12,7 +12,7 @@ namespace Pipeline.Functions.Operations;
 /// each status, read from the delivery index (status column only, at most <see cref="Cap"/> rows per destination);
 /// and each queue's and subscription's backlog as last sampled (<see cref="BacklogMonitor"/>).
 /// </summary>
-public sealed class DeliverySummaryFunction(AdminApiKey adminKey, DeliveryIndexReader index,
+public sealed class DeliverySummaryFunction(DeliveryIndexReader index,
     IEnumerable<ReplayableDestination> destinations, TimeProvider clock, BacklogMonitor backlog)
 {
     public const int Cap = 50_000;
@@ -21,12 +21,12 @@ public sealed class DeliverySummaryFunction(AdminApiKey adminKey, DeliveryIndexR
     private readonly string[] _destinations = destinations.Select(d => d.Name).Distinct().ToArray();
 
     [Function("DeliverySummary")]
+    [CheckCaller<AdminApiKey>]
     [LocalAlias(AdminRoutes.LocalPrefix + "/summary")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/summary")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
-        if (adminKey.Check(request) is { } denied) return denied;
         var hours = 24;
         if (AdminHttp.Query(request, "hours") is { } text && (!int.TryParse(text, out hours) || hours is < 1 or > 168))
             return AdminHttp.BadRequest(request, "hours", "must be a whole number from 1 to 168");

@@ -8,16 +8,16 @@ using Pipeline.Functions.Storage;
 namespace Pipeline.Functions.Operations;
 
 /// <summary><c>GET /api/ops/events/{id}</c>: the stored envelope and every destination's delivery of it, attempts included.</summary>
-public sealed class GetEventFunction(AdminApiKey adminKey, EventLog eventLog, DeliveryRecords deliveries)
+public sealed class GetEventFunction(EventLog eventLog, DeliveryRecords deliveries)
 {
     [Function("GetEvent")]
+    [CheckCaller<AdminApiKey>]
     [LocalAlias(AdminRoutes.LocalPrefix + "/events/{id}")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/events/{id}")] HttpRequestData request,
         string id,
         CancellationToken cancellationToken)
     {
-        if (adminKey.Check(request) is { } denied) return denied;
         if (!Guid.TryParse(id, out var eventId))
             return AdminHttp.BadRequest(request, "id", "must be an event id (a GUID)");
 

@@ -5,16 +5,16 @@ using Pipeline.Functions.Hosting;
 namespace Pipeline.Functions.Operations;
 
 /// <summary><c>GET /api/ops/replays/{id}</c>: a replay's progress (matched, queued, refused and why, pages run).</summary>
-public sealed class GetReplayFunction(AdminApiKey adminKey, Replayer replayer)
+public sealed class GetReplayFunction(Replayer replayer)
 {
     [Function("GetReplay")]
+    [CheckCaller<AdminApiKey>]
     [LocalAlias(AdminRoutes.LocalPrefix + "/replays/{id}")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/replays/{id}")] HttpRequestData request,
         string id,
         CancellationToken cancellationToken)
     {
-        if (adminKey.Check(request) is { } denied) return denied;
         if (!Guid.TryParse(id, out var replayId))
             return AdminHttp.BadRequest(request, "id", "must be a replay id (a GUID)");
         return await replayer.ReadAsync(replayId, cancellationToken) is { } job

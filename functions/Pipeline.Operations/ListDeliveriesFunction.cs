@@ -11,7 +11,7 @@ namespace Pipeline.Functions.Operations;
 /// one destination's deliveries of the events created in a time range (default the last 24 h), oldest first,
 /// from the delivery index. <c>status</c> may repeat or be comma-separated.
 /// </summary>
-public sealed class ListDeliveriesFunction(AdminApiKey adminKey, DeliveryIndexReader index,
+public sealed class ListDeliveriesFunction(DeliveryIndexReader index,
     IEnumerable<ReplayableDestination> destinations, IEnumerable<RecordedDestination> recordedOnly, TimeProvider clock)
 {
     public const int DefaultLimit = 50;
@@ -21,13 +21,12 @@ public sealed class ListDeliveriesFunction(AdminApiKey adminKey, DeliveryIndexRe
     private readonly string[] _destinations = destinations.Select(d => d.Name).Concat(recordedOnly.Select(d => d.Name)).Distinct().ToArray();
 
     [Function("ListDeliveries")]
+    [CheckCaller<AdminApiKey>]
     [LocalAlias(AdminRoutes.LocalPrefix + "/deliveries")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/deliveries")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
-        if (adminKey.Check(request) is { } denied) return denied;
-
         var destination = AdminHttp.Query(request, "destination");
         if (destination is null) return AdminHttp.BadRequest(request, "destination", $"is required: one of {string.Join(", ", _destinations)}");
         if (!_destinations.Contains(destination, StringComparer.Ordinal))

@@ -10,15 +10,15 @@ namespace Pipeline.Functions.Operations;
 /// back to their queue (every one when <c>message_ids</c> is left out). Deliveries done meanwhile are not repeated:
 /// the delivery engine finds their records done. A subscription is named <c>topic/subscriptions/subscription</c>.
 /// </summary>
-public sealed class RequeueDeadLettersFunction(AdminApiKey adminKey, IDeadLetters deadLetters, MessagingEntities entities)
+public sealed class RequeueDeadLettersFunction(IDeadLetters deadLetters, MessagingEntities entities)
 {
     [Function("RequeueDeadLetters")]
+    [CheckCaller<AdminApiKey>]
     [LocalAlias(AdminRoutes.LocalPrefix + "/dead-letters/requeue")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = AdminRoutes.Prefix + "/dead-letters/requeue")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
-        if (adminKey.Check(request) is { } denied) return denied;
         if (!deadLetters.Supported) return AdminHttp.Problem(request, 409, "queue", UnreachableDeadLetters.Explanation);
         if (RequestBodies.ReadJsonObject(request, 64 * 1024, out var body) is { } refused)
             return AdminHttp.Problem(request, (int)refused.Status, "body", refused.Message);

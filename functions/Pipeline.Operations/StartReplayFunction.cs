@@ -12,19 +12,19 @@ namespace Pipeline.Functions.Operations;
 /// Answers at once with the count; a dry run changes nothing and lists the first ids; a real run does its first page
 /// now (200 when that was all, 202 with the replay's id when more pages follow on the <c>replays</c> queue).
 /// </summary>
-public sealed class StartReplayFunction(AdminApiKey adminKey, Replayer replayer, TimeProvider clock)
+public sealed class StartReplayFunction(Replayer replayer, TimeProvider clock)
 {
     public const string Name = "StartReplay";
     private const int MaxBodyBytes = 16 * 1024;
 
     [Function(Name)]
+    [CheckCaller<AdminApiKey>]
     [LocalAlias(AdminRoutes.LocalPrefix + "/replay")]
     public async Task<StartReplayOutput> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = AdminRoutes.Prefix + "/replay")] HttpRequestData request,
         FunctionContext context,
         CancellationToken cancellationToken)
     {
-        if (adminKey.Check(request) is { } denied) return new StartReplayOutput { Response = denied };
         if (RequestBodies.ReadJsonObject(request, MaxBodyBytes, out var body) is { } refused)
             return new StartReplayOutput { Response = AdminHttp.Problem(request, (int)refused.Status, "body", refused.Message) };
         var replay = ReplayRequest.Parse(body, replayer.Destinations, clock, out var fieldProblem);

@@ -13,7 +13,6 @@ namespace Pipeline.Functions.Reportei;
 /// <c>{"status":"accepted","job_id":…}</c> at once and queues the job on <c>metrics-jobs</c>.
 /// </summary>
 public sealed class GetMetricsDataAsyncFunction(
-    ReporteiBearer bearer,
     MetricsIntegrations integrations,
     MetricsJobs jobs,
     WebhookGuard guard,
@@ -22,11 +21,11 @@ public sealed class GetMetricsDataAsyncFunction(
     public const int MaxUrlLength = 2048;
 
     [Function("MetricsGetDataAsync")]
+    [CheckCaller<ReporteiBearer>]
     public async Task<MetricsJobOutput> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "metrics/get-data-async")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
-        if (bearer.Check(request) is { } unauthorized) return new() { Response = unauthorized };
         var (parsed, body, error) = MetricsRequestParser.Read(request);
         if (error is not null && error.StatusCode != HttpStatusCode.UnprocessableEntity) return new() { Response = error };
 

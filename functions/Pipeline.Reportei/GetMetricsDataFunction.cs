@@ -9,14 +9,14 @@ namespace Pipeline.Functions.Reportei;
 /// <c>POST /api/metrics/get-data</c> (seed 004, bearer token): the requested metrics of a registered
 /// <c>customer_integration</c> over a period (and a comparison period), answered from the per-day rollups.
 /// </summary>
-public sealed class GetMetricsDataFunction(ReporteiBearer bearer, MetricsIntegrations integrations, MetricsQuery query)
+public sealed class GetMetricsDataFunction(MetricsIntegrations integrations, MetricsQuery query)
 {
     [Function("MetricsGetData")]
+    [CheckCaller<ReporteiBearer>]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "metrics/get-data")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
-        if (bearer.Check(request) is { } unauthorized) return unauthorized;
         var (parsed, _, error) = MetricsRequestParser.Read(request);
         if (error is not null) return error;
 

@@ -6,14 +6,14 @@ using Pipeline.Functions.Hosting;
 namespace Pipeline.Functions.Reportei;
 
 /// <summary><c>GET /api/metrics/jobs/{job_id}</c> (bearer): a get-data-async job's status and every callback attempt.</summary>
-public sealed class GetMetricsJobFunction(ReporteiBearer bearer, MetricsJobs jobs)
+public sealed class GetMetricsJobFunction(MetricsJobs jobs)
 {
     [Function("MetricsJob")]
+    [CheckCaller<ReporteiBearer>]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics/jobs/{job_id}")] HttpRequestData request,
         string job_id, CancellationToken cancellationToken)
     {
-        if (bearer.Check(request) is { } unauthorized) return unauthorized;
         if (!Guid.TryParse(job_id, out var id))
             return ReporteiResponses.Invalid(request, new Dictionary<string, string> { ["job_id"] = "must be a uuid" });
         var job = await jobs.FindAsync(id, cancellationToken);

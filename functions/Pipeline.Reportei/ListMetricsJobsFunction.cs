@@ -7,18 +7,18 @@ using Pipeline.Functions.Hosting;
 namespace Pipeline.Functions.Reportei;
 
 /// <summary><c>GET /api/ops/metrics-jobs?limit=50</c> (locally also <c>/api/admin/…</c>) (admin key): the newest metrics jobs with their attempts, for the operations page.</summary>
-public sealed class ListMetricsJobsFunction(AdminApiKey adminApiKey, MetricsJobs jobs)
+public sealed class ListMetricsJobsFunction(MetricsJobs jobs)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
     [Function("AdminMetricsJobs")]
+    [CheckCaller<AdminApiKey>]
     [LocalAlias(AdminRoutes.LocalPrefix + "/metrics-jobs")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/metrics-jobs")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
-        if (adminApiKey.Check(request) is { } unauthorized) return unauthorized;
         var limit = DefaultLimit;
         if (request.Query.GetValues("limit") is [var first, ..]
             && !(int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= MaxLimit))

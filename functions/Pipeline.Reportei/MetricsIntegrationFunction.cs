@@ -10,17 +10,17 @@ namespace Pipeline.Functions.Reportei;
 /// <c>PUT/GET/DELETE /api/metrics/integrations/{customer_integration}</c> (admin key): which site, tracking app,
 /// analytics customer and iAdvize website a Reportei <c>customer_integration</c> uuid reads its metrics from.
 /// </summary>
-public sealed class MetricsIntegrationFunction(MetricsIntegrations integrations, AdminApiKey adminApiKey)
+public sealed class MetricsIntegrationFunction(MetricsIntegrations integrations)
 {
     public const int MaxIdLength = 256;
 
     [Function("MetricsIntegration")]
+    [CheckCaller<AdminApiKey>]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "put", "get", "delete", Route = "metrics/integrations/{customer_integration}")]
         HttpRequestData request,
         string customer_integration, CancellationToken cancellationToken)
     {
-        if (adminApiKey.Check(request) is { } unauthorized) return unauthorized;
         if (!Guid.TryParse(customer_integration, out var id))
             return ReporteiResponses.Invalid(request, new Dictionary<string, string> { ["customer_integration"] = "must be a uuid" });
 

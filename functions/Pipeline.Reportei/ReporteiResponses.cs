@@ -29,7 +29,7 @@ public static class ReporteiResponses
 }
 
 /// <summary><c>Authorization: Bearer &lt;token&gt;</c> against <c>Reportei__Tokens__N</c>, in constant time.</summary>
-public sealed class ReporteiBearer(IOptionsMonitor<ReporteiOptions> options)
+public sealed class ReporteiBearer(IOptionsMonitor<ReporteiOptions> options) : ICallerCheck
 {
     /// <returns>null when the caller may go on; otherwise the 401 to answer.</returns>
     public HttpResponseData? Check(HttpRequestData request)

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Azure.Messaging.ServiceBus;
 using Azure.Messaging.ServiceBus.Administration;
 using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.Configuration;
 using Moq;
 using Pipeline.Functions.Health;
 using Pipeline.Functions.Hosting;
@@ -18,15 +17,12 @@ namespace Pipeline.UnitTests;
 /// </summary>
 public sealed class DeadLetterRoutesTests
 {
-    private const string Key = "route-admin-key";
     private static readonly MessagingEntities Entities = new(() => [new MessagingEntity("events", "intercom"), new MessagingEntity("intercom")]);
 
     private readonly Mock<ServiceBusClient> _client = new();
     private readonly Mock<ServiceBusReceiver> _queueReceiver = new();
     private readonly Mock<ServiceBusReceiver> _subscriptionReceiver = new();
     private readonly Mock<ServiceBusSender> _topicSender = new();
-    private readonly AdminApiKey _adminKey =
-        new(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [AdminApiKey.Setting] = Key }).Build());
 
     public DeadLetterRoutesTests()
     {
@@ -38,7 +34,7 @@ public sealed class DeadLetterRoutesTests
     private IDeadLetters DeadLetters() => new ServiceBusDeadLetters(_client.Object, new ServiceBusBacklog(Mock.Of<ServiceBusAdministrationClient>()));
 
     private static TestHttpRequestData Request(string method, string path, string body = "") =>
-        new(new TestFunctionContext(), method, "http://localhost/api/ops/" + path, Encoding.UTF8.GetBytes(body), [new("X-Api-Key", Key)]);
+        new(new TestFunctionContext(), method, "http://localhost/api/ops/" + path, Encoding.UTF8.GetBytes(body), []);
 
     private static JsonNode Body(HttpResponseData response) => JsonNode.Parse(TestHttpResponseData.BodyOf(response))!;
 
@@ -51,7 +47,7 @@ public sealed class DeadLetterRoutesTests
         _queueReceiver.Setup(r => r.PeekMessagesAsync(32, null, It.IsAny<CancellationToken>()))
             .ThrowsAsync(new UnauthorizedAccessException("Listen claim required"));
 
-        var result = await new ListDeadLettersFunction(_adminKey, DeadLetters(), Entities).Run(Request("GET", "dead-letters"), CancellationToken.None);
+        var result = await new ListDeadLettersFunction(DeadLetters(), Entities).Run(Request("GET", "dead-letters"), CancellationToken.None);
 
         Assert.Equal(HttpStatusCode.OK, result.StatusCode);
         var body = Body(result);
@@ -70,7 +66,7 @@ public sealed class DeadLetterRoutesTests
             .ReturnsAsync([ServiceBusModelFactory.ServiceBusReceivedMessage(BinaryData.FromString("{}"), messageId: "m1")])
             .ReturnsAsync([]);
 
-        var result = await new RequeueDeadLettersFunction(_adminKey, DeadLetters(), Entities)
+        var result = await new RequeueDeadLettersFunction(DeadLetters(), Entities)
             .Run(Request("POST", "dead-letters/requeue", """{"queue":"events/subscriptions/intercom"}"""), CancellationToken.None);
 
         var body = Body(result);
@@ -83,7 +79,7 @@ public sealed class DeadLetterRoutesTests
     [Fact]
     public async Task An_unknown_entity_is_a_400_naming_the_ones_there_are()
     {
-        var result = await new RequeueDeadLettersFunction(_adminKey, DeadLetters(), Entities)
+        var result = await new RequeueDeadLettersFunction(DeadLetters(), Entities)
             .Run(Request("POST", "dead-letters/requeue", """{"queue":"events"}"""), CancellationToken.None);
 
         Assert.Equal(HttpStatusCode.BadRequest, result.StatusCode);

@@ -152,4 +152,23 @@ public sealed class FunctionMetadataTests
         Assert.False(hostJson.GetProperty("customHandler").GetProperty("enableForwardingHttpRequest").GetBoolean());
         Assert.Equal("[4.*, 5.0.0)", hostJson.GetProperty("extensionBundle").GetProperty("version").GetString());
     }
+
+    /// <summary>Who may call what: the admin routes want the admin key, Reportei's its bearer token, iAdvize's connector calls its token.</summary>
+    [Fact]
+    public void Exactly_the_functions_that_need_a_credential_have_their_callers_checked_by_it()
+    {
+        var checkedBy = Catalog.All.OfType<Pipeline.Functions.Hosting.Worker.WorkerFunction>()
+            .Where(f => f.CallerCheck is not null)
+            .Select(f => $"{f.Definition.Name}: {f.CallerCheck!.GetType().Name}")
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(
+        [
+            "AdminMetricsJobs: AdminApiKey", "DeliverySummary: AdminApiKey", "GetEvent: AdminApiKey", "GetReplay: AdminApiKey",
+            "GetSweep: AdminApiKey", "IAdvizeVerifyConnector: ConnectorToken", "IAdvizeVisitorProfile: ConnectorToken",
+            "ListDeadLetters: AdminApiKey", "ListDeliveries: AdminApiKey", "MetricsGetData: ReporteiBearer",
+            "MetricsGetDataAsync: ReporteiBearer", "MetricsIntegration: AdminApiKey", "MetricsJob: ReporteiBearer",
+            "RequeueDeadLetters: AdminApiKey", "StartReplay: AdminApiKey",
+        ], checkedBy);
+    }
 }

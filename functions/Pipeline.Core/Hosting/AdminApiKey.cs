@@ -4,7 +4,7 @@ namespace Pipeline.Functions.Hosting;
 /// The operator's key (<c>Admin__ApiKey</c>), sent as the <c>X-Api-Key</c> header on admin routes. With no key
 /// configured every admin call is refused: an admin API must never be open by omission.
 /// </summary>
-public sealed class AdminApiKey(IConfiguration configuration)
+public sealed class AdminApiKey(IConfiguration configuration) : ICallerCheck
 {
     public const string Setting = "Admin:ApiKey";
     public const string Header = "X-Api-Key";

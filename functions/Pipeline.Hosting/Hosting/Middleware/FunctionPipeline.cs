@@ -34,6 +34,8 @@ public static class FunctionPipelineRegistration
         // Outermost, so that the span below has marked a failure before the caller's answer hides it.
         .UseWhen<HttpExceptionAnswerMiddleware>(context => context.GetInvocation().Bindings.Trigger is HttpRoute)
         .UseMiddleware<InvocationSpanMiddleware>()
+        // Before anything reads the request's body or waits on storage for it.
+        .UseWhen<CallerCheckMiddleware>(context => context.GetInvocation().Bindings.Trigger is HttpRoute)
         .UseMiddleware<StorageWaitMiddleware>()
         // The dispatcher's own step: outputs sent through the publisher, and the retry model of queue functions.
         .UseMiddleware<FunctionDispatcher>()

@@ -33,7 +33,14 @@ internal sealed class WorkerFunction : IFunction
         var (awaitResult, resultType) = WorkerMethodInvoker.Awaiter(method.ReturnType);
         _awaitResult = awaitResult;
         _toResult = WorkerResultBinding.For(resultType, declaration);
+        // Resolved now, so that a check nobody registered stops the start rather than a caller.
+        CallerCheck = method.GetCustomAttributes().OfType<ICheckCallerAttribute>().SingleOrDefault() is { } checkedBy
+            ? (ICallerCheck)services.GetRequiredService(checkedBy.Check)
+            : null;
     }
+
+    /// <summary>Who may call the function (its <see cref="CheckCallerAttribute{TCheck}"/>); null when anyone may.</summary>
+    public ICallerCheck? CallerCheck { get; }
 
     public FunctionBindings Definition { get; }
 

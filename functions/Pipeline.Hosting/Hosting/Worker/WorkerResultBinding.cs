@@ -49,7 +49,8 @@ internal static class WorkerResultBinding
         };
     }
 
-    private static FunctionResult Answer(HttpResponseData response) =>
+    /// <summary>An HTTP answer as the hosts take it.</summary>
+    internal static FunctionResult Answer(HttpResponseData response) =>
         FunctionResult.Http(InvocationHttpResponse.ToInvocationResponse(response));
 
     /// <summary>The property's getter, compiled when first read (start-up stays free of compiling).</summary>
