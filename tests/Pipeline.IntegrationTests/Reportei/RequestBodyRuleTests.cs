@@ -61,6 +61,18 @@ public sealed class RequestBodyRuleTests(ReporteiFixture fixture) : IClassFixtur
     }
 
     [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task A_property_named_twice_is_a_400_naming_it(string route, string caller, int limit)
+    {
+        _ = limit;
+        var (status, message) = await SendAsync(route, caller, """{"site_id":"a","twice":1,"twice":2}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("body is not valid JSON: ", message);
+        Assert.Contains("'twice'", message);
+    }
+
+    [Theory]
     [InlineData("api/push/cart_recovered", "anyone")]
     [InlineData("api/v1/analytics_events", "anyone")]
     [InlineData("api/ops/replay", "admin")]
