@@ -7,6 +7,12 @@ public sealed record ErrorAnswer(
     [property: JsonPropertyName("error")] string Error,
     [property: JsonPropertyName("message")] string Message);
 
+/// <summary>What the hosts answer before or instead of a function (an unreadable body, an unexpected failure): the push API's shape.</summary>
+public sealed record CallerErrorAnswer(
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("message")] string Message);
+
 /// <summary>The answers the pipeline's core writes itself; each module has its own context for its answers.</summary>
 [JsonSerializable(typeof(ErrorAnswer))]
+[JsonSerializable(typeof(CallerErrorAnswer))]
 public sealed partial class AnswerJson : JsonSerializerContext;

@@ -48,12 +48,7 @@ public static class CallerErrors
         context.Response.Clear();
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("code", status.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            w.WriteString("message", message);
-            w.WriteEndObject();
-        }));
+        await context.Response.WriteAsync(RequestBodies.Json(w => System.Text.Json.JsonSerializer.Serialize(w,
+            new CallerErrorAnswer(status.ToString(System.Globalization.CultureInfo.InvariantCulture), message), AnswerJson.Default.CallerErrorAnswer)));
     }
 }
