@@ -23,15 +23,6 @@ public static class AdminHttp
 
     public static HttpResponseData Ok<T>(HttpRequestData request, T body, JsonTypeInfo<T> type) => Json(request, HttpStatusCode.OK, body, type);
 
-    public static HttpResponseData Json(HttpRequestData request, HttpStatusCode status, System.Text.Json.Nodes.JsonNode body)
-    {
-        var response = request.CreateJsonResponse(status, body.ToJsonString());
-        response.Headers.Add("Cache-Control", "no-store");
-        return response;
-    }
-
-    public static HttpResponseData Ok(HttpRequestData request, System.Text.Json.Nodes.JsonNode body) => Json(request, HttpStatusCode.OK, body);
-
     /// <summary>A 4xx naming the parameter or field at fault.</summary>
     public static HttpResponseData Problem(HttpRequestData request, int status, string field, string message) =>
         Json(request, (HttpStatusCode)status, new AdminProblem(status == 404 ? "not_found" : "bad_request", field, message),
