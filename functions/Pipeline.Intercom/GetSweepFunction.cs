@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Hosting;
@@ -16,18 +16,24 @@ public sealed class GetSweepFunction(StatisticsSweep sweep, TimeProvider clock)
         CancellationToken cancellationToken)
     {
         var state = await sweep.ReadAsync(cancellationToken);
-        if (state is null) return AdminHttp.Ok(req, new JsonObject { ["status"] = "never_run" });
+        if (state is null) return AdminHttp.Ok(req, new SweepNeverRun("never_run"), IntercomJson.Default.SweepNeverRun);
         var stalled = state.Status == SweepState.Running && clock.GetUtcNow() - state.UpdatedAt >= StatisticsSweep.StalledAfter;
-        return AdminHttp.Ok(req, new JsonObject
-        {
-            ["sweep_id"] = state.SweepId.ToString(),
-            ["status"] = stalled ? "stalled" : state.Status,
-            ["force"] = state.Force,
-            ["pages"] = state.Pages,
-            ["page_size"] = StatisticsSweep.PageSize,
-            ["enqueued"] = state.Enqueued,
-            ["started_at"] = AdminHttp.Iso(state.StartedAt),
-            ["updated_at"] = AdminHttp.Iso(state.UpdatedAt),
-        });
+        return AdminHttp.Ok(req, new SweepProgress(state.SweepId, stalled ? "stalled" : state.Status, state.Force, state.Pages,
+            StatisticsSweep.PageSize, state.Enqueued, AdminHttp.Iso(state.StartedAt), AdminHttp.Iso(state.UpdatedAt)),
+            IntercomJson.Default.SweepProgress);
     }
 }
+
+/// <summary>No sweep has run yet.</summary>
+public sealed record SweepNeverRun(string Status);
+
+/// <summary>A sweep's progress, in the admin API's snake_case.</summary>
+public sealed record SweepProgress(
+    [property: JsonPropertyName("sweep_id")] Guid SweepId,
+    string Status,
+    bool Force,
+    int Pages,
+    [property: JsonPropertyName("page_size")] int PageSize,
+    int Enqueued,
+    [property: JsonPropertyName("started_at")] string StartedAt,
+    [property: JsonPropertyName("updated_at")] string UpdatedAt);

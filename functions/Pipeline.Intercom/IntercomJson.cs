@@ -2,12 +2,15 @@ using System.Text.Json.Serialization;
 
 namespace Pipeline.Functions.Intercom;
 
-/// <summary>The Intercom module's own messages and values, with the pipeline's wire options (camelCase, nulls left out).</summary>
+/// <summary>The Intercom module's own messages, values and answers, with the pipeline's wire options (camelCase, nulls left out).</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(SweepPage))]
+[JsonSerializable(typeof(SweepStarted))]
+[JsonSerializable(typeof(SweepNeverRun))]
+[JsonSerializable(typeof(SweepProgress))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(double))]
 [JsonSerializable(typeof(string))]

@@ -21,21 +21,15 @@ public sealed class StartStatisticsSweepFunction(StatisticsSweep sweep)
     {
         var force = req.Query.GetValues("force")?.Any(v => v is "true" or "1") == true;
         var (state, outcome) = await sweep.StartAsync(force, cancellationToken);
-        var answer = req.CreateJsonResponse(HttpStatusCode.OK, RequestBodies.Json(w =>
+        var status = outcome switch
         {
-            w.WriteStartObject();
-            w.WriteString("content", "ok");
-            w.WriteString("sweepId", state.SweepId);
-            w.WriteString("status", outcome switch
-            {
-                StatisticsSweep.StartOutcome.Started => "started",
-                StatisticsSweep.StartOutcome.Resumed => "resumed",
-                _ => "already running",
-            });
-            w.WriteBoolean("force", state.Force);
-            if (ForceNotApplied(force, state, outcome) is { } message) w.WriteString("message", message);
-            w.WriteEndObject();
-        }));
+            StatisticsSweep.StartOutcome.Started => "started",
+            StatisticsSweep.StartOutcome.Resumed => "resumed",
+            _ => "already running",
+        };
+        var answer = req.CreateJsonResponse(HttpStatusCode.OK,
+            new SweepStarted("ok", state.SweepId, status, state.Force, ForceNotApplied(force, state, outcome)),
+            IntercomJson.Default.SweepStarted);
         return new SweepStartOutput
         {
             Response = answer,
@@ -49,6 +43,9 @@ public sealed class StartStatisticsSweepFunction(StatisticsSweep sweep)
               "and only syncs the sites that changed; ask again once it is done (GET /api/ops/sweep shows its progress)"
             : null;
 }
+
+/// <summary>The seed's <c>{"content":"ok"}</c> with the sweep's id and state; <c>message</c> only when a force was not applied.</summary>
+public sealed record SweepStarted(string Content, Guid SweepId, string Status, bool Force, string? Message);
 
 /// <summary>The answer, and the sweep's first page for its queue when this call started or resumed it.</summary>
 public sealed class SweepStartOutput

@@ -17,34 +17,25 @@ public interface IDeadLetters
     /// <summary>Whether this process can read its dead letters (not behind the Functions host without Service Bus settings).</summary>
     bool Supported { get; }
 
-    Task<JsonObject> ListAsync(MessagingEntity entity, int max, CancellationToken cancellationToken);
+    Task<DeadLetterListing> ListAsync(MessagingEntity entity, int max, CancellationToken cancellationToken);
 
     /// <returns>How many were sent back; <paramref name="messageIds"/> null sends back every one.</returns>
-    Task<JsonObject> RequeueAsync(MessagingEntity entity, IReadOnlySet<string>? messageIds, CancellationToken cancellationToken);
+    Task<DeadLetterRequeue> RequeueAsync(MessagingEntity entity, IReadOnlySet<string>? messageIds, CancellationToken cancellationToken);
 }
 
 /// <summary>The answers both kinds of dead letters give, field for field.</summary>
 internal static class DeadLetterAnswers
 {
-    public static JsonObject Listing(MessagingEntity entity, string deadLetterQueue, long? count, JsonArray messages) => new()
-    {
-        ["queue"] = entity.DisplayName,
-        ["dead_letter_queue"] = deadLetterQueue,
-        ["count"] = count,
-        ["messages"] = messages,
-    };
+    public static DeadLetterListing Listing(MessagingEntity entity, string deadLetterQueue, long? count, IReadOnlyList<JsonObject> messages) =>
+        new(entity.DisplayName, deadLetterQueue, count, messages);
 
-    public static JsonObject Requeued(MessagingEntity entity, IReadOnlyCollection<string> requeued, IReadOnlySet<string>? asked,
-        JsonArray? failed = null) => new()
-    {
-        ["queue"] = entity.DisplayName,
-        ["requeued"] = requeued.Count,
-        ["message_ids"] = new JsonArray(requeued.Select(id => (JsonNode)id).ToArray()),
-        ["not_found"] = asked is null
-            ? new JsonArray()
-            : new JsonArray(asked.Except(requeued).Except(FailedIds(failed)).Select(id => (JsonNode)id).ToArray()),
-        ["failed"] = failed ?? new JsonArray(),
-    };
+    public static DeadLetterRequeue Requeued(MessagingEntity entity, IReadOnlyCollection<string> requeued, IReadOnlySet<string>? asked,
+        IReadOnlyList<RequeueFailure>? failed = null) => new(
+        entity.DisplayName,
+        requeued.Count,
+        requeued.ToList(),
+        asked is null ? [] : asked.Except(requeued).Except(failed?.Select(f => f.MessageId) ?? []).ToList(),
+        failed ?? []);
 
     /// <summary>The event a dead letter carried, when its body is an envelope.</summary>
     public static void DescribeEnvelope(JsonObject described, JsonNode? original)
@@ -59,9 +50,6 @@ internal static class DeadLetterAnswers
         }
         described["message"] = original?.DeepClone();
     }
-
-    private static IEnumerable<string> FailedIds(JsonArray? failed) =>
-        failed?.Select(f => f?["message_id"]?.GetValue<string>()).OfType<string>() ?? [];
 }
 
 /// <summary>
@@ -76,10 +64,10 @@ public sealed class PoisonQueueDeadLetters(StorageAccount storage) : IDeadLetter
 
     private QueueClient Poison(MessagingEntity entity) => storage.Queues.GetQueueClient(QueueNames.Poison(entity.LocalQueue));
 
-    public async Task<JsonObject> ListAsync(MessagingEntity entity, int max, CancellationToken cancellationToken)
+    public async Task<DeadLetterListing> ListAsync(MessagingEntity entity, int max, CancellationToken cancellationToken)
     {
         var poison = Poison(entity);
-        var messages = new JsonArray();
+        var messages = new List<JsonObject>();
         var count = 0;
         if (await poison.ExistsAsync(cancellationToken))
         {
@@ -91,7 +79,7 @@ public sealed class PoisonQueueDeadLetters(StorageAccount storage) : IDeadLetter
         return DeadLetterAnswers.Listing(entity, poison.Name, count, messages);
     }
 
-    public async Task<JsonObject> RequeueAsync(MessagingEntity entity, IReadOnlySet<string>? messageIds, CancellationToken cancellationToken)
+    public async Task<DeadLetterRequeue> RequeueAsync(MessagingEntity entity, IReadOnlySet<string>? messageIds, CancellationToken cancellationToken)
     {
         var poison = Poison(entity);
         var target = storage.Queues.GetQueueClient(entity.LocalQueue);
@@ -122,7 +110,7 @@ public sealed class PoisonQueueDeadLetters(StorageAccount storage) : IDeadLetter
         }
         return Answer();
 
-        JsonObject Answer() => DeadLetterAnswers.Requeued(entity, requeued, messageIds);
+        DeadLetterRequeue Answer() => DeadLetterAnswers.Requeued(entity, requeued, messageIds);
     }
 
     private static JsonObject Describe(string messageId, string body, DateTimeOffset? insertedOn)
@@ -188,9 +176,9 @@ public sealed class UnreachableDeadLetters : IDeadLetters
 
     public bool Supported => false;
 
-    public Task<JsonObject> ListAsync(MessagingEntity entity, int max, CancellationToken cancellationToken) =>
-        Task.FromResult(new JsonObject { ["queue"] = entity.DisplayName, ["count"] = null, ["messages"] = new JsonArray() });
+    public Task<DeadLetterListing> ListAsync(MessagingEntity entity, int max, CancellationToken cancellationToken) =>
+        Task.FromResult(new DeadLetterListing(entity.DisplayName, null, null, []));
 
-    public Task<JsonObject> RequeueAsync(MessagingEntity entity, IReadOnlySet<string>? messageIds, CancellationToken cancellationToken) =>
+    public Task<DeadLetterRequeue> RequeueAsync(MessagingEntity entity, IReadOnlySet<string>? messageIds, CancellationToken cancellationToken) =>
         throw new NotSupportedException(Explanation);
 }

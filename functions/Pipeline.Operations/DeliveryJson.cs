@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using Pipeline.Functions.Delivery;
-
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Operations;
@@ -20,39 +18,12 @@ public static class DeliveryJson
 
     public static string Name(DeliveryStatus status) => Statuses.First(kv => kv.Value == status).Key;
 
-    public static JsonObject Row(DeliveryRow row) => new()
-    {
-        ["event_id"] = row.EventId.ToString(),
-        ["destination"] = row.Destination,
-        ["event_type"] = row.EventType,
-        ["subject"] = row.Subject,
-        ["status"] = Name(row.Status),
-        ["attempts"] = row.Attempts,
-        ["http_status"] = row.HttpStatus,
-        ["error"] = row.Error,
-        ["replays"] = row.Replays,
-        ["event_time"] = AdminHttp.Iso(row.EventTime),
-        ["updated_at"] = AdminHttp.Iso(row.UpdatedAt),
-    };
+    public static ListedDelivery Row(DeliveryRow row) => new(row.EventId, row.Destination, row.EventType, row.Subject, Name(row.Status),
+        row.Attempts, row.HttpStatus, row.Error, row.Replays, AdminHttp.Iso(row.EventTime), AdminHttp.Iso(row.UpdatedAt));
 
-    public static JsonObject Record(DeliveryRecord record, IReadOnlyList<DeliveryAttempt> attempts) => new()
-    {
-        ["destination"] = record.Destination,
-        ["status"] = Name(record.Status),
-        ["attempts"] = record.Attempts,
-        ["http_status"] = record.HttpStatus,
-        ["error"] = record.Error,
-        ["replays"] = record.Replays,
-        ["updated_at"] = AdminHttp.Iso(record.UpdatedAt),
-        ["lease_until"] = record.LeaseUntil is { } until ? AdminHttp.Iso(until) : null,
-        ["history"] = new JsonArray(attempts.Select(a => (JsonNode)new JsonObject
-        {
-            ["attempt"] = a.Attempt,
-            ["status"] = Name(a.Status),
-            ["http_status"] = a.HttpStatus,
-            ["error"] = a.Error,
-            ["started_at"] = AdminHttp.Iso(a.StartedAt),
-            ["finished_at"] = a.FinishedAt is { } f ? AdminHttp.Iso(f) : null,
-        }).ToArray()),
-    };
+    public static EventDelivery Record(DeliveryRecord record, IReadOnlyList<DeliveryAttempt> attempts) => new(record.Destination,
+        Name(record.Status), record.Attempts, record.HttpStatus, record.Error, record.Replays, AdminHttp.Iso(record.UpdatedAt),
+        record.LeaseUntil is { } until ? AdminHttp.Iso(until) : null,
+        attempts.Select(a => new EventDeliveryAttempt(a.Attempt, Name(a.Status), a.HttpStatus, a.Error, AdminHttp.Iso(a.StartedAt),
+            a.FinishedAt is { } f ? AdminHttp.Iso(f) : null)).ToList());
 }

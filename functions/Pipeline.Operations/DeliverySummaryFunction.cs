@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Delivery;
@@ -33,7 +32,7 @@ public sealed class DeliverySummaryFunction(DeliveryIndexReader index,
 
         var now = clock.GetUtcNow();
         var firstHour = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero).AddHours(1 - hours);
-        var listed = new JsonArray();
+        var listed = new List<DestinationSummary>();
         foreach (var destination in _destinations)
         {
             var (rows, capped) = await index.ScanAsync(new DeliveryFilter(destination, firstHour, now.AddSeconds(1)),
@@ -50,29 +49,11 @@ public sealed class DeliverySummaryFunction(DeliveryIndexReader index,
                 buckets[slot][status]++;
                 totals[status]++;
             }
-            listed.Add(new JsonObject
-            {
-                ["destination"] = destination,
-                ["totals"] = Counts(totals),
-                ["truncated"] = capped,
-                ["hours"] = new JsonArray(buckets.Select((b, i) =>
-                {
-                    var node = Counts(b);
-                    node["hour"] = AdminHttp.Iso(firstHour.AddHours(i));
-                    return (JsonNode)node;
-                }).ToArray()),
-            });
+            listed.Add(new DestinationSummary(destination, StatusCounts.Of(totals), capped,
+                buckets.Select((b, i) => HourCounts.Of(b, AdminHttp.Iso(firstHour.AddHours(i)))).ToList()));
         }
-        return AdminHttp.Ok(request, new JsonObject
-        {
-            ["since"] = AdminHttp.Iso(firstHour),
-            ["until"] = AdminHttp.Iso(now),
-            ["destinations"] = listed,
-            ["backlog_sampled_at"] = backlog.Latest.SampledAt is { } sampled ? AdminHttp.Iso(sampled) : null,
-            ["backlog"] = backlog.Latest.ToJson(),
-        });
+        return AdminHttp.Ok(request, new DeliverySummary(AdminHttp.Iso(firstHour), AdminHttp.Iso(now), listed,
+            backlog.Latest.SampledAt is { } sampled ? AdminHttp.Iso(sampled) : null, backlog.Latest.ToJson()),
+            OperationsJson.Default.DeliverySummary);
     }
-
-    private static JsonObject Counts(Dictionary<string, int> counts) =>
-        new(counts.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Delivery;
@@ -25,12 +24,7 @@ public sealed class GetEventFunction(EventLog eventLog, DeliveryRecords deliveri
         var records = await deliveries.OfEventAsync(eventId, cancellationToken);
         var envelope = await envelopeTask;
         if (envelope is null && records.Count == 0) return AdminHttp.Problem(request, 404, "id", $"no event {eventId} is stored");
-        return AdminHttp.Ok(request, new JsonObject
-        {
-            ["event_id"] = eventId.ToString(),
-            ["envelope"] = envelope is null ? null : JsonNode.Parse(envelope.ToJson().GetRawText()),
-            ["in_event_log"] = envelope is not null,
-            ["deliveries"] = new JsonArray(records.Select(r => (JsonNode)DeliveryJson.Record(r.Record, r.Attempts)).ToArray()),
-        });
+        return AdminHttp.Ok(request, new EventDetail(eventId, envelope?.ToJson(), envelope is not null,
+            records.Select(r => DeliveryJson.Record(r.Record, r.Attempts)).ToList()), OperationsJson.Default.EventDetail);
     }
 }

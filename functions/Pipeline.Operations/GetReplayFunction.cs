@@ -18,7 +18,7 @@ public sealed class GetReplayFunction(Replayer replayer)
         if (!Guid.TryParse(id, out var replayId))
             return AdminHttp.BadRequest(request, "id", "must be a replay id (a GUID)");
         return await replayer.ReadAsync(replayId, cancellationToken) is { } job
-            ? AdminHttp.Ok(request, job.ToJson())
+            ? AdminHttp.Ok(request, job.ToAnswer(), OperationsJson.Default.ReplayProgress)
             : AdminHttp.Problem(request, 404, "id", $"no replay {replayId}");
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Hosting;
@@ -19,19 +18,19 @@ public sealed class ListDeadLettersFunction(IDeadLetters deadLetters, MessagingE
         CancellationToken cancellationToken)
     {
         if (!deadLetters.Supported)
-            return AdminHttp.Ok(request, new JsonObject { ["supported"] = false, ["message"] = UnreachableDeadLetters.Explanation, ["queues"] = new JsonArray() });
+            return AdminHttp.Ok(request, new DeadLetterQueues(false, UnreachableDeadLetters.Explanation, []), OperationsJson.Default.DeadLetterQueues);
 
         var asked = AdminHttp.Query(request, "queue");
         var chosen = asked is null ? entities.All : entities.Find(asked) is { } one ? [one] : null;
         if (chosen is null)
             return AdminHttp.BadRequest(request, "queue", $"must be one of {string.Join(", ", entities.All)}");
-        var listed = new JsonArray();
+        var listed = new List<DeadLetterListing>();
         foreach (var entity in chosen)
             listed.Add(await ListOrSayWhyAsync(entity, cancellationToken));
-        return AdminHttp.Ok(request, new JsonObject { ["supported"] = true, ["queues"] = listed });
+        return AdminHttp.Ok(request, new DeadLetterQueues(true, null, listed), OperationsJson.Default.DeadLetterQueues);
     }
 
-    private async Task<JsonObject> ListOrSayWhyAsync(MessagingEntity entity, CancellationToken cancellationToken)
+    private async Task<DeadLetterListing> ListOrSayWhyAsync(MessagingEntity entity, CancellationToken cancellationToken)
     {
         try
         {
@@ -39,14 +38,8 @@ public sealed class ListDeadLettersFunction(IDeadLetters deadLetters, MessagingE
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            return new JsonObject
-            {
-                ["queue"] = entity.DisplayName,
-                ["dead_letter_queue"] = null,
-                ["count"] = null,
-                ["messages"] = new JsonArray(),
-                ["error"] = $"could not be read: {ex.GetType().Name}: {ex.Message.Split('\n', 2)[0]}",
-            };
+            return new DeadLetterListing(entity.DisplayName, null, null, [],
+                Error: $"could not be read: {ex.GetType().Name}: {ex.Message.Split('\n', 2)[0]}");
         }
     }
 }

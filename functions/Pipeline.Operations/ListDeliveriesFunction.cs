@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Delivery;
@@ -49,14 +48,8 @@ public sealed class ListDeliveriesFunction(DeliveryIndexReader index,
         try
         {
             var (rows, next) = await index.PageAsync(filter, AdminHttp.Query(request, "continuation"), limit, cancellationToken);
-            return AdminHttp.Ok(request, new JsonObject
-            {
-                ["destination"] = destination,
-                ["since"] = AdminHttp.Iso(range.Since),
-                ["until"] = AdminHttp.Iso(range.Until),
-                ["deliveries"] = new JsonArray(rows.Select(r => (JsonNode)DeliveryJson.Row(r)).ToArray()),
-                ["continuation"] = next,
-            });
+            return AdminHttp.Ok(request, new DeliveryListing(destination, AdminHttp.Iso(range.Since), AdminHttp.Iso(range.Until),
+                rows.Select(DeliveryJson.Row).ToList(), next), OperationsJson.Default.DeliveryListing);
         }
         catch (ArgumentException ex)
         {

@@ -99,17 +99,8 @@ public sealed record ReplayRequest(
         return new ReplayRequest(destination, status, range.Since, range.Until, Text("subject"), ids, flags["dry_run"], flags["force"]);
     }
 
-    public JsonObject ToJson() => new()
-    {
-        ["destination"] = Destination,
-        ["status"] = Status,
-        ["since"] = AdminHttp.Iso(Since),
-        ["until"] = AdminHttp.Iso(Until),
-        ["subject"] = Subject,
-        ["event_ids"] = EventIds is null ? null : new JsonArray(EventIds.Select(id => (JsonNode)id.ToString()).ToArray()),
-        ["dry_run"] = DryRun,
-        ["force"] = Force,
-    };
+    /// <summary>The request as answers show it and the <c>Replays</c> table keeps it.</summary>
+    public ReplayAsked ToAnswer() => new(Destination, Status, AdminHttp.Iso(Since), AdminHttp.Iso(Until), Subject, EventIds, DryRun, Force);
 
     public static ReplayRequest FromJson(JsonNode json) => new(
         json["destination"]!.GetValue<string>(),

@@ -12,25 +12,14 @@ namespace Pipeline.Functions.Operations;
 
 /// <summary>A replay's progress, one row of the <c>Replays</c> table (PartitionKey = replay id).</summary>
 public sealed record ReplayJob(Guid Id, ReplayRequest Request, string Status, string? Continuation, int Matched, int Queued,
-    int Refused, int Pages, JsonArray Refusals, DateTimeOffset StartedAt, DateTimeOffset UpdatedAt, ETag ETag)
+    int Refused, int Pages, IReadOnlyList<ReplayRefusal> Refusals, DateTimeOffset StartedAt, DateTimeOffset UpdatedAt, ETag ETag)
 {
     public const string Running = "running";
     public const string Done = "done";
     public const int KeptRefusals = 50;
 
-    public JsonObject ToJson() => new()
-    {
-        ["replay_id"] = Id.ToString(),
-        ["status"] = Status,
-        ["request"] = Request.ToJson(),
-        ["matched"] = Matched,
-        ["queued"] = Queued,
-        ["refused"] = Refused,
-        ["pages"] = Pages,
-        ["refusals"] = Refusals.DeepClone(),
-        ["started_at"] = AdminHttp.Iso(StartedAt),
-        ["updated_at"] = AdminHttp.Iso(UpdatedAt),
-    };
+    public ReplayProgress ToAnswer() => new(Id, Status, Request.ToAnswer(), Matched, Queued, Refused, Pages, Refusals,
+        AdminHttp.Iso(StartedAt), AdminHttp.Iso(UpdatedAt));
 }
 
 /// <summary>The message that asks for the next page of a replay on the <c>replays</c> queue.</summary>
@@ -84,7 +73,7 @@ public sealed class Replayer(StorageAccount storage, EventLog eventLog, Delivery
     private int PageSize => int.TryParse(configuration[PageSizeSetting], out var size) && size > 0 ? size : 100;
 
     /// <summary>What a replay would do: how many deliveries match, the first ids, how many would be refused.</summary>
-    public async Task<JsonObject> PreviewAsync(ReplayRequest request, CancellationToken cancellationToken)
+    public async Task<ReplayPreview> PreviewAsync(ReplayRequest request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         List<(Guid Id, string? Refusal)> matched = [];
@@ -113,15 +102,8 @@ public sealed class Replayer(StorageAccount storage, EventLog eventLog, Delivery
                 .ToList();
         }
         var refused = matched.Where(m => m.Refusal is not null).ToList();
-        return new JsonObject
-        {
-            ["count"] = matched.Count,
-            ["count_is_capped"] = capped,
-            ["would_queue"] = matched.Count - refused.Count,
-            ["would_refuse"] = refused.Count,
-            ["event_ids"] = new JsonArray(matched.Take(ShownIds).Select(m => (JsonNode)m.Id.ToString()).ToArray()),
-            ["refusals"] = Refusals(refused.Take(ShownIds)),
-        };
+        return new ReplayPreview(matched.Count, capped, matched.Count - refused.Count, refused.Count,
+            matched.Take(ShownIds).Select(m => m.Id).ToList(), Refusals(refused.Take(ShownIds)));
     }
 
     /// <summary>Creates the replay and runs its first page: the events to send and, if more remain, the next page.</summary>
@@ -151,7 +133,7 @@ public sealed class Replayer(StorageAccount storage, EventLog eventLog, Delivery
         var e = response.Value!;
         return new ReplayJob(id, ReplayRequest.FromJson(JsonNode.Parse(e.GetString("Request"))!), e.GetString("Status"),
             e.GetString("Continuation"), e.GetInt32("Matched") ?? 0, e.GetInt32("Queued") ?? 0, e.GetInt32("Refused") ?? 0,
-            e.GetInt32("Pages") ?? 0, JsonNode.Parse(e.GetString("Refusals") ?? "[]")!.AsArray(),
+            e.GetInt32("Pages") ?? 0, JsonSerializer.Deserialize(e.GetString("Refusals") ?? "[]", OperationsJson.Default.IReadOnlyListReplayRefusal) ?? [],
             e.GetDateTimeOffset("StartedAt") ?? default, e.GetDateTimeOffset("UpdatedAt") ?? default, e.ETag);
     }
 
@@ -184,9 +166,9 @@ public sealed class Replayer(StorageAccount storage, EventLog eventLog, Delivery
                 else refused.Add((candidate.Id, refusal));
             });
 
-        var refusals = job.Refusals.DeepClone().AsArray();
-        foreach (var node in Refusals(refused.OrderBy(r => r.Id).Take(Math.Max(0, ReplayJob.KeptRefusals - refusals.Count))))
-            refusals.Add(node!.DeepClone());
+        var refusals = job.Refusals
+            .Concat(Refusals(refused.OrderBy(r => r.Id).Take(Math.Max(0, ReplayJob.KeptRefusals - job.Refusals.Count))))
+            .ToList();
         var advanced = job with
         {
             Continuation = next,
@@ -231,8 +213,8 @@ public sealed class Replayer(StorageAccount storage, EventLog eventLog, Delivery
         };
     }
 
-    private static JsonArray Refusals(IEnumerable<(Guid Id, string? Refusal)> refused) =>
-        new(refused.Select(r => (JsonNode)new JsonObject { ["event_id"] = r.Id.ToString(), ["reason"] = r.Refusal }).ToArray());
+    private static List<ReplayRefusal> Refusals(IEnumerable<(Guid Id, string? Refusal)> refused) =>
+        refused.Select(r => new ReplayRefusal(r.Id, r.Refusal)).ToList();
 
     /// <returns>The job as written, or null when someone else wrote first.</returns>
     private async Task<ReplayJob?> WriteAsync(ReplayJob job, ETag? expected, CancellationToken cancellationToken)
@@ -240,14 +222,14 @@ public sealed class Replayer(StorageAccount storage, EventLog eventLog, Delivery
         var entity = new TableEntity(job.Id.ToString(), "")
         {
             ["Destination"] = job.Request.Destination,
-            ["Request"] = job.Request.ToJson().ToJsonString(),
+            ["Request"] = JsonSerializer.Serialize(job.Request.ToAnswer(), OperationsJson.Default.ReplayAsked),
             ["Status"] = job.Status,
             ["Continuation"] = job.Continuation,
             ["Matched"] = job.Matched,
             ["Queued"] = job.Queued,
             ["Refused"] = job.Refused,
             ["Pages"] = job.Pages,
-            ["Refusals"] = job.Refusals.ToJsonString(),
+            ["Refusals"] = JsonSerializer.Serialize(job.Refusals, OperationsJson.Default.IReadOnlyListReplayRefusal),
             ["StartedAt"] = job.StartedAt,
             ["UpdatedAt"] = job.UpdatedAt,
         };

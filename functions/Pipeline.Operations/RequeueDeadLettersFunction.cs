@@ -34,6 +34,6 @@ public sealed class RequeueDeadLettersFunction(IDeadLetters deadLetters, Messagi
                 return AdminHttp.BadRequest(request, "message_ids", "must be an array of 1 to 500 message ids (strings)");
             ids = list.EnumerateArray().Select(i => i.GetString()!).ToHashSet(StringComparer.Ordinal);
         }
-        return AdminHttp.Ok(request, await deadLetters.RequeueAsync(entity, ids, cancellationToken));
+        return AdminHttp.Ok(request, await deadLetters.RequeueAsync(entity, ids, cancellationToken), OperationsJson.Default.DeadLetterRequeue);
     }
 }

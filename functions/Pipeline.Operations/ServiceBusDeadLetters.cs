@@ -32,28 +32,30 @@ public sealed class ServiceBusDeadLetters(ServiceBusClient client, IBacklogReade
 
     public bool Supported => true;
 
-    public async Task<JsonObject> ListAsync(MessagingEntity entity, int max, CancellationToken cancellationToken)
+    public async Task<DeadLetterListing> ListAsync(MessagingEntity entity, int max, CancellationToken cancellationToken)
     {
         await using var receiver = DeadLetterReceiver(entity);
         var peeked = await receiver.PeekMessagesAsync(max, cancellationToken: cancellationToken);
-        var messages = new JsonArray(peeked.Select(m => (JsonNode)Describe(m)).ToArray());
-        var listing = DeadLetterAnswers.Listing(entity, DeadLetterPath(entity), peeked.Count, messages);
+        var listing = DeadLetterAnswers.Listing(entity, DeadLetterPath(entity), peeked.Count, peeked.Select(Describe).ToList());
         try
         {
             // Peeking shows a page; the runtime properties count them all.
-            if ((await backlog.ReadAsync(entity, cancellationToken)).DeadLettered is { } counted) listing["count"] = counted;
+            if ((await backlog.ReadAsync(entity, cancellationToken)).DeadLettered is { } counted) listing = listing with { Count = counted };
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            listing["count_note"] = $"only the listed ones are counted: the runtime properties could not be read ({ex.GetType().Name})";
+            listing = listing with
+            {
+                CountNote = $"only the listed ones are counted: the runtime properties could not be read ({ex.GetType().Name})",
+            };
         }
         return listing;
     }
 
-    public async Task<JsonObject> RequeueAsync(MessagingEntity entity, IReadOnlySet<string>? messageIds, CancellationToken cancellationToken)
+    public async Task<DeadLetterRequeue> RequeueAsync(MessagingEntity entity, IReadOnlySet<string>? messageIds, CancellationToken cancellationToken)
     {
         var requeued = new List<string>();
-        var failed = new JsonArray();
+        var failed = new List<RequeueFailure>();
         var passedOver = new List<ServiceBusReceivedMessage>();
         await using var receiver = DeadLetterReceiver(entity);
         await using var sender = client.CreateSender(entity.Name);
@@ -159,7 +161,7 @@ public sealed class ServiceBusDeadLetters(ServiceBusClient client, IBacklogReade
         return described;
     }
 
-    private static JsonObject Failure(string messageId, string error) => new() { ["message_id"] = messageId, ["error"] = error };
+    private static RequeueFailure Failure(string messageId, string error) => new(messageId, error);
 
     private static async Task Release(ServiceBusReceiver receiver, ServiceBusReceivedMessage message)
     {

@@ -34,19 +34,19 @@ public sealed class StartReplayFunction(Replayer replayer, TimeProvider clock)
         var preview = await replayer.PreviewAsync(replay, cancellationToken);
         if (replay.DryRun)
         {
-            preview["dry_run"] = true;
-            preview["request"] = replay.ToJson();
-            return new StartReplayOutput { Response = AdminHttp.Ok(request, preview) };
+            return new StartReplayOutput
+            {
+                Response = AdminHttp.Ok(request, preview with { DryRun = true, Request = replay.ToAnswer() }, OperationsJson.Default.ReplayPreview),
+            };
         }
 
-        var (job, run) = await replayer.StartAsync(replay, preview["count"]!.GetValue<int>(), cancellationToken);
+        var (job, run) = await replayer.StartAsync(replay, preview.Count, cancellationToken);
         context.GetLogger(Name).LogInformation("{Line}", run.Line);
-        var answer = job.ToJson();
-        answer["count"] = job.Matched;
-        answer["progress"] = $"/api/{AdminRoutes.Route("replays/" + job.Id)}";
+        var answer = job.ToAnswer() with { Count = job.Matched, Progress = $"/api/{AdminRoutes.Route("replays/" + job.Id)}" };
         return new StartReplayOutput
         {
-            Response = AdminHttp.Json(request, job.Status == ReplayJob.Done ? HttpStatusCode.OK : HttpStatusCode.Accepted, answer),
+            Response = AdminHttp.Json(request, job.Status == ReplayJob.Done ? HttpStatusCode.OK : HttpStatusCode.Accepted, answer,
+                OperationsJson.Default.ReplayProgress),
             Replayed = run.Replayed,
             NextPage = run.Next?.ToJson(),
         };

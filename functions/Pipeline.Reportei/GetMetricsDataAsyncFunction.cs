@@ -47,16 +47,9 @@ public sealed class GetMetricsDataAsyncFunction(
             return new() { Response = ReporteiResponses.Error(request, 404, $"customer_integration {parsed.CustomerIntegration} is not registered") };
 
         var job = await jobs.CreateAsync(url!, body.GetRawText(), cancellationToken);
-        var jobId = job.Id.ToString("D");
         return new()
         {
-            Response = request.CreateJsonResponse(HttpStatusCode.OK, RequestBodies.Json(w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("status", "accepted");
-                w.WriteString("job_id", jobId);
-                w.WriteEndObject();
-            })),
+            Response = request.CreateJsonResponse(HttpStatusCode.OK, new MetricsJobAccepted("accepted", job.Id), ReporteiJson.Default.MetricsJobAccepted),
             Job = MetricsJobMessage.Of(job.Id),
         };
     }

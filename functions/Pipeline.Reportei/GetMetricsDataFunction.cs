@@ -23,6 +23,7 @@ public sealed class GetMetricsDataFunction(MetricsIntegrations integrations, Met
         var integration = await integrations.FindAsync(parsed!.CustomerIntegration, cancellationToken);
         if (integration is null)
             return ReporteiResponses.Error(request, 404, $"customer_integration {parsed.CustomerIntegration} is not registered");
-        return request.CreateJsonResponse(HttpStatusCode.OK, await query.AnswerAsync(integration, parsed, cancellationToken));
+        return request.CreateJsonResponse(HttpStatusCode.OK, await query.AnswerAsync(integration, parsed, cancellationToken),
+            ReporteiJson.Default.DictionaryStringMetricAnswer);
     }
 }

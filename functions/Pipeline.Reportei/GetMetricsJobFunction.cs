@@ -19,6 +19,6 @@ public sealed class GetMetricsJobFunction(MetricsJobs jobs)
         var job = await jobs.FindAsync(id, cancellationToken);
         return job is null
             ? ReporteiResponses.Error(request, 404, $"no metrics job {id}")
-            : request.CreateJsonResponse(HttpStatusCode.OK, RequestBodies.Json(w => MetricsJobsResponse.Write(w, job, withCreatedAt: true)));
+            : request.CreateJsonResponse(HttpStatusCode.OK, MetricsJobAnswer.Of(job), ReporteiJson.Default.MetricsJobAnswer);
     }
 }

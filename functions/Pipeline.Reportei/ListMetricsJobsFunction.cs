@@ -26,13 +26,7 @@ public sealed class ListMetricsJobsFunction(MetricsJobs jobs)
                 { ["limit"] = $"must be a whole number from 1 to {MaxLimit}" });
 
         var newest = await jobs.NewestAsync(limit, cancellationToken);
-        return request.CreateJsonResponse(HttpStatusCode.OK, RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("jobs");
-            foreach (var job in newest) MetricsJobsResponse.Write(w, job, withCreatedAt: true);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }));
+        return request.CreateJsonResponse(HttpStatusCode.OK, new MetricsJobsListing(newest.Select(MetricsJobAnswer.Of).ToList()),
+            ReporteiJson.Default.MetricsJobsListing);
     }
 }

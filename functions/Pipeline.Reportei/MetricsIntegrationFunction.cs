@@ -28,7 +28,7 @@ public sealed class MetricsIntegrationFunction(MetricsIntegrations integrations)
         {
             case "GET":
                 return await integrations.FindAsync(id, cancellationToken) is { } found
-                    ? request.CreateJsonResponse(HttpStatusCode.OK, Write(found))
+                    ? request.CreateJsonResponse(HttpStatusCode.OK, MetricsIntegrationAnswer.Of(found), ReporteiJson.Default.MetricsIntegrationAnswer)
                     : ReporteiResponses.Error(request, 404, $"customer_integration {id} is not registered");
             case "DELETE":
                 return await integrations.DeleteAsync(id, cancellationToken)
@@ -63,18 +63,6 @@ public sealed class MetricsIntegrationFunction(MetricsIntegrations integrations)
         var integration = new MetricsIntegration(id, values.GetValueOrDefault("site_id"), values.GetValueOrDefault("tracking_app_key"),
             values.GetValueOrDefault("analytics_customer_id"), values.GetValueOrDefault("iadvize_website_id"));
         await integrations.PutAsync(integration, cancellationToken);
-        return request.CreateJsonResponse(HttpStatusCode.OK, Write(integration));
+        return request.CreateJsonResponse(HttpStatusCode.OK, MetricsIntegrationAnswer.Of(integration), ReporteiJson.Default.MetricsIntegrationAnswer);
     }
-
-    private static string Write(MetricsIntegration integration) => RequestBodies.Json(w =>
-    {
-        w.WriteStartObject();
-        w.WriteString("customer_integration", integration.Id.ToString("D"));
-        foreach (var field in MetricsIntegration.Fields)
-        {
-            if (integration.Get(field) is { } value) w.WriteString(field, value);
-            else w.WriteNull(field);
-        }
-        w.WriteEndObject();
-    });
 }

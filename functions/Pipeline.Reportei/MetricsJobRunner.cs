@@ -94,7 +94,7 @@ public sealed class MetricsJobRunner(
         if (request is null) return (null, "the stored request is not valid: " + string.Join("; ", errors.Select(e => $"{e.Key} {e.Value}")));
         var integration = await integrations.FindAsync(request.CustomerIntegration, cancellationToken);
         if (integration is null) return (null, $"customer_integration {request.CustomerIntegration} is no longer registered");
-        return (await query.AnswerAsync(integration, request, cancellationToken), null);
+        return (MetricsQuery.Text(await query.AnswerAsync(integration, request, cancellationToken)), null);
     }
 
     private Task Record(MetricsJob job, MetricsJobAttempt? attempt, string status, DateTimeOffset? next, CancellationToken cancellationToken) =>

@@ -131,6 +131,3 @@ public sealed class MetricsJobs(StorageAccount storage, TimeProvider clock)
         e.GetDateTimeOffset("NextAttemptAt"),
         e.ETag);
 }
-
-[JsonSerializable(typeof(List<MetricsJobAttempt>))]
-internal sealed partial class ReporteiJson : JsonSerializerContext;

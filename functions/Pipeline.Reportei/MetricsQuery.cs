@@ -13,7 +13,13 @@ namespace Pipeline.Functions.Reportei;
 /// </summary>
 public sealed class MetricsQuery(MetricsRollups rollups)
 {
-    public async Task<string> AnswerAsync(MetricsIntegration integration, MetricsDataRequest request, CancellationToken cancellationToken)
+    /// <summary>The answer as the callback of a get-data-async job posts it, written as get-data answers it.</summary>
+    public static string Text(Dictionary<string, MetricAnswer> answer) =>
+        RequestBodies.Json(w => JsonSerializer.Serialize(w, answer, ReporteiJson.Default.DictionaryStringMetricAnswer));
+
+    /// <returns>Each metric under the caller's id, in the order asked.</returns>
+    public async Task<Dictionary<string, MetricAnswer>> AnswerAsync(MetricsIntegration integration, MetricsDataRequest request,
+        CancellationToken cancellationToken)
     {
         var reads = new ConcurrentDictionary<(RollupScope, string, Period), Lazy<Task<List<TableEntity>>>>();
         Task<List<TableEntity>> Days(RollupScope scope, string id, Period period) =>
@@ -22,30 +28,13 @@ public sealed class MetricsQuery(MetricsRollups rollups)
         var answers = await Task.WhenAll(request.Metrics.Select(async metric =>
         {
             var problem = ProblemOf(metric, integration, out var definition, out var scopeId);
-            if (problem is not null) return (metric.Id, Write: (Action<Utf8JsonWriter>)(w => w.WriteString("error", problem)));
+            if (problem is not null) return (metric.Id, Answer: new MetricAnswer(null, null, problem));
             var values = await ValueAsync(definition!, metric, scopeId!, request.Period, Days, cancellationToken);
             var comparison = request.Comparison is { } c ? await ValueAsync(definition!, metric, scopeId!, c, Days, cancellationToken) : null;
-            return (metric.Id, Write: w =>
-            {
-                w.WritePropertyName("values");
-                values(w);
-                if (comparison is null) return;
-                w.WritePropertyName("comparison");
-                comparison(w);
-            });
+            return (metric.Id, Answer: new MetricAnswer(values, comparison, null));
         }));
-
-        return RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            foreach (var (id, write) in answers)
-            {
-                w.WriteStartObject(id);
-                write(w);
-                w.WriteEndObject();
-            }
-            w.WriteEndObject();
-        });
+        // Ids are unique (the request parser refuses a repeated one).
+        return answers.ToDictionary(a => a.Id, a => a.Answer, StringComparer.Ordinal);
     }
 
     /// <returns>Why this metric cannot be answered (an unknown key, component or dimension, an unregistered scope), or null.</returns>
@@ -66,7 +55,8 @@ public sealed class MetricsQuery(MetricsRollups rollups)
         return scopeId is null ? $"customer_integration {integration.Id} has no {field} registered" : null;
     }
 
-    private async Task<Action<Utf8JsonWriter>> ValueAsync(MetricDefinition definition, MetricRequest metric, string scopeId, Period period,
+    /// <returns>The figure: a <see cref="MetricNumber"/>, a list of <see cref="MetricDay"/> or counts by key.</returns>
+    private async Task<object> ValueAsync(MetricDefinition definition, MetricRequest metric, string scopeId, Period period,
         Func<RollupScope, string, Period, Task<List<TableEntity>>> days, CancellationToken cancellationToken)
     {
         var rows = await days(definition.Scope, scopeId, period);
@@ -89,14 +79,14 @@ public sealed class MetricsQuery(MetricsRollups rollups)
                 if (byDay.TryGetValue(day, out var row) && RollupProperties.LatestOf(row, definition.Property) is { } reported) carried = reported;
                 perDay.Add((day, carried?.Value));
             }
-            return series ? Series(perDay, (w, v) => Number(w, v)) : w => Number(w, carried?.Value);
+            return series ? Series(perDay, v => new MetricNumber(v)) : new MetricNumber(carried?.Value);
         }
 
         if (breakdown)
         {
-            Dictionary<string, long> Counts(IEnumerable<TableEntity> dayRows)
+            SortedDictionary<string, long> Counts(IEnumerable<TableEntity> dayRows)
             {
-                var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+                var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
                 foreach (var row in dayRows)
                 foreach (var (key, n) in definition.Breakdown!(row))
                     counts[key] = counts.GetValueOrDefault(key) + n;
@@ -105,8 +95,8 @@ public sealed class MetricsQuery(MetricsRollups rollups)
                 return counts;
             }
             return series
-                ? Series(period.EachDay().Select(d => (d, Counts(byDay.TryGetValue(d, out var r) ? [r] : []))).ToList(), Object)
-                : w => Object(w, Counts(rows));
+                ? Series(period.EachDay().Select(d => (d, Counts(byDay.TryGetValue(d, out var r) ? [r] : []))).ToList(), c => c)
+                : Counts(rows);
         }
 
         switch (definition.Kind)
@@ -114,13 +104,13 @@ public sealed class MetricsQuery(MetricsRollups rollups)
             case MetricKind.Count:
                 return series
                     ? Series(period.EachDay().Select(d => (d, (double?)(byDay.TryGetValue(d, out var r) ? RollupProperties.Count(r, definition.Property) : 0))).ToList(),
-                        (w, v) => Number(w, v))
-                    : w => w.WriteNumberValue(rows.Sum(r => RollupProperties.Count(r, definition.Property)));
+                        v => new MetricNumber(v))
+                    : new MetricNumber(rows.Sum(r => RollupProperties.Count(r, definition.Property)));
             case MetricKind.Sum:
                 return series
                     ? Series(period.EachDay().Select(d => (d, (double?)(byDay.TryGetValue(d, out var r) ? RollupProperties.Sum(r, definition.Property) : 0))).ToList(),
-                        (w, v) => Number(w, v))
-                    : w => Number(w, rows.Sum(r => RollupProperties.Sum(r, definition.Property)));
+                        v => new MetricNumber(v))
+                    : new MetricNumber(rows.Sum(r => RollupProperties.Sum(r, definition.Property)));
             case MetricKind.Average:
                 double? Mean(IEnumerable<TableEntity> dayRows)
                 {
@@ -129,49 +119,18 @@ public sealed class MetricsQuery(MetricsRollups rollups)
                     return n == 0 ? null : list.Sum(r => RollupProperties.Sum(r, definition.Property)) / n;
                 }
                 return series
-                    ? Series(period.EachDay().Select(d => (d, Mean(byDay.TryGetValue(d, out var r) ? [r] : []))).ToList(), (w, v) => Number(w, v))
-                    : w => Number(w, Mean(rows));
+                    ? Series(period.EachDay().Select(d => (d, Mean(byDay.TryGetValue(d, out var r) ? [r] : []))).ToList(), v => new MetricNumber(v))
+                    : new MetricNumber(Mean(rows));
             case MetricKind.Distinct:
                 return series
                     ? Series(period.EachDay().Select(d => (d, (double?)(byDay.TryGetValue(d, out var r) ? RollupProperties.VisitorsOf(r).Count : 0))).ToList(),
-                        (w, v) => Number(w, v))
-                    : w =>
-                    {
-                        var union = new HashSet<ulong>();
-                        foreach (var row in rows) union.UnionWith(RollupProperties.VisitorsOf(row));
-                        w.WriteNumberValue(union.Count);
-                    };
+                        v => new MetricNumber(v))
+                    : new MetricNumber(rows.SelectMany(RollupProperties.VisitorsOf).Distinct().Count());
             default:
                 throw new InvalidOperationException($"unknown metric kind {definition.Kind}");
         }
     }
 
-    private static Action<Utf8JsonWriter> Series<T>(List<(DateOnly Day, T Value)> days, Action<Utf8JsonWriter, T> writeValue) => w =>
-    {
-        w.WriteStartArray();
-        foreach (var (day, value) in days)
-        {
-            w.WriteStartObject();
-            w.WriteString("date", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            w.WritePropertyName("value");
-            writeValue(w, value);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-    };
-
-    /// <summary>Whole numbers as integers; sums rounded to 6 decimals, so float noise never shows; null as null.</summary>
-    private static void Number(Utf8JsonWriter w, double? value)
-    {
-        if (value is not { } v) w.WriteNullValue();
-        else if (Math.Abs(v) < 9e15 && v == Math.Floor(v)) w.WriteNumberValue((long)v);
-        else w.WriteNumberValue(Math.Round(v, 6));
-    }
-
-    private static void Object(Utf8JsonWriter w, Dictionary<string, long> counts)
-    {
-        w.WriteStartObject();
-        foreach (var (key, n) in counts.OrderBy(c => c.Key, StringComparer.Ordinal)) w.WriteNumber(key, n);
-        w.WriteEndObject();
-    }
+    private static List<MetricDay> Series<T>(List<(DateOnly Day, T Value)> days, Func<T, object> figure) =>
+        days.Select(d => new MetricDay(d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), figure(d.Value))).ToList();
 }

@@ -9,23 +9,11 @@ namespace Pipeline.Functions.Reportei;
 public static class ReporteiResponses
 {
     public static HttpResponseData Error(HttpRequestData request, int status, string message) =>
-        request.CreateJsonResponse((HttpStatusCode)status, RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("message", message);
-            w.WriteEndObject();
-        }));
+        request.CreateJsonResponse((HttpStatusCode)status, new ReporteiMessage(message), ReporteiJson.Default.ReporteiMessage);
 
     public static HttpResponseData Invalid(HttpRequestData request, IReadOnlyDictionary<string, string> errors) =>
-        request.CreateJsonResponse(HttpStatusCode.UnprocessableEntity, RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("message", "the request has invalid fields");
-            w.WriteStartObject("errors");
-            foreach (var (field, problem) in errors) w.WriteString(field, problem);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }));
+        request.CreateJsonResponse(HttpStatusCode.UnprocessableEntity, new ReporteiInvalid("the request has invalid fields", errors),
+            ReporteiJson.Default.ReporteiInvalid);
 }
 
 /// <summary><c>Authorization: Bearer &lt;token&gt;</c> against <c>Reportei__Tokens__N</c>, in constant time.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Azure;
 using Azure.Messaging.ServiceBus;
 using Azure.Messaging.ServiceBus.Administration;
@@ -87,10 +86,10 @@ public sealed class ServiceBusDeadLettersTests
         var listed = await DeadLetters().ListAsync(Intercom, 32, CancellationToken.None);
 
         _client.Verify(c => c.CreateReceiver("intercom", It.Is<ServiceBusReceiverOptions>(o => o.SubQueue == SubQueue.DeadLetter)));
-        Assert.Equal("intercom", (string?)listed["queue"]);
-        Assert.Equal("intercom/$deadletterqueue", (string?)listed["dead_letter_queue"]);
-        Assert.Equal(57, (long?)listed["count"]); // all of them, not the page peeked
-        var message = Assert.Single(listed["messages"]!.AsArray())!;
+        Assert.Equal("intercom", listed.Queue);
+        Assert.Equal("intercom/$deadletterqueue", listed.DeadLetterQueue);
+        Assert.Equal(57, listed.Count); // all of them, not the page peeked
+        var message = Assert.Single(listed.Messages);
         Assert.Equal("m1", (string?)message["message_id"]);
         Assert.Equal("MaxDeliveryCountExceeded", (string?)message["reason"]);
         Assert.Equal("Message could not be consumed after 10 delivery attempts.", (string?)message["error_description"]);
@@ -115,8 +114,8 @@ public sealed class ServiceBusDeadLettersTests
 
         var listed = await DeadLetters().ListAsync(Intercom, 32, CancellationToken.None);
 
-        Assert.Equal(2, (long?)listed["count"]);
-        Assert.Contains("UnauthorizedAccessException", (string?)listed["count_note"]);
+        Assert.Equal(2, listed.Count);
+        Assert.Contains("UnauthorizedAccessException", listed.CountNote);
     }
 
     [Fact]
@@ -130,9 +129,9 @@ public sealed class ServiceBusDeadLettersTests
         var listed = await DeadLetters().ListAsync(IntercomSubscription, 32, CancellationToken.None);
 
         _client.Verify(c => c.CreateReceiver("events", "intercom", It.Is<ServiceBusReceiverOptions>(o => o.SubQueue == SubQueue.DeadLetter)));
-        Assert.Equal("events/subscriptions/intercom", (string?)listed["queue"]);
-        Assert.Equal("events/subscriptions/intercom/$deadletterqueue", (string?)listed["dead_letter_queue"]);
-        Assert.Equal(0, (long?)listed["count"]);
+        Assert.Equal("events/subscriptions/intercom", listed.Queue);
+        Assert.Equal("events/subscriptions/intercom/$deadletterqueue", listed.DeadLetterQueue);
+        Assert.Equal(0, listed.Count);
     }
 
     [Fact]
@@ -154,10 +153,10 @@ public sealed class ServiceBusDeadLettersTests
         Assert.Equal(1, copy.ApplicationProperties[ServiceBusDeadLetters.RequeuesProperty]);
         Assert.False(copy.ApplicationProperties.ContainsKey("DeadLetterReason"));
         Assert.False(copy.ApplicationProperties.ContainsKey(ServiceBusDeadLetters.ToProperty)); // a queue has one consumer
-        Assert.Equal(1, (int?)answer["requeued"]);
-        Assert.Equal("m1", (string?)Assert.Single(answer["message_ids"]!.AsArray()));
-        Assert.Empty(answer["not_found"]!.AsArray());
-        Assert.Empty(answer["failed"]!.AsArray());
+        Assert.Equal(1, answer.Requeued);
+        Assert.Equal("m1", Assert.Single(answer.MessageIds));
+        Assert.Empty(answer.NotFound);
+        Assert.Empty(answer.Failed);
     }
 
     [Fact]
@@ -172,10 +171,10 @@ public sealed class ServiceBusDeadLettersTests
         _receiver.Verify(r => r.CompleteMessageAsync(It.IsAny<ServiceBusReceivedMessage>(), It.IsAny<CancellationToken>()), Times.Never);
         _sender.Verify(s => s.SendMessageAsync(It.IsAny<ServiceBusMessage>(), It.IsAny<CancellationToken>()), Times.Once);
         Assert.Equal(["abandon m1", "abandon m2"], _calls);
-        Assert.Equal(0, (int?)answer["requeued"]);
-        var failure = Assert.Single(answer["failed"]!.AsArray())!;
-        Assert.Equal("m1", (string?)failure["message_id"]);
-        Assert.Contains("the namespace is busy", (string?)failure["error"]);
+        Assert.Equal(0, answer.Requeued);
+        var failure = Assert.Single(answer.Failed);
+        Assert.Equal("m1", failure.MessageId);
+        Assert.Contains("the namespace is busy", failure.Error);
     }
 
     [Fact]
@@ -189,7 +188,7 @@ public sealed class ServiceBusDeadLettersTests
         _client.Verify(c => c.CreateSender("events"));
         Assert.Equal("intercom", Assert.Single(_sent).ApplicationProperties[ServiceBusDeadLetters.ToProperty]);
         Assert.Equal(["send m1:requeue-1", "complete m1"], _calls);
-        Assert.Equal("events/subscriptions/intercom", (string?)answer["queue"]);
+        Assert.Equal("events/subscriptions/intercom", answer.Queue);
     }
 
     [Fact]
@@ -201,8 +200,8 @@ public sealed class ServiceBusDeadLettersTests
 
         Assert.Empty(_sent);
         Assert.Equal(["abandon m2"], _calls);
-        Assert.Equal(0, (int?)answer["requeued"]);
-        Assert.Equal("gone", (string?)Assert.Single(answer["not_found"]!.AsArray()));
+        Assert.Equal(0, answer.Requeued);
+        Assert.Equal("gone", Assert.Single(answer.NotFound));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Azure.Functions.Worker.Http;
 
 namespace Pipeline.Functions.Hosting;
@@ -8,20 +9,24 @@ namespace Pipeline.Functions.Hosting;
 /// <summary>Answers shared by the admin API; its routes are <see cref="AdminRoutes"/>.</summary>
 public static class AdminHttp
 {
-    /// <summary>An admin answer: JSON that no cache keeps.</summary>
-    public static HttpResponseData Json(HttpRequestData request, HttpStatusCode status, JsonNode body)
+    /// <summary>An admin answer: a record, as JSON that no cache keeps.</summary>
+    /// <remarks>
+    /// Written with the context's own options, whose default encoder escapes non-ASCII and HTML-sensitive characters
+    /// (<c>'</c> as <c>\u0027</c>): admin answers have always been written so, unlike the compact answers of the other APIs.
+    /// </remarks>
+    public static HttpResponseData Json<T>(HttpRequestData request, HttpStatusCode status, T body, JsonTypeInfo<T> type)
     {
-        var response = request.CreateJsonResponse(status, body.ToJsonString());
+        var response = request.CreateJsonResponse(status, JsonSerializer.Serialize(body, type));
         response.Headers.Add("Cache-Control", "no-store");
         return response;
     }
 
-    public static HttpResponseData Ok(HttpRequestData request, JsonNode body) => Json(request, HttpStatusCode.OK, body);
+    public static HttpResponseData Ok<T>(HttpRequestData request, T body, JsonTypeInfo<T> type) => Json(request, HttpStatusCode.OK, body, type);
 
     /// <summary>A 4xx naming the parameter or field at fault.</summary>
     public static HttpResponseData Problem(HttpRequestData request, int status, string field, string message) =>
-        Json(request, (HttpStatusCode)status,
-            new JsonObject { ["error"] = status == 404 ? "not_found" : "bad_request", ["field"] = field, ["message"] = message });
+        Json(request, (HttpStatusCode)status, new AdminProblem(status == 404 ? "not_found" : "bad_request", field, message),
+            AnswerJson.Default.AdminProblem);
 
     public static HttpResponseData BadRequest(HttpRequestData request, string field, string message) => Problem(request, 400, field, message);
 
