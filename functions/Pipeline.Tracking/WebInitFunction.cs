@@ -26,17 +26,12 @@ public sealed class WebInitFunction(TrackingIds ids, IOptions<TrackingOptions> o
         if (errors.Count > 0) return TrackingOutput.Refused(TrackingRequest.Invalid(req, errors));
         var phone = TrackingRequest.Text(body, "phone");
         var identified = !string.IsNullOrWhiteSpace(email) || !string.IsNullOrWhiteSpace(phone);
-        var id = await ids.IssueAsync(appKey, identified ? TrackingIdKind.Uid : TrackingIdKind.Pid, email, phone, cancellationToken);
+        var kind = identified ? TrackingIdKind.Uid : TrackingIdKind.Pid;
+        var id = await ids.IssueAsync(appKey, kind, email, phone, cancellationToken);
         var key = identified ? "uid" : "pid";
 
         return TrackingRequest.Accept(
-            TrackingRequest.Ok(req, RequestBodies.Json(w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("status", "ok");
-                w.WriteString(key, id);
-                w.WriteEndObject();
-            })),
+            TrackingRequest.Ok(req, WebSessionOpened.Issued(kind, id), TrackingJson.Default.WebSessionOpened),
             TrackingEvents.WebInit, TrackingRequest.VisitorSubject(id),
             SendData.With(Session(key, id, identified, email, phone, body), (TrackingRequest.AppKeyField, appKey)), clock);
     }
