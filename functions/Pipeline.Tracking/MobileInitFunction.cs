@@ -26,6 +26,6 @@ public sealed class MobileInitFunction(TrackingIds ids, IOptions<TrackingOptions
         return TrackingRequest.Accept(
             TrackingRequest.Ok(req, new MobileSessionOpened("ok", id), TrackingJson.Default.MobileSessionOpened),
             TrackingEvents.MobileInit, TrackingRequest.VisitorSubject(id),
-            SendData.With(WebInitFunction.Session("mobileId", id, identified, email, phone, body), (TrackingRequest.AppKeyField, appKey)), clock);
+            SendData.With(WebInitFunction.Session(TrackingIdKind.MobileId, id, identified, email, phone, body), (TrackingRequest.AppKeyField, appKey)), clock);
     }
 }

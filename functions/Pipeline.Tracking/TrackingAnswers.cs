@@ -2,7 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace Pipeline.Functions.Tracking;
 
-// The tracking answers, and the data of the one event whose shape is fixed. The seed documents the success answers; the error shape is ours (README).
+// The tracking answers, and the data of the events whose shape is fixed. The seed documents the success answers;
+// the error shape is ours (README).
 
 /// <summary>A web session opened: <c>uid</c> for an identified person, <c>pid</c> for anyone else (never both).</summary>
 public sealed record WebSessionOpened(
@@ -42,4 +43,5 @@ public sealed record TrackingRefusal(
 [JsonSerializable(typeof(ReadingsAccepted))]
 [JsonSerializable(typeof(TrackingRefusal))]
 [JsonSerializable(typeof(GeoFix))]
+[JsonSerializable(typeof(SessionOpened))]
 internal sealed partial class TrackingJson : JsonSerializerContext;

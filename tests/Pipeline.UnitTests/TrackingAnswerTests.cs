@@ -45,4 +45,17 @@ public sealed class TrackingAnswerTests
             TestHttpResponseData.BodyOf(error));
         Assert.Equal("application/json", error.Headers.GetValues("Content-Type").Single());
     }
+
+    [Fact]
+    public void An_init_events_data_names_the_id_by_its_kind_and_carries_the_apps_extras_as_sent()
+    {
+        var body = JsonDocument.Parse("""{"appkey":"app-1","technicalInfo":{"screenSize":"1920x1080"},"pushNotificationToken":null}""").RootElement;
+
+        var identified = WebInitFunction.Session(TrackingIdKind.Uid, "u-1", identified: true, " jané@example.com ", " ", body);
+        var anonymous = WebInitFunction.Session(TrackingIdKind.MobileId, "m-1", identified: false, null, null, JsonDocument.Parse("{}").RootElement);
+
+        Assert.Equal("""{"uid":"u-1","identified":true,"email":"jané@example.com","technicalInfo":{"screenSize":"1920x1080"},"pushNotificationToken":null}""",
+            identified.GetRawText());
+        Assert.Equal("""{"mobileId":"m-1","identified":false}""", anonymous.GetRawText());
+    }
 }
