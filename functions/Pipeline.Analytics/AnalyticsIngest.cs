@@ -50,17 +50,11 @@ public static class AnalyticsIngest
             w.WriteString("updated_at", now);
             w.WriteEndObject();
         });
-        var data = RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("entity", entity);
-            w.WriteString("entity_id", entityId);
-            w.WritePropertyName("stored");
-            w.WriteRawValue(stored);
-            w.WriteEndObject();
-        });
+        using var answered = JsonDocument.Parse(stored);
+        var data = JsonSerializer.SerializeToElement(new AnalyticsEventData(entity!, entityId, answered.RootElement),
+            AnalyticsJson.Default.AnalyticsEventData);
         var envelope = new EventEnvelope(id, kind.EventType, Source, "customer:" + body.GetProperty("customer_id").GetString(),
-            clock.GetUtcNow(), JsonDocument.Parse(data).RootElement).InCurrentTrace();
+            clock.GetUtcNow(), data).InCurrentTrace();
         return new AnalyticsOutput { Response = request.CreateJsonResponse(HttpStatusCode.Created, stored), Event = envelope.ToJson() };
     }
 
@@ -97,23 +91,11 @@ public static class AnalyticsIngest
     private static AnalyticsOutput Refused(HttpResponseData response) => new() { Response = response };
 
     public static HttpResponseData Invalid(HttpRequestData request, Dictionary<string, string> errors) =>
-        request.CreateJsonResponse(HttpStatusCode.UnprocessableEntity, RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("message", "validation failed");
-            w.WriteStartObject("errors");
-            foreach (var (field, problem) in errors) w.WriteString(field, problem);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }));
+        request.CreateJsonResponse(HttpStatusCode.UnprocessableEntity, new AnalyticsFieldsRefused("validation failed", errors),
+            AnalyticsJson.Default.AnalyticsFieldsRefused);
 
     public static HttpResponseData Error(HttpRequestData request, int status, string message) =>
-        request.CreateJsonResponse((HttpStatusCode)status, RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("message", message);
-            w.WriteEndObject();
-        }));
+        request.CreateJsonResponse((HttpStatusCode)status, new AnalyticsRefusal(message), AnalyticsJson.Default.AnalyticsRefusal);
 }
 
 /// <summary>A create endpoint's answer, and the stored event for <c>events</c> (none when refused).</summary>

@@ -34,39 +34,17 @@ public static class AnalyticsSearch
 
         var found = await index.SearchAsync(AnalyticsIndex.PartitionOf(entity, customerId!, userId!, entityId!), recordings, latest,
             cancellationToken);
-        var body = RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("recordings");
-            foreach (var recording in found.Skip((int)Math.Min((long)(page - 1) * pageSize, int.MaxValue)).Take(pageSize))
-                WriteRecording(w, entity, entityId!, recording.Stored);
-            w.WriteEndArray();
-            w.WriteStartObject("meta");
-            w.WriteNumber("page", page);
-            w.WriteNumber("pageSize", pageSize);
-            w.WriteNumber("rowCount", found.Count);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        });
-        return request.CreateJsonResponse(HttpStatusCode.OK, body);
+        var listed = found.Skip((int)Math.Min((long)(page - 1) * pageSize, int.MaxValue)).Take(pageSize)
+            .Select(recording => Listed(entity, entityId!, recording.Stored)).ToList();
+        return request.CreateJsonResponse(HttpStatusCode.OK, new RecordingsFound(listed, new SearchPage(page, pageSize, found.Count)),
+            AnalyticsJson.Default.RecordingsFound);
     }
 
-    private static void WriteRecording(Utf8JsonWriter w, string entity, string entityId, JsonElement stored)
+    private static FoundRecording Listed(string entity, string entityId, JsonElement stored)
     {
         string? Text(string name) => stored.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        w.WriteStartObject();
-        w.WriteString("customer_id", Text("customer_id"));
-        w.WriteString("entity_type", entity);
-        w.WriteString("entity_id", entityId);
-        w.WriteString("user_id", Text("user_id"));
-        w.WriteString("tool_signature", Text("tool_signature"));
-        w.WriteString("recording_id", Text("recording_id"));
-        w.WriteString("event_type", Text("event_type"));
-        w.WriteString("event_id", Text("event_id"));
-        w.WriteString("message", Text("message"));
-        w.WriteString("created_at", Text("created_at"));
-        w.WriteString("updated_at", Text("updated_at"));
-        w.WriteEndObject();
+        return new FoundRecording(Text("customer_id"), entity, entityId, Text("user_id"), Text("tool_signature"),
+            Text("recording_id"), Text("event_type"), Text("event_id"), Text("message"), Text("created_at"), Text("updated_at"));
     }
 
     private static IEnumerable<string> Values(HttpRequestData request, string name) =>

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.IAdvize;
@@ -68,7 +67,7 @@ public sealed class IAdvizeApiDescription : IApiDescription
             ],
             Answers =
             [
-                new ApiAnswer(200, "The profile's fields.", ApiSchema.Of(IAdvizeApiJson.Default.IReadOnlyListProfileField)),
+                new ApiAnswer(200, "The profile's fields.", ApiSchema.Of(IAdvizeJson.Default.IReadOnlyListProfileField)),
                 new ApiAnswer(400, "No visitor filter, or one too long.", ApiSchema.ErrorMessage),
                 BadToken,
             ],
@@ -123,8 +122,3 @@ public sealed class IAdvizeApiDescription : IApiDescription
          "createdAt":"2017-04-22T11:01:00+02:00","sentAt":"2017-04-22T11:01:00+02:00"}
         """);
 }
-
-/// <summary>The visitor profile's wire contract, for its schema.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(IReadOnlyList<ProfileField>))]
-internal sealed partial class IAdvizeApiJson : JsonSerializerContext;

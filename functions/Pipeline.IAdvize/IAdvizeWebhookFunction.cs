@@ -31,19 +31,11 @@ public sealed class IAdvizeWebhookFunction(IAdvizeWebhookSignature signature, We
         var data = JsonSerializer.SerializeToElement(parsed.Data, PipelineJson.Default.JsonNode);
         var envelope = new EventEnvelope(identity.EnvelopeId, type, IAdvizeEvents.Source, identity.Subject, identity.ReceivedAt, data);
 
-        var answer = RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("status", "accepted");
-            w.WriteString("id", identity.EnvelopeId.ToString());
-            w.WriteString("type", type);
-            w.WriteBoolean("duplicate", identity.Duplicate);
-            w.WriteEndObject();
-        });
+        var answer = new WebhookAccepted("accepted", identity.EnvelopeId.ToString(), type, identity.Duplicate);
         context.GetLogger(nameof(IAdvizeWebhookFunction)).LogInformation("{Line}",
             (identity.Duplicate ? $"{type} {identity.EnvelopeId}: a copy of an event already accepted" : $"{type} {identity.EnvelopeId} accepted")
             + (IAdvizeEvents.Known.Contains(type) ? "" : " (an event type the iAdvize doc does not list; stored as it is)"));
-        return new() { Response = request.CreateJsonResponse(HttpStatusCode.OK, answer), Event = envelope.ToJson() };
+        return new() { Response = request.CreateJsonResponse(HttpStatusCode.OK, answer, IAdvizeJson.Default.WebhookAccepted), Event = envelope.ToJson() };
     }
 }
 

@@ -32,30 +32,16 @@ public sealed class VerifyConnectorFunction(IAdvizeClient iadvize)
         var (values, problem) = Read(body);
         if (problem is not null) return request.CreateErrorResponse(400, "bad_request", problem);
 
-        var errors = new List<(string Id, string Message)>();
+        var errors = new List<FieldProblem>();
         foreach (var id in values!.Keys.Where(id => !KnownFields.Contains(id)))
-            errors.Add((id, "unknown field; this app only asks for api_key"));
+            errors.Add(new(id, "unknown field; this app only asks for api_key"));
         var apiKey = values.GetValueOrDefault(ApiKeyField);
-        if (string.IsNullOrWhiteSpace(apiKey)) errors.Add((ApiKeyField, "is required: your iAdvize REST API key"));
-        else if (!IsKeyText(apiKey.Trim())) errors.Add((ApiKeyField, "must be printable ASCII with no spaces or line breaks, as iAdvize issues its keys"));
-        else if (await CheckKeyAsync(apiKey.Trim(), cancellationToken) is { } keyProblem) errors.Add((ApiKeyField, keyProblem));
+        if (string.IsNullOrWhiteSpace(apiKey)) errors.Add(new(ApiKeyField, "is required: your iAdvize REST API key"));
+        else if (!IsKeyText(apiKey.Trim())) errors.Add(new(ApiKeyField, "must be printable ASCII with no spaces or line breaks, as iAdvize issues its keys"));
+        else if (await CheckKeyAsync(apiKey.Trim(), cancellationToken) is { } keyProblem) errors.Add(new(ApiKeyField, keyProblem));
 
-        return request.CreateJsonResponse(HttpStatusCode.OK, RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteBoolean("isValid", errors.Count == 0);
-            w.WriteString("message", errors.Count == 0 ? "" : string.Join("; ", errors.Select(e => $"{e.Id}: {e.Message}")));
-            w.WriteStartArray("fields");
-            foreach (var (id, message) in errors)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", id);
-                w.WriteString("message", message);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }));
+        var answer = new ConnectorVerified(errors.Count == 0, string.Join("; ", errors.Select(e => $"{e.Id}: {e.Message}")), errors);
+        return request.CreateJsonResponse(HttpStatusCode.OK, answer, IAdvizeJson.Default.ConnectorVerified);
     }
 
     /// <returns>The fields by id, or what is wrong with the body.</returns>

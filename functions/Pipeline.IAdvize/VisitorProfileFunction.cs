@@ -37,19 +37,6 @@ public sealed class VisitorProfileFunction(VisitorProfile profile)
         var french = Filter("operatorLocale")?.StartsWith("fr", StringComparison.OrdinalIgnoreCase) == true;
 
         var fields = await profile.BuildAsync(new VisitorProfile.Filters(email, external, unique, french), cancellationToken);
-        return request.CreateJsonResponse(HttpStatusCode.OK, RequestBodies.Json(w =>
-        {
-            w.WriteStartArray();
-            foreach (var field in fields)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", field.Id);
-                w.WriteString("label", field.Label);
-                w.WriteString("value", field.Value);
-                w.WriteString("fieldType", field.FieldType);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        }));
+        return request.CreateJsonResponse(HttpStatusCode.OK, fields, IAdvizeJson.Default.IReadOnlyListProfileField);
     }
 }

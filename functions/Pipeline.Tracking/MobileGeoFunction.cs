@@ -1,8 +1,8 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Options;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Tracking;
 
@@ -32,17 +32,9 @@ public sealed class MobileGeoFunction(TrackingIds ids, IOptions<TrackingOptions>
         var (mid, unknown) = await MobileSession.CheckAsync(req, ids, body, errors, cancellationToken);
         if (MobileSession.Refusal(req, errors, unknown) is { } refusal) return TrackingOutput.Refused(refusal);
 
-        var data = RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("mid", mid);
-            w.WriteNumber("lat", lat);
-            w.WriteNumber("lon", lon);
-            if (accuracy is { } value) w.WriteNumber("accuracy", value);
-            w.WriteEndObject();
-        });
-        return TrackingRequest.Accept(TrackingRequest.Ok(req, """{"success":true}"""), TrackingEvents.MobileGeo,
-            TrackingRequest.VisitorSubject(mid!), JsonDocument.Parse(data).RootElement, clock);
+        var data = JsonSerializer.SerializeToElement(new GeoFix(mid!, lat, lon, accuracy), TrackingJson.Default.GeoFix);
+        return TrackingRequest.Accept(TrackingRequest.Ok(req, ReadingsAccepted.Instance, TrackingJson.Default.ReadingsAccepted), TrackingEvents.MobileGeo,
+            TrackingRequest.VisitorSubject(mid!), data, clock);
     }
 
     private static double Coordinate(JsonElement body, string name, double limit, Dictionary<string, string> errors)
@@ -54,3 +46,10 @@ public sealed class MobileGeoFunction(TrackingIds ids, IOptions<TrackingOptions>
         return 0;
     }
 }
+
+/// <summary>A geolocation event's data: the fix, and how sure it is when the app said.</summary>
+public sealed record GeoFix(
+    string Mid,
+    double Lat,
+    double Lon,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Accuracy);

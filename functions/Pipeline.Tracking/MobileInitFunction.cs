@@ -1,7 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Options;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Tracking;
 
@@ -25,14 +24,8 @@ public sealed class MobileInitFunction(TrackingIds ids, IOptions<TrackingOptions
         var id = await ids.IssueAsync(appKey, TrackingIdKind.MobileId, email, phone, cancellationToken);
 
         return TrackingRequest.Accept(
-            TrackingRequest.Ok(req, RequestBodies.Json(w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("status", "ok");
-                w.WriteString("mobileId", id);
-                w.WriteEndObject();
-            })),
+            TrackingRequest.Ok(req, new MobileSessionOpened("ok", id), TrackingJson.Default.MobileSessionOpened),
             TrackingEvents.MobileInit, TrackingRequest.VisitorSubject(id),
-            SendData.With(WebInitFunction.Session("mobileId", id, identified, email, phone, body), (TrackingRequest.AppKeyField, appKey)), clock);
+            SendData.With(WebInitFunction.Session(TrackingIdKind.MobileId, id, identified, email, phone, body), (TrackingRequest.AppKeyField, appKey)), clock);
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Options;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Tracking;
 
@@ -20,7 +19,7 @@ public sealed class MobileSendFunction(TrackingIds ids, IOptions<TrackingOptions
         var (mid, unknown) = await MobileSession.CheckAsync(req, ids, body, errors, cancellationToken);
         if (MobileSession.Refusal(req, errors, unknown) is { } refusal) return TrackingOutput.Refused(refusal);
 
-        return TrackingRequest.Accept(TrackingRequest.Ok(req, "{}"), TrackingEvents.MobileSend, TrackingRequest.VisitorSubject(mid!),
+        return TrackingRequest.Accept(TrackingRequest.Ok(req, ActionAccepted.Instance, TrackingJson.Default.ActionAccepted), TrackingEvents.MobileSend, TrackingRequest.VisitorSubject(mid!),
             SendData.With(data!.Value, ("mid", mid!), (TrackingRequest.AppKeyField, TrackingRequest.Text(body, "appkey")!)), clock);
     }
 }

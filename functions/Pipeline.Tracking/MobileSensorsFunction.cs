@@ -46,7 +46,7 @@ public sealed class MobileSensorsFunction(TrackingIds ids, IOptions<TrackingOpti
             w.WriteEndArray();
             w.WriteEndObject();
         });
-        return TrackingRequest.Accept(TrackingRequest.Ok(req, """{"success":true}"""), TrackingEvents.MobileSensors,
+        return TrackingRequest.Accept(TrackingRequest.Ok(req, ReadingsAccepted.Instance, TrackingJson.Default.ReadingsAccepted), TrackingEvents.MobileSensors,
             TrackingRequest.VisitorSubject(mid!), JsonDocument.Parse(data).RootElement, clock);
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Azure.Functions.Worker.Http;
 using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Hosting;
@@ -74,22 +75,12 @@ public static class TrackingRequest
     public static TrackingOutput Accept(HttpResponseData response, string type, string subject, JsonElement data, TimeProvider clock) =>
         new() { Response = response, Event = EventEnvelope.Create(type, Source, subject, data, clock).ToJson() };
 
-    public static HttpResponseData Ok(HttpRequestData request, string body) => request.CreateJsonResponse(HttpStatusCode.OK, body);
+    public static HttpResponseData Ok<T>(HttpRequestData request, T answer, JsonTypeInfo<T> type) =>
+        request.CreateJsonResponse(HttpStatusCode.OK, answer, type);
 
     public static HttpResponseData Error(HttpRequestData request, int status, string message, Dictionary<string, string>? errors = null) =>
-        request.CreateJsonResponse((HttpStatusCode)status, RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("status", "error");
-            w.WriteString("message", message);
-            if (errors is { Count: > 0 })
-            {
-                w.WriteStartObject("errors");
-                foreach (var (field, problem) in errors) w.WriteString(field, problem);
-                w.WriteEndObject();
-            }
-            w.WriteEndObject();
-        }));
+        request.CreateJsonResponse((HttpStatusCode)status, new TrackingRefusal("error", message, errors is { Count: > 0 } ? errors : null),
+            TrackingJson.Default.TrackingRefusal);
 
     public static HttpResponseData Invalid(HttpRequestData request, Dictionary<string, string> errors) =>
         Error(request, 422, "the request has invalid fields", errors);

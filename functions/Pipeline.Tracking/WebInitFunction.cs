@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Options;
@@ -26,39 +27,40 @@ public sealed class WebInitFunction(TrackingIds ids, IOptions<TrackingOptions> o
         if (errors.Count > 0) return TrackingOutput.Refused(TrackingRequest.Invalid(req, errors));
         var phone = TrackingRequest.Text(body, "phone");
         var identified = !string.IsNullOrWhiteSpace(email) || !string.IsNullOrWhiteSpace(phone);
-        var id = await ids.IssueAsync(appKey, identified ? TrackingIdKind.Uid : TrackingIdKind.Pid, email, phone, cancellationToken);
-        var key = identified ? "uid" : "pid";
+        var kind = identified ? TrackingIdKind.Uid : TrackingIdKind.Pid;
+        var id = await ids.IssueAsync(appKey, kind, email, phone, cancellationToken);
 
         return TrackingRequest.Accept(
-            TrackingRequest.Ok(req, RequestBodies.Json(w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("status", "ok");
-                w.WriteString(key, id);
-                w.WriteEndObject();
-            })),
+            TrackingRequest.Ok(req, WebSessionOpened.Issued(kind, id), TrackingJson.Default.WebSessionOpened),
             TrackingEvents.WebInit, TrackingRequest.VisitorSubject(id),
-            SendData.With(Session(key, id, identified, email, phone, body), (TrackingRequest.AppKeyField, appKey)), clock);
+            SendData.With(Session(kind, id, identified, email, phone, body), (TrackingRequest.AppKeyField, appKey)), clock);
     }
 
     /// <summary>The init event's data, shared by web and mobile init.</summary>
-    public static JsonElement Session(string idKey, string id, bool identified, string? email, string? phone, JsonElement body)
+    public static JsonElement Session(TrackingIdKind kind, string id, bool identified, string? email, string? phone, JsonElement body)
     {
+        JsonElement? Extra(string name) => body.TryGetProperty(name, out var value) ? value : null;
+        var session = new SessionOpened(
+            kind == TrackingIdKind.Uid ? id : null, kind == TrackingIdKind.Pid ? id : null, kind == TrackingIdKind.MobileId ? id : null,
+            identified, string.IsNullOrWhiteSpace(email) ? null : email.Trim(), string.IsNullOrWhiteSpace(phone) ? null : phone.Trim(),
+            Extra("technicalInfo"), Extra("pushNotificationToken"));
+        // Written as every message is (text kept as UTF-8), so the data reads the same before and after its queue.
         using var document = JsonDocument.Parse(RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString(idKey, id);
-            w.WriteBoolean("identified", identified);
-            if (!string.IsNullOrWhiteSpace(email)) w.WriteString("email", email.Trim());
-            if (!string.IsNullOrWhiteSpace(phone)) w.WriteString("phone", phone.Trim());
-            foreach (var extra in new[] { "technicalInfo", "pushNotificationToken" })
-            {
-                if (!body.TryGetProperty(extra, out var value)) continue;
-                w.WritePropertyName(extra);
-                value.WriteTo(w);
-            }
-            w.WriteEndObject();
-        }));
+            JsonSerializer.Serialize(w, session, TrackingJson.Default.SessionOpened)));
         return document.RootElement.Clone();
     }
 }
+
+/// <summary>
+/// An init event's data: the id issued, under the name the answer gave it; whether the person said who they are, and
+/// how; and the app's own extras as it sent them.
+/// </summary>
+public sealed record SessionOpened(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Uid,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Pid,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MobileId,
+    bool Identified,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Email,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Phone,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? TechnicalInfo,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? PushNotificationToken);

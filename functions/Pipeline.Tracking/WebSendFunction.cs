@@ -1,7 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Options;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Tracking;
 
@@ -34,7 +33,7 @@ public sealed class WebSendFunction(TrackingIds ids, IOptions<TrackingOptions> o
         if (uType is not null && uType != issuedAs)
             return TrackingOutput.Refused(TrackingRequest.Invalid(req, new() { ["uType"] = $"must be '{issuedAs}' for this uid" }));
 
-        return TrackingRequest.Accept(TrackingRequest.Ok(req, "{}"), TrackingEvents.WebSend, TrackingRequest.VisitorSubject(uid!),
+        return TrackingRequest.Accept(TrackingRequest.Ok(req, ActionAccepted.Instance, TrackingJson.Default.ActionAccepted), TrackingEvents.WebSend, TrackingRequest.VisitorSubject(uid!),
             SendData.With(data!.Value, ("uid", uid!), ("uType", issuedAs),
                 (TrackingRequest.AppKeyField, TrackingRequest.Text(body, "appkey")!)), clock);
     }

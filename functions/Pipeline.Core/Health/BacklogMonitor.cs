@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Functions.Hosting;
 
@@ -121,14 +122,11 @@ public sealed record BacklogSnapshot(DateTimeOffset? SampledAt, int GrowthSample
     }
 
     /// <param name="withErrors">False on anonymous answers: a broker's error text can name hosts and identities.</param>
-    public JsonArray ToJson(bool withErrors = true) => new(Entities.Select(s => (JsonNode)new JsonObject
-    {
-        ["entity"] = s.Entity.DisplayName,
-        ["active"] = s.Backlog?.Active,
-        ["scheduled"] = s.Backlog?.Scheduled,
-        ["dead_lettered"] = s.Backlog?.DeadLettered,
-        ["growing"] = s.Growing,
-        ["note"] = s.Backlog?.Note,
-        ["error"] = s.Error is null ? null : withErrors ? s.Error : "could not be read (the admin summary says why)",
-    }).ToArray());
+    public IReadOnlyList<BacklogEntry> Entries(bool withErrors = true) => Entities.Select(s => new BacklogEntry(
+        s.Entity.DisplayName, s.Backlog?.Active, s.Backlog?.Scheduled, s.Backlog?.DeadLettered, s.Growing, s.Backlog?.Note,
+        s.Error is null ? null : withErrors ? s.Error : "could not be read (the admin summary says why)")).ToList();
+
+    /// <inheritdoc cref="Entries"/>
+    public JsonArray ToJson(bool withErrors = true) =>
+        JsonSerializer.SerializeToNode(Entries(withErrors), HealthJson.Default.IReadOnlyListBacklogEntry)!.AsArray();
 }

@@ -51,20 +51,9 @@ public sealed class HealthFunction(StorageAccount storage, StorageReadiness read
             .Concat(intake.Refusing is { } refusing ? [refusing] : [])
             .ToList();
         var status = problem is not null ? "unhealthy" : reasons.Count > 0 ? "degraded" : "healthy";
-        var body = RequestBodies.Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("status", status);
-            w.WriteString("storage", problem ?? "reachable");
-            w.WriteStartArray("reasons");
-            foreach (var reason in reasons) w.WriteStringValue(reason);
-            w.WriteEndArray();
-            if (sampled.SampledAt is { } at) w.WriteString("backlog_sampled_at", at.ToUniversalTime());
-            else w.WriteNull("backlog_sampled_at");
-            w.WritePropertyName("backlog");
-            sampled.ToJson(withErrors: false).WriteTo(w);
-            w.WriteEndObject();
-        });
-        return req.CreateJsonResponse(problem is null ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable, body);
+        var body = new HealthAnswer(status, problem ?? "reachable", reasons, sampled.SampledAt?.ToUniversalTime(),
+            sampled.Entries(withErrors: false));
+        return req.CreateJsonResponse(problem is null ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable, body,
+            HealthJson.Default.HealthAnswer);
     }
 }
