@@ -17,7 +17,8 @@ public sealed class PushSegmentFunction(TimeProvider clock)
 {
     public const int MaxBodyBytes = 64 * 1024;
     public const string Source = "intercom-service";
-    private static readonly PushAnswer Accepted = new("200", "ok");
+    /// <summary>Every accepted push gets the same answer: written once, not per request (the hot path).</summary>
+    private static readonly string Accepted = RequestBodies.Json(w => JsonSerializer.Serialize(w, new PushAnswer("200", "ok"), GhostMonitorJson.Default.PushAnswer));
 
     [Function("PushSegment")]
     public PushSegmentOutput Run(
@@ -52,7 +53,7 @@ public sealed class PushSegmentFunction(TimeProvider clock)
         var envelope = EventEnvelope.Create(resolved.EventType, Source, Subjects.Site(siteId), data, clock);
         return new PushSegmentOutput
         {
-            Response = req.CreateJsonResponse(HttpStatusCode.OK, Accepted, GhostMonitorJson.Default.PushAnswer),
+            Response = req.CreateJsonResponse(HttpStatusCode.OK, Accepted),
             Event = envelope.ToJson(),
         };
     }
