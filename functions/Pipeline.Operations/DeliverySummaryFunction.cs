@@ -53,7 +53,7 @@ public sealed class DeliverySummaryFunction(DeliveryIndexReader index,
                 buckets.Select((b, i) => HourCounts.Of(b, AdminHttp.Iso(firstHour.AddHours(i)))).ToList()));
         }
         return AdminHttp.Ok(request, new DeliverySummary(AdminHttp.Iso(firstHour), AdminHttp.Iso(now), listed,
-            backlog.Latest.SampledAt is { } sampled ? AdminHttp.Iso(sampled) : null, backlog.Latest.ToJson()),
+            backlog.Latest.SampledAt is { } sampled ? AdminHttp.Iso(sampled) : null, backlog.Latest.Entries()),
             OperationsJson.Default.DeliverySummary);
     }
 }

@@ -40,11 +40,10 @@ public sealed record HourCounts(int Delivered, int Failed, int Skipped, int Retr
 public sealed record DestinationSummary(string Destination, StatusCounts Totals, bool Truncated, IReadOnlyList<HourCounts> Hours);
 
 /// <summary>
-/// <c>GET /api/ops/summary</c>; <c>backlog</c> is each entity's backlog as the health module writes it
-/// (<see cref="Health.BacklogSnapshot.ToJson"/>).
+/// <c>GET /api/ops/summary</c>; <c>backlog</c> is each entity's backlog as health gives it, errors included.
 /// </summary>
 public sealed record DeliverySummary(string Since, string Until, IReadOnlyList<DestinationSummary> Destinations,
-    string? BacklogSampledAt, JsonArray Backlog);
+    string? BacklogSampledAt, IReadOnlyList<Health.BacklogEntry> Backlog);
 
 /// <summary>A replay's request as it is shown and stored.</summary>
 public sealed record ReplayAsked(string Destination, string Status, string Since, string Until, string? Subject,

@@ -82,7 +82,7 @@ public sealed class BacklogTests
         Assert.True(state.Growing);
         Assert.Equal(1, state.GrewFrom);
         Assert.Equal("intercom: backlog kept growing over the last 3 samples, from 1 to 20 waiting", Assert.Single(latest.Problems()));
-        Assert.True((bool)latest.ToJson()[0]!["growing"]!);
+        Assert.True(latest.Entries()[0].Growing);
     }
 
     [Theory]
@@ -111,8 +111,8 @@ public sealed class BacklogTests
         var failed = await SampleAll(new ScriptedReader(new RequestFailedException(503, "busy")), samples: 1);
         Assert.Contains("busy", Assert.Single(failed.Entities).Error);
         Assert.Empty(failed.Problems()); // not knowing is not a backlog
-        Assert.Contains("busy", (string?)failed.ToJson()[0]!["error"]);
-        Assert.DoesNotContain("busy", (string?)failed.ToJson(withErrors: false)[0]!["error"]); // health is anonymous
+        Assert.Contains("busy", failed.Entries()[0].Error);
+        Assert.DoesNotContain("busy", failed.Entries(withErrors: false)[0].Error ?? ""); // health is anonymous
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class BacklogTests
 
         Assert.Equal("intercom: 2 dead-lettered message(s)", Assert.Single(latest.Problems()));
         Assert.Equal($$"""[{"entity":"intercom","active":0,"scheduled":null,"dead_lettered":2,"growing":false,"note":"{{StorageQueueBacklog.Note}}","error":null}]""",
-            latest.ToJson().ToJsonString());
+            JsonSerializer.Serialize(latest.Entries(), Pipeline.Functions.Health.HealthJson.Default.IReadOnlyListBacklogEntry));
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Health;
@@ -125,8 +123,4 @@ public sealed record BacklogSnapshot(DateTimeOffset? SampledAt, int GrowthSample
     public IReadOnlyList<BacklogEntry> Entries(bool withErrors = true) => Entities.Select(s => new BacklogEntry(
         s.Entity.DisplayName, s.Backlog?.Active, s.Backlog?.Scheduled, s.Backlog?.DeadLettered, s.Growing, s.Backlog?.Note,
         s.Error is null ? null : withErrors ? s.Error : "could not be read (the admin summary says why)")).ToList();
-
-    /// <inheritdoc cref="Entries"/>
-    public JsonArray ToJson(bool withErrors = true) =>
-        JsonSerializer.SerializeToNode(Entries(withErrors), HealthJson.Default.IReadOnlyListBacklogEntry)!.AsArray();
 }

@@ -5,7 +5,7 @@ namespace Pipeline.Functions.Health;
 /// <summary>The health route in the API document.</summary>
 public sealed class HealthApiDescription : IApiDescription
 {
-    /// <summary>Each entity's backlog, as <see cref="BacklogSnapshot.ToJson"/> writes it (counts are null when unread).</summary>
+    /// <summary>Each entity's backlog, as <see cref="BacklogEntry"/> is written (counts are null when unread).</summary>
     public const string BacklogSchema = """
         {"type":"array","items":{"type":"object","required":["entity","active","scheduled","dead_lettered","growing","note","error"],
          "additionalProperties":false,"properties":{
