@@ -60,11 +60,17 @@ public sealed class IAdvizeVisitors(StorageAccount storage)
         }
     }
 
-    /// <summary>Our visitor is this iAdvize visitor: kept both ways.</summary>
+    /// <summary>
+    /// Our visitor is this iAdvize visitor: kept both ways. The email it was linked with is kept on the visitor too
+    /// when the visitor index (another subscription, which may not have taken the session in yet) has none, so that
+    /// a webhook that finds the visitor through iAdvize's own lookup right after the link is not skipped as unknown.
+    /// </summary>
     public async Task LinkAsync(string visitorId, string? email, long iadvizeId, string? uniqueId, CancellationToken cancellationToken)
     {
         var entity = new TableEntity(VisitorKey(visitorId), "") { ["VisitorId"] = visitorId, ["IAdvizeId"] = iadvizeId };
         if (uniqueId is { Length: > 0 }) entity["UniqueId"] = uniqueId;
+        if (email is { Length: > 0 } && (await GetAsync(VisitorKey(visitorId), "", cancellationToken))?.GetString("Email") is null)
+            entity["Email"] = email;
         await Table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
         if (uniqueId is { Length: > 0 })
         {

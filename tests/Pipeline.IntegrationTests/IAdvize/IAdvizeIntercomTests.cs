@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Functions.IAdvize;
 using Pipeline.Functions.Tracking;
 
 namespace Pipeline.IntegrationTests.IAdvize;
@@ -99,6 +100,27 @@ public sealed class IAdvizeIntercomTests(IAdvizeFixture fixture) : IClassFixture
         Assert.Equal("Delivered", (await IntercomDelivery(await response.Content.ReadAsStringAsync())).GetString("Status"));
         Assert.Single(EventsWithConversation(conversation));
         Assert.Contains(fixture.Intercom.Calls("POST", "/contacts"), c => c.Path == "/contacts" && c.Body.GetProperty("email").GetString() == email);
+    }
+
+    [Fact]
+    public async Task A_visitor_found_through_iAdvizes_lookup_right_after_the_link_is_delivered_before_the_visitor_index_has_the_email()
+    {
+        // As the iAdvize destination leaves it when it has linked a visitor and the visitor index (another
+        // subscription) has not yet taken the session in; iAdvize then names that visitor for another unique id.
+        var email = NewEmail();
+        var uid = "not-indexed-" + Guid.NewGuid().ToString("N");
+        await fixture.Host.Services.GetRequiredService<IAdvizeVisitors>()
+            .LinkAsync(uid, email, 4242, "u-" + Guid.NewGuid().ToString("N"), default);
+        var otherUnique = "u-" + Guid.NewGuid().ToString("N");
+        fixture.IAdvize.UniqueIdIs(otherUnique, uid, null);
+        var conversation = Random.Shared.Next(1_000_000, int.MaxValue);
+
+        var response = await fixture.PostWebhook(IAdvizeFixture.Satisfaction(otherUnique, Guid.NewGuid().ToString(), 2, conversation));
+
+        Assert.Equal("Delivered", (await IntercomDelivery(await response.Content.ReadAsStringAsync())).GetString("Status"));
+        Assert.Single(EventsWithConversation(conversation));
+        Assert.Contains(fixture.Intercom.Calls("POST", "/contacts"),
+            c => c.Path == "/contacts" && c.Body.TryGetProperty("email", out var sent) && sent.GetString() == email);
     }
 
     [Fact]
