@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Pipeline.Functions.Analytics;
 
 // The seed's shapes: snake_case fields, but camelCase paging. The created entity is not here: it is the caller's own

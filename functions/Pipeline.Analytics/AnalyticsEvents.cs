@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Pipeline.Functions.Envelope;
-
 namespace Pipeline.Functions.Analytics;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Azure.Data.Tables;
-using Pipeline.Functions.Envelope;
-using Pipeline.Functions.Storage;
-
 namespace Pipeline.Functions.Analytics;
 
 /// <summary>One analytics event as the search endpoints return it.</summary>

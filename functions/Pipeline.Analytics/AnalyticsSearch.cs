@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Microsoft.Azure.Functions.Worker.Http;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Analytics;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Pipeline.Functions.Envelope;
-using Pipeline.Functions.Pipeline;
-
 namespace Pipeline.Functions.Analytics;
 
 /// <summary>Indexes lead and contact analytics events for the search endpoints.</summary>

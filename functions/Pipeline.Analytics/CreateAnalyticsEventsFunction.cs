@@ -1,6 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-
 namespace Pipeline.Functions.Analytics;
 
 /// <summary><c>POST /api/v1/analytics_events</c>: 201 with the stored entity, 422 with field errors.</summary>

@@ -1,6 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-using Pipeline.Functions.Pipeline;
-
 namespace Pipeline.Functions.Analytics;
 
 /// <summary>The <c>analytics-index</c> subscription: each recorded analytics event, indexed for the search endpoints.</summary>

@@ -1,6 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-
 namespace Pipeline.Functions.Analytics;
 
 /// <summary><c>GET /api/v1/contact_analytics/search</c>: a contact's events of the given recordings, from one table partition.</summary>

@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.ApiReference;
 

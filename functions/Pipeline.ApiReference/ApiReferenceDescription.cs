@@ -1,5 +1,3 @@
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.ApiReference;
 
 /// <summary>The reference's own two routes, described like every other.</summary>

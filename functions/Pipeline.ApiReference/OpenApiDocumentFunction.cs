@@ -1,8 +1,3 @@
-using System.Net;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.ApiReference;
 
 /// <summary><c>GET /api/openapi.json</c>: the OpenAPI 3.1 document of every HTTP route. Anonymous: it holds no secret.</summary>

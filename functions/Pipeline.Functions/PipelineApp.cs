@@ -1,11 +1,9 @@
 using Pipeline.Functions.Analytics;
 using Pipeline.Functions.ApiReference;
 using Pipeline.Functions.GhostMonitor;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.IAdvize;
 using Pipeline.Functions.Intercom;
 using Pipeline.Functions.Operations;
-using Pipeline.Functions.Pipeline;
 using Pipeline.Functions.Reportei;
 using Pipeline.Functions.Tracking;
 

@@ -1,5 +1,4 @@
 using Pipeline.Functions;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Intercom;
 

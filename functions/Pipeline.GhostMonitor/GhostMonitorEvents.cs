@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Pipeline.Functions.Envelope;
-
 namespace Pipeline.Functions.GhostMonitor;
 
 /// <summary>The event types this module produces; nothing else spells them.</summary>

@@ -1,6 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-using Pipeline.Functions.Pipeline;
-
 namespace Pipeline.Functions.GhostMonitor;
 
 /// <summary>The <c>site-statistics</c> subscription: each site's latest statistics push, kept for the statistics sweep.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Pipeline.Functions.GhostMonitor;
 
 // The seed's answer is {"code","message"}, with the status as text; its message is a sentence, or the problems by field.

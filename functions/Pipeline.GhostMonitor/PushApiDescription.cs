@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.GhostMonitor;
 

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net.Mail;
-using System.Text.Json;
 
 namespace Pipeline.Functions.GhostMonitor;
 

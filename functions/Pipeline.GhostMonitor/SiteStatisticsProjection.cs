@@ -1,6 +1,3 @@
-using Pipeline.Functions.Envelope;
-using Pipeline.Functions.Pipeline;
-
 namespace Pipeline.Functions.GhostMonitor;
 
 /// <summary>Keeps each site's latest statistics push, for the statistics sweep to re-send.</summary>

@@ -1,11 +1,7 @@
 using Azure.Core.Serialization;
-using Microsoft.Azure.Functions.Worker;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Hosting.Worker;
 using Pipeline.Functions.LocalHost;
 using Pipeline.Functions.Messaging;
-using Pipeline.Functions.Pipeline;
-using Pipeline.Functions.Storage;
 using Pipeline.Functions.Telemetry;
 
 namespace Pipeline.Functions;

@@ -1,7 +1,3 @@
-using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.Options;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.IAdvize;
 
 /// <summary>

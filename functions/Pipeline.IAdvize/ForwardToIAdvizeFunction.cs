@@ -1,6 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-using Pipeline.Functions.Pipeline;
-
 namespace Pipeline.Functions.IAdvize;
 
 /// <summary>The <c>iadvize</c> subscription: each identified visitor's session start, synced to iAdvize.</summary>

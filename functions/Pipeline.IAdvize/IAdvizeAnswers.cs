@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Pipeline.Functions.IAdvize;
 
 /// <summary>A signed webhook taken in: the envelope id it is stored under, and whether it was a copy of one already taken.</summary>

@@ -1,7 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text.Json;
-using Microsoft.Extensions.Options;
-using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Delivery.Http;
 
 namespace Pipeline.Functions.IAdvize;

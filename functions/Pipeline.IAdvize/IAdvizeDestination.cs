@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Options;
-using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Delivery.Http;
-using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Tracking;
 
 namespace Pipeline.Functions.IAdvize;

@@ -1,11 +1,6 @@
-using Microsoft.Extensions.Options;
 using Pipeline.Functions.Analytics;
-using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Delivery.Http;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Pipeline;
 using Pipeline.Functions.Tracking;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.IAdvize;
 

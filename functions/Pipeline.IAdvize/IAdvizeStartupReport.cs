@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Options;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.IAdvize;
 
 public sealed class IAdvizeStartupReport(IOptions<IAdvizeOptions> options) : IStartupReport

@@ -1,10 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Pipeline.Functions.Envelope;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.IAdvize;
 
 /// <summary>

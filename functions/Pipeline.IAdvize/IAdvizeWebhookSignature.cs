@@ -1,8 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.Options;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.IAdvize;
 

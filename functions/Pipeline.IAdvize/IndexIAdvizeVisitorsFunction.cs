@@ -1,6 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-using Pipeline.Functions.Pipeline;
-
 namespace Pipeline.Functions.IAdvize;
 
 /// <summary>The <c>visitor-index</c> subscription: the visitors the connector's panel finds, kept from tracking and analytics events.</summary>

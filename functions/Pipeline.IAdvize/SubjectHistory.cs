@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Azure.Data.Tables;
-using Pipeline.Functions.Envelope;
-using Pipeline.Functions.Storage;
-
 namespace Pipeline.Functions.IAdvize;
 
 /// <summary>Reads one subject's events from the event log as envelopes: one partition, oldest first (RowKeys are v7 ids).</summary>

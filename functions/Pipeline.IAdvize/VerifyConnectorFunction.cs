@@ -1,11 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Pipeline.Functions.Delivery;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.IAdvize;
 
 /// <summary>

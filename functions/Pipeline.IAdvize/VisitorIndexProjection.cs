@@ -1,6 +1,4 @@
 using Pipeline.Functions.Analytics;
-using Pipeline.Functions.Envelope;
-using Pipeline.Functions.Pipeline;
 using Pipeline.Functions.Tracking;
 
 namespace Pipeline.Functions.IAdvize;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Tracking;
 
 namespace Pipeline.Functions.IAdvize;

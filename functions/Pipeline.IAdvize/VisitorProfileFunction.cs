@@ -1,8 +1,3 @@
-using System.Net;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.IAdvize;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Delivery.Http;
 using Pipeline.Functions.Tracking;
 

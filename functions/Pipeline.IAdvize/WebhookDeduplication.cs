@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using Azure;
-using Azure.Data.Tables;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.IAdvize;
 

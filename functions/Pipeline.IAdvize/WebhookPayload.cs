@@ -1,9 +1,4 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Azure.Functions.Worker.Http;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Tracking;
 
 namespace Pipeline.Functions.IAdvize;

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Pipeline.Functions.Storage;
-
 namespace Pipeline.Functions.Intercom;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Pipeline.Functions.Hosting;
-
 using Pipeline.Functions.GhostMonitor;
 
 namespace Pipeline.Functions.Intercom;

@@ -1,6 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-using Pipeline.Functions.Pipeline;
-
 namespace Pipeline.Functions.Intercom;
 
 /// <summary>The <c>intercom</c> subscription: each event the module subscribed to (<c>AddDestination</c>), delivered to Intercom.</summary>

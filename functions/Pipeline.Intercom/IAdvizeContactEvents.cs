@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Pipeline.Functions.Delivery;
-using Pipeline.Functions.Envelope;
 using Pipeline.Functions.IAdvize;
 
 namespace Pipeline.Functions.Intercom;

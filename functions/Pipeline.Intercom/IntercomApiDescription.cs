@@ -1,5 +1,3 @@
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Intercom;
 
 /// <summary>The statistics sweep's two routes in the API document: the seed's <c>GET /all</c> and its admin progress.</summary>

@@ -1,10 +1,5 @@
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.Options;
-using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Delivery.Http;
-using Pipeline.Functions.Hosting;
 
 
 namespace Pipeline.Functions.Intercom;

@@ -1,8 +1,6 @@
 using System.Collections.Immutable;
 using Azure;
-using Azure.Data.Tables;
 
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Intercom;
 

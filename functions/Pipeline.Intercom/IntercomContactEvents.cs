@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Pipeline.Functions.Delivery;
-using Pipeline.Functions.Envelope;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Intercom;
 
 /// <summary>A data event to record on the Intercom contact with this email (created as a <c>user</c> when absent).</summary>

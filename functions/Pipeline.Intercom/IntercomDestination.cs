@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Delivery.Http;
 
 namespace Pipeline.Functions.Intercom;

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Pipeline.Functions.Intercom;
 
 /// <summary>The Intercom module's own messages, values and answers, with the pipeline's wire options (camelCase, nulls left out).</summary>

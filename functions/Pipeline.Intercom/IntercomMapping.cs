@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Pipeline.Functions.GhostMonitor;
 
 namespace Pipeline.Functions.Intercom;

@@ -1,10 +1,6 @@
-using Microsoft.Extensions.Options;
-using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Delivery.Http;
 using Pipeline.Functions.GhostMonitor;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.IAdvize;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Intercom;
 

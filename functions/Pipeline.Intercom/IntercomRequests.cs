@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Pipeline.Functions.Intercom;
 
 /// <summary>The bodies the pipeline sends to Intercom's REST API, written by <see cref="IntercomRequestJson"/> (snake_case).</summary>

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Options;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Intercom;
 
 public sealed class IntercomStartupReport(IOptions<IntercomOptions> options) : IStartupReport

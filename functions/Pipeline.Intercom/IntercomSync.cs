@@ -1,5 +1,3 @@
-using Pipeline.Functions.Delivery;
-using Pipeline.Functions.Envelope;
 using Pipeline.Functions.GhostMonitor;
 
 namespace Pipeline.Functions.Intercom;

@@ -1,8 +1,3 @@
-using Pipeline.Functions.Delivery;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Storage;
-
-
 namespace Pipeline.Functions.Intercom;
 
 /// <summary>

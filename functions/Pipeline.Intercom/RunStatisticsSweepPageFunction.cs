@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Microsoft.Azure.Functions.Worker;
-using Pipeline.Functions.Pipeline;
-
 namespace Pipeline.Functions.Intercom;
 
 /// <summary>Runs one page of the statistics sweep and asks for the next.</summary>

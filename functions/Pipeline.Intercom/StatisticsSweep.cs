@@ -1,7 +1,5 @@
 using Azure;
-using Azure.Data.Tables;
 using Pipeline.Functions.GhostMonitor;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Intercom;
 

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Microsoft.Azure.Functions.Worker;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Intercom;
 
 /// <summary>Starts the statistics sweep on a schedule (hourly unless <c>Intercom__StatisticsSweepSchedule</c> says otherwise).</summary>

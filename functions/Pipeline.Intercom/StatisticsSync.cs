@@ -1,8 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
-using Pipeline.Functions.Envelope;
 using Pipeline.Functions.GhostMonitor;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Intercom;
 

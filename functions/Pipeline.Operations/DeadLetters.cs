@@ -1,10 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Operations;
 

@@ -1,7 +1,4 @@
 using Azure;
-using Azure.Data.Tables;
-using Pipeline.Functions.Delivery;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Operations;
 

@@ -1,6 +1,3 @@
-using Pipeline.Functions.Delivery;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Operations;
 
 /// <summary>How deliveries read in the admin API: snake_case fields, statuses as lower-case words.</summary>

@@ -1,8 +1,4 @@
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Health;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Operations;
 

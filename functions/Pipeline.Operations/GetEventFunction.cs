@@ -1,9 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Pipeline.Functions.Delivery;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Storage;
-
 namespace Pipeline.Functions.Operations;
 
 /// <summary><c>GET /api/ops/events/{id}</c>: the stored envelope and every destination's delivery of it, attempts included.</summary>

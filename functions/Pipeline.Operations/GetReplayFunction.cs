@@ -1,7 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Operations;
 
 /// <summary><c>GET /api/ops/replays/{id}</c>: a replay's progress (matched, queued, refused and why, pages run).</summary>

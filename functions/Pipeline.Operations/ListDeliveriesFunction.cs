@@ -1,8 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Pipeline.Functions.Delivery;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Operations;
 
 /// <summary>

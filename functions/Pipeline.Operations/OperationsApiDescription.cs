@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Pipeline.Functions.Health;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Operations;
 

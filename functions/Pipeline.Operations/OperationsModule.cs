@@ -1,6 +1,3 @@
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Storage;
-
 namespace Pipeline.Functions.Operations;
 
 public static class OperationsModule

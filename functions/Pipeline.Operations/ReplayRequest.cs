@@ -1,8 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Pipeline.Functions.Delivery;
 
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Operations;
 

@@ -1,12 +1,6 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure;
-using Azure.Data.Tables;
-using Pipeline.Functions.Delivery;
-using Pipeline.Functions.Envelope;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Operations;
 

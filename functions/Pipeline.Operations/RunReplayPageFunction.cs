@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Microsoft.Azure.Functions.Worker;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Pipeline;
-
 namespace Pipeline.Functions.Operations;
 
 /// <summary>The <c>replays</c> queue: one page of a large replay per message, the next page sent on until the end.</summary>

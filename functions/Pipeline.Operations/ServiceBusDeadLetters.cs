@@ -1,9 +1,7 @@
 using Pipeline.Functions.Messaging;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Messaging.ServiceBus;
 using Pipeline.Functions.Health;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Operations;
 

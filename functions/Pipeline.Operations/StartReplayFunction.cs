@@ -1,10 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Pipeline;
-
 namespace Pipeline.Functions.Operations;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Operations;
 
 /// <summary>The <c>since</c>/<c>until</c> of a query or body: ISO 8601 times, by default the 24 h up to now.</summary>

@@ -1,8 +1,3 @@
-using System.Net;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Reportei;
 
 /// <summary><c>GET /api/metrics/jobs/{job_id}</c> (bearer): a get-data-async job's status and every callback attempt.</summary>

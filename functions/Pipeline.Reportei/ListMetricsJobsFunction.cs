@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Net;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Reportei;
 
 /// <summary><c>GET /api/ops/metrics-jobs?limit=50</c> (locally also <c>/api/admin/…</c>) (admin key): the newest metrics jobs with their attempts, for the operations page.</summary>

@@ -1,6 +1,3 @@
-using Azure.Data.Tables;
-using Pipeline.Functions.Storage;
-
 namespace Pipeline.Functions.Reportei;
 
 /// <summary>What one Reportei <c>customer_integration</c> covers: a site, a tracking app, an analytics customer, an iAdvize website.</summary>

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Microsoft.Extensions.Options;
-using Pipeline.Functions.Delivery;
-using Pipeline.Functions.Envelope;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Messaging;
 
 namespace Pipeline.Functions.Reportei;

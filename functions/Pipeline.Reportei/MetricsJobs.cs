@@ -1,9 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Azure;
-using Azure.Data.Tables;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Reportei;
 

@@ -1,8 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text.Json;
-using Azure.Data.Tables;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Reportei;
 

@@ -1,8 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.Azure.Functions.Worker.Http;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Reportei;
 

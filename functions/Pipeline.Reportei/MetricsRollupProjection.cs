@@ -1,8 +1,6 @@
 using Pipeline.Functions.Analytics;
-using Pipeline.Functions.Envelope;
 using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.IAdvize;
-using Pipeline.Functions.Pipeline;
 using Pipeline.Functions.Tracking;
 
 namespace Pipeline.Functions.Reportei;

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Pipeline.Functions.Reportei;
 
 // The Reportei routes' answers, in snake_case. Times are text in the round-trip form of UTC ("O", 7 decimals, Z), as

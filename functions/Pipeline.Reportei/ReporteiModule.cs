@@ -1,12 +1,7 @@
-using Microsoft.Extensions.Options;
 using Pipeline.Functions.Analytics;
-using Pipeline.Functions.Delivery;
 using Pipeline.Functions.GhostMonitor;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.IAdvize;
 using Pipeline.Functions.Messaging;
-using Pipeline.Functions.Pipeline;
-using Pipeline.Functions.Storage;
 using Pipeline.Functions.Tracking;
 
 namespace Pipeline.Functions.Reportei;

@@ -1,8 +1,3 @@
-using System.Net;
-using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.Options;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Reportei;
 
 /// <summary>The Reportei routes' answers in one shape: <c>{"message":…}</c>, plus <c>"errors":{field: problem}</c> on a 422.</summary>

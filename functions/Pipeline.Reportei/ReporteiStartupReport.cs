@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Options;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Reportei;
 
 public sealed class ReporteiStartupReport(IOptions<ReporteiOptions> options) : IStartupReport

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using Pipeline.Functions.Delivery;
-using Pipeline.Functions.Envelope;
-
 namespace Pipeline.Functions.Reportei;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-using Pipeline.Functions.Pipeline;
-
 namespace Pipeline.Functions.Reportei;
 
 /// <summary>The <c>metrics-rollups</c> subscription: every event the metrics count, added to its day's rollups.</summary>

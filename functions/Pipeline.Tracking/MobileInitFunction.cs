@@ -1,7 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.Options;
-
 namespace Pipeline.Functions.Tracking;
 
 /// <summary><c>POST /api/mobileapi/init</c>: opens a mobile tracking session; answers <c>{"status":"ok","mobileId":…}</c>.</summary>

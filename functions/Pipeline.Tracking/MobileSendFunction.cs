@@ -1,7 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.Options;
-
 namespace Pipeline.Functions.Tracking;
 
 /// <summary><c>POST /api/mobileapi/send</c>: one mobile screen-view action for a <c>mid</c> from mobile init. Answers <c>{}</c>.</summary>

@@ -1,9 +1,3 @@
-using System.Text.Json;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.Options;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Tracking;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Microsoft.Azure.Functions.Worker.Http;
-
 namespace Pipeline.Functions.Tracking;
 
 /// <summary>The <c>mid</c> check shared by the mobile send, sensors and geo endpoints.</summary>

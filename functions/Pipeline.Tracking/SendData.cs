@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Tracking;
 
 /// <summary>Adds the id fields to an event's typed data.</summary>

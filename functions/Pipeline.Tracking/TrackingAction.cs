@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Tracking;
 
 /// <summary>

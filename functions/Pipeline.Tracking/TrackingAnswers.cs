@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Pipeline.Functions.Tracking;
 
 // The tracking answers, and the data of the events whose shape is fixed. The seed documents the success answers;

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Pipeline.Functions.Envelope;
-
 namespace Pipeline.Functions.Tracking;
 
 /// <summary>The event types this module produces; nothing else spells them. The records other modules read follow.</summary>

@@ -1,9 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
 using Azure;
-using Azure.Data.Tables;
-using Microsoft.Extensions.Options;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Tracking;
 

@@ -1,7 +1,3 @@
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Pipeline;
-using Pipeline.Functions.Storage;
-
 namespace Pipeline.Functions.Tracking;
 
 public static class TrackingModule

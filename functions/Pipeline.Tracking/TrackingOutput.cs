@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Tracking;
 
 /// <summary>What a tracking endpoint gives back: the answer, and the accepted action's event for <c>events</c> (none when refused).</summary>

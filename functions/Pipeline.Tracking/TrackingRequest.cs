@@ -1,9 +1,4 @@
-using System.Net;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.Azure.Functions.Worker.Http;
-using Pipeline.Functions.Envelope;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Tracking;
 

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Options;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Tracking;
 
 public sealed class TrackingStartupReport(IOptions<TrackingOptions> options) : IStartupReport

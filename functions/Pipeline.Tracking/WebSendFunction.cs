@@ -1,7 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.Options;
-
 namespace Pipeline.Functions.Tracking;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Pipeline.Functions.Envelope;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Messaging;
 using Pipeline.Functions.Telemetry;
 

@@ -1,7 +1,4 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Pipeline.Functions.Envelope;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Pipeline;
 
 namespace Pipeline.Functions.Delivery;
 

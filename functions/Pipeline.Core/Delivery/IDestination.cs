@@ -1,5 +1,3 @@
-using Pipeline.Functions.Envelope;
-
 namespace Pipeline.Functions.Delivery;
 
 /// <summary>

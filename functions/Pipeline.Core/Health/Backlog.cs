@@ -1,7 +1,5 @@
 using Azure;
 using Azure.Messaging.ServiceBus.Administration;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Health;
 

@@ -1,5 +1,3 @@
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Health;
 
 /// <summary>The health route in the API document.</summary>

@@ -1,9 +1,3 @@
-using System.Net;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Storage;
-
 namespace Pipeline.Functions.Health;
 
 /// <summary>

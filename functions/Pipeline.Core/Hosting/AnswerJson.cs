@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Pipeline.Functions.Hosting;
 
 /// <summary>The error shape of the webhooks, metrics and admin APIs.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Azure.Functions.Worker.Http;
-
 namespace Pipeline.Functions.Hosting;
 
 /// <summary>Who may call an HTTP function: a key or a token the request must carry.</summary>

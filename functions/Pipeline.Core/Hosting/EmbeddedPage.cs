@@ -1,7 +1,5 @@
 using System.Collections.Frozen;
-using System.Net;
 using System.Reflection;
-using Microsoft.Azure.Functions.Worker.Http;
 
 namespace Pipeline.Functions.Hosting;
 

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.Azure.Functions.Worker.Http;
 
 namespace Pipeline.Functions.Hosting;
 

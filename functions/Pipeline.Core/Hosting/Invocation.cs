@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-
 namespace Pipeline.Functions.Hosting;
 
 /// <summary>What a function receives, whichever host delivered it.</summary>

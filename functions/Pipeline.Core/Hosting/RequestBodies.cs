@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-
 namespace Pipeline.Functions.Hosting;
 
 /// <summary>

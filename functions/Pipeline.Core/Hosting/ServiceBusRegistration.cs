@@ -1,7 +1,6 @@
 using Azure.Messaging.ServiceBus;
 using Azure.Messaging.ServiceBus.Administration;
 using Microsoft.Extensions.Azure;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Hosting;
 

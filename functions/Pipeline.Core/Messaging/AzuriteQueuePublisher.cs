@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using Azure.Storage.Queues;
-using Pipeline.Functions.Pipeline;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Messaging;
 

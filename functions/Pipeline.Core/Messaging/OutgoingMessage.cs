@@ -1,7 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Messaging;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Pipeline.Functions.Messaging;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Pipeline.Functions.Envelope;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Messaging;
 // The worker has a type of this name too; here it is always the app's.
 

@@ -1,8 +1,5 @@
-using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Health;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Messaging;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Pipeline;
 

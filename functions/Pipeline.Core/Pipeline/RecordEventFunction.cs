@@ -1,9 +1,3 @@
-using System.Text.Json;
-using Microsoft.Azure.Functions.Worker;
-using Pipeline.Functions.Envelope;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Storage;
-
 namespace Pipeline.Functions.Pipeline;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using Azure;
-using Azure.Data.Tables;
-using Pipeline.Functions.Envelope;
 
 namespace Pipeline.Functions.Storage;
 

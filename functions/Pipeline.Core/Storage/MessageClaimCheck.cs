@@ -1,9 +1,6 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Storage;
 

@@ -1,5 +1,4 @@
 using Azure;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Storage;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Telemetry;
 

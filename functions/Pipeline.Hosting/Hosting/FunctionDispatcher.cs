@@ -1,10 +1,7 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Pipeline.Functions.Hosting.Worker;
 using Pipeline.Functions.Messaging;
-using Pipeline.Functions.Storage;
 using Pipeline.Functions.Telemetry;
 
 namespace Pipeline.Functions.Hosting;

@@ -1,4 +1,3 @@
-using Pipeline.Functions.Storage;
 using Pipeline.Functions.Telemetry;
 
 namespace Pipeline.Functions.Hosting;

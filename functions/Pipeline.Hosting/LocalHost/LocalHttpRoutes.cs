@@ -1,8 +1,5 @@
 using Azure;
-using System.Text;
 using Microsoft.AspNetCore.Http.Extensions;
-using Microsoft.Extensions.Options;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.LocalHost;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Configuration.Memory;
 
 namespace Pipeline.Functions.LocalHost;

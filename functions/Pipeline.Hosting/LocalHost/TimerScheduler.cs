@@ -1,6 +1,4 @@
 using Cronos;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.LocalHost;
 

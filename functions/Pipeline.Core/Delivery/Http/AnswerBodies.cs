@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.Functions.Delivery.Http;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.Telemetry;

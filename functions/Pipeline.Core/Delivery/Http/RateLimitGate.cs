@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.Channels;
 using System.Threading.RateLimiting;
 

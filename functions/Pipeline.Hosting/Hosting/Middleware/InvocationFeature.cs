@@ -1,5 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-
 namespace Pipeline.Functions.Hosting;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Pipeline.Functions.Messaging;
 using Pipeline.Functions.Telemetry;

@@ -1,6 +1,4 @@
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.Functions.Hosting;
 

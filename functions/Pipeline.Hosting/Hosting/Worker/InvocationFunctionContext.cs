@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Reflection;
-using Microsoft.Azure.Functions.Worker;
 
 namespace Pipeline.Functions.Hosting.Worker;
 

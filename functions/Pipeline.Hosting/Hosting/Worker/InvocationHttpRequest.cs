@@ -1,8 +1,5 @@
 using System.Collections.Specialized;
-using System.Net;
 using System.Security.Claims;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
 
 namespace Pipeline.Functions.Hosting.Worker;
 

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-
 namespace Pipeline.Functions.Hosting.Worker;
 
 /// <summary>The worker's <see cref="HttpResponseData"/> as the bridge hands it out: status, headers and a body in memory.</summary>

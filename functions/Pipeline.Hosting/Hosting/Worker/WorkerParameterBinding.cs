@@ -1,9 +1,5 @@
-using System.Globalization;
 using System.Reflection;
-using System.Text.Json;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Extensions.Abstractions;
-using Microsoft.Azure.Functions.Worker.Http;
 
 namespace Pipeline.Functions.Hosting.Worker;
 

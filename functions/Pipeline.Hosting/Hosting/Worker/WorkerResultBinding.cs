@@ -1,8 +1,5 @@
 using System.Linq.Expressions;
 using System.Reflection;
-using System.Text.Json;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
 
 namespace Pipeline.Functions.Hosting.Worker;
 
