@@ -5,6 +5,7 @@ namespace Pipeline.Functions.IAdvize;
 /// install fields (<c>{id, value, fieldType}</c>); our app has one, <c>api_key</c> (the customer's iAdvize REST key),
 /// checked for real with <c>GET {IAdvize__BaseUrl}/client</c>. Answers 200 with <c>{isValid, message, fields}</c>.
 /// </summary>
+[CheckCaller<ConnectorToken>]
 public sealed class VerifyConnectorFunction(IAdvizeClient iadvize)
 {
     public const string ApiKeyField = "api_key";
@@ -12,7 +13,6 @@ public sealed class VerifyConnectorFunction(IAdvizeClient iadvize)
     private const int MaxBodyBytes = 16 * 1024;
 
     [Function("IAdvizeVerifyConnector")]
-    [CheckCaller<ConnectorToken>]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "iadvize/verify")] HttpRequestData request,
         CancellationToken cancellationToken)

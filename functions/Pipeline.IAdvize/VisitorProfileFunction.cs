@@ -6,12 +6,12 @@ namespace Pipeline.Functions.IAdvize;
 /// <c>idWebsite</c> and <c>idConnectorVersion</c> are accepted and not needed; <c>operatorLocale=fr…</c> gives French
 /// labels. Answers a bare JSON array of <c>{id, label, value, fieldType}</c>, <c>[]</c> for a visitor nobody knows.
 /// </summary>
+[CheckCaller<ConnectorToken>]
 public sealed class VisitorProfileFunction(VisitorProfile profile)
 {
     private const int MaxFilterLength = 256;
 
     [Function("IAdvizeVisitorProfile")]
-    [CheckCaller<ConnectorToken>]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "iadvize/visitor-profile")] HttpRequestData request,
         CancellationToken cancellationToken)

@@ -1,10 +1,10 @@
 namespace Pipeline.Functions.Intercom;
 
 /// <summary><c>GET /api/ops/sweep</c>: the statistics sweep's progress (pages done, syncs enqueued, whether it stalled).</summary>
+[CheckCaller<AdminApiKey>]
 public sealed class GetSweepFunction(StatisticsSweep sweep, TimeProvider clock)
 {
     [Function("GetSweep")]
-    [CheckCaller<AdminApiKey>]
     [LocalAlias(AdminRoutes.LocalPrefix + "/sweep")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/sweep")] HttpRequestData req,

@@ -7,6 +7,7 @@ namespace Pipeline.Functions.Operations;
 /// each status, read from the delivery index (status column only, at most <see cref="Cap"/> rows per destination);
 /// and each queue's and subscription's backlog as last sampled (<see cref="BacklogMonitor"/>).
 /// </summary>
+[CheckCaller<AdminApiKey>]
 public sealed class DeliverySummaryFunction(DeliveryIndexReader index,
     IEnumerable<ReplayableDestination> destinations, TimeProvider clock, BacklogMonitor backlog)
 {
@@ -16,7 +17,6 @@ public sealed class DeliverySummaryFunction(DeliveryIndexReader index,
     private readonly string[] _destinations = destinations.Select(d => d.Name).Distinct().ToArray();
 
     [Function("DeliverySummary")]
-    [CheckCaller<AdminApiKey>]
     [LocalAlias(AdminRoutes.LocalPrefix + "/summary")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/summary")] HttpRequestData request,

@@ -1,10 +1,10 @@
 namespace Pipeline.Functions.Operations;
 
 /// <summary><c>GET /api/ops/events/{id}</c>: the stored envelope and every destination's delivery of it, attempts included.</summary>
+[CheckCaller<AdminApiKey>]
 public sealed class GetEventFunction(EventLog eventLog, DeliveryRecords deliveries)
 {
     [Function("GetEvent")]
-    [CheckCaller<AdminApiKey>]
     [LocalAlias(AdminRoutes.LocalPrefix + "/events/{id}")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/events/{id}")] HttpRequestData request,

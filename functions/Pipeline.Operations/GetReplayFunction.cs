@@ -1,10 +1,10 @@
 namespace Pipeline.Functions.Operations;
 
 /// <summary><c>GET /api/ops/replays/{id}</c>: a replay's progress (matched, queued, refused and why, pages run).</summary>
+[CheckCaller<AdminApiKey>]
 public sealed class GetReplayFunction(Replayer replayer)
 {
     [Function("GetReplay")]
-    [CheckCaller<AdminApiKey>]
     [LocalAlias(AdminRoutes.LocalPrefix + "/replays/{id}")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/replays/{id}")] HttpRequestData request,

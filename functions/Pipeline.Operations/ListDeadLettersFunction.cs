@@ -4,10 +4,10 @@ namespace Pipeline.Functions.Operations;
 /// <c>GET /api/ops/dead-letters[?queue=intercom]</c>: each entity's dead letters (the oldest 32) with their reasons. A
 /// subscription is named <c>topic/subscriptions/subscription</c>. One entity that cannot be read does not hide the others.
 /// </summary>
+[CheckCaller<AdminApiKey>]
 public sealed class ListDeadLettersFunction(IDeadLetters deadLetters, MessagingEntities entities)
 {
     [Function("ListDeadLetters")]
-    [CheckCaller<AdminApiKey>]
     [LocalAlias(AdminRoutes.LocalPrefix + "/dead-letters")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/dead-letters")] HttpRequestData request,

@@ -5,6 +5,7 @@ namespace Pipeline.Functions.Operations;
 /// one destination's deliveries of the events created in a time range (default the last 24 h), oldest first,
 /// from the delivery index. <c>status</c> may repeat or be comma-separated.
 /// </summary>
+[CheckCaller<AdminApiKey>]
 public sealed class ListDeliveriesFunction(DeliveryIndexReader index,
     IEnumerable<ReplayableDestination> destinations, IEnumerable<RecordedDestination> recordedOnly, TimeProvider clock)
 {
@@ -15,7 +16,6 @@ public sealed class ListDeliveriesFunction(DeliveryIndexReader index,
     private readonly string[] _destinations = destinations.Select(d => d.Name).Concat(recordedOnly.Select(d => d.Name)).Distinct().ToArray();
 
     [Function("ListDeliveries")]
-    [CheckCaller<AdminApiKey>]
     [LocalAlias(AdminRoutes.LocalPrefix + "/deliveries")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/deliveries")] HttpRequestData request,

@@ -5,10 +5,10 @@ namespace Pipeline.Functions.Operations;
 /// back to their queue (every one when <c>message_ids</c> is left out). Deliveries done meanwhile are not repeated:
 /// the delivery engine finds their records done. A subscription is named <c>topic/subscriptions/subscription</c>.
 /// </summary>
+[CheckCaller<AdminApiKey>]
 public sealed class RequeueDeadLettersFunction(IDeadLetters deadLetters, MessagingEntities entities)
 {
     [Function("RequeueDeadLetters")]
-    [CheckCaller<AdminApiKey>]
     [LocalAlias(AdminRoutes.LocalPrefix + "/dead-letters/requeue")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = AdminRoutes.Prefix + "/dead-letters/requeue")] HttpRequestData request,

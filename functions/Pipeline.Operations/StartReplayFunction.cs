@@ -5,13 +5,13 @@ namespace Pipeline.Functions.Operations;
 /// Answers at once with the count; a dry run changes nothing and lists the first ids; a real run does its first page
 /// now (200 when that was all, 202 with the replay's id when more pages follow on the <c>replays</c> queue).
 /// </summary>
+[CheckCaller<AdminApiKey>]
 public sealed class StartReplayFunction(Replayer replayer, TimeProvider clock)
 {
     public const string Name = "StartReplay";
     private const int MaxBodyBytes = 16 * 1024;
 
     [Function(Name)]
-    [CheckCaller<AdminApiKey>]
     [LocalAlias(AdminRoutes.LocalPrefix + "/replay")]
     public async Task<StartReplayOutput> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = AdminRoutes.Prefix + "/replay")] HttpRequestData request,

@@ -5,6 +5,7 @@ namespace Pipeline.Functions.Reportei;
 /// as get-data does (same 4xx) and the URL against the SSRF guard, stores the job, answers
 /// <c>{"status":"accepted","job_id":…}</c> at once and queues the job on <c>metrics-jobs</c>.
 /// </summary>
+[CheckCaller<ReporteiBearer>]
 public sealed class GetMetricsDataAsyncFunction(
     MetricsIntegrations integrations,
     MetricsJobs jobs,
@@ -14,7 +15,6 @@ public sealed class GetMetricsDataAsyncFunction(
     public const int MaxUrlLength = 2048;
 
     [Function("MetricsGetDataAsync")]
-    [CheckCaller<ReporteiBearer>]
     public async Task<MetricsJobOutput> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "metrics/get-data-async")] HttpRequestData request,
         CancellationToken cancellationToken)

@@ -4,10 +4,10 @@ namespace Pipeline.Functions.Reportei;
 /// <c>POST /api/metrics/get-data</c> (seed 004, bearer token): the requested metrics of a registered
 /// <c>customer_integration</c> over a period (and a comparison period), answered from the per-day rollups.
 /// </summary>
+[CheckCaller<ReporteiBearer>]
 public sealed class GetMetricsDataFunction(MetricsIntegrations integrations, MetricsQuery query)
 {
     [Function("MetricsGetData")]
-    [CheckCaller<ReporteiBearer>]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "metrics/get-data")] HttpRequestData request,
         CancellationToken cancellationToken)

@@ -1,10 +1,10 @@
 namespace Pipeline.Functions.Reportei;
 
 /// <summary><c>GET /api/metrics/jobs/{job_id}</c> (bearer): a get-data-async job's status and every callback attempt.</summary>
+[CheckCaller<ReporteiBearer>]
 public sealed class GetMetricsJobFunction(MetricsJobs jobs)
 {
     [Function("MetricsJob")]
-    [CheckCaller<ReporteiBearer>]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics/jobs/{job_id}")] HttpRequestData request,
         string job_id, CancellationToken cancellationToken)

@@ -1,13 +1,13 @@
 namespace Pipeline.Functions.Reportei;
 
 /// <summary><c>GET /api/ops/metrics-jobs?limit=50</c> (locally also <c>/api/admin/…</c>) (admin key): the newest metrics jobs with their attempts, for the operations page.</summary>
+[CheckCaller<AdminApiKey>]
 public sealed class ListMetricsJobsFunction(MetricsJobs jobs)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
     [Function("AdminMetricsJobs")]
-    [CheckCaller<AdminApiKey>]
     [LocalAlias(AdminRoutes.LocalPrefix + "/metrics-jobs")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/metrics-jobs")] HttpRequestData request,

@@ -4,12 +4,12 @@ namespace Pipeline.Functions.Reportei;
 /// <c>PUT/GET/DELETE /api/metrics/integrations/{customer_integration}</c> (admin key): which site, tracking app,
 /// analytics customer and iAdvize website a Reportei <c>customer_integration</c> uuid reads its metrics from.
 /// </summary>
+[CheckCaller<AdminApiKey>]
 public sealed class MetricsIntegrationFunction(MetricsIntegrations integrations)
 {
     public const int MaxIdLength = 256;
 
     [Function("MetricsIntegration")]
-    [CheckCaller<AdminApiKey>]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "put", "get", "delete", Route = "metrics/integrations/{customer_integration}")]
         HttpRequestData request,

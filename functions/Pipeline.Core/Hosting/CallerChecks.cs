@@ -11,7 +11,7 @@ public interface ICallerCheck
 /// The function runs only for callers <typeparamref name="TCheck"/> lets through; the others get its answer, from
 /// the middleware, before the function or anything it binds runs.
 /// </summary>
-[AttributeUsage(AttributeTargets.Method)]
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
 public sealed class CheckCallerAttribute<TCheck> : Attribute, ICheckCallerAttribute where TCheck : ICallerCheck
 {
     public Type Check => typeof(TCheck);

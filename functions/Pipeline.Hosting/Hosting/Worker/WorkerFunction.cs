@@ -33,7 +33,8 @@ internal sealed class WorkerFunction : IFunction
         _awaitResult = awaitResult;
         _toResult = WorkerResultBinding.For(resultType, declaration);
         // Resolved now, so that a check nobody registered stops the start rather than a caller.
-        CallerCheck = method.GetCustomAttributes().OfType<ICheckCallerAttribute>().SingleOrDefault() is { } checkedBy
+        CallerCheck = (method.GetCustomAttributes().OfType<ICheckCallerAttribute>().SingleOrDefault()
+                ?? method.DeclaringType!.GetCustomAttributes().OfType<ICheckCallerAttribute>().SingleOrDefault()) is { } checkedBy
             ? (ICallerCheck)services.GetRequiredService(checkedBy.Check)
             : null;
     }
