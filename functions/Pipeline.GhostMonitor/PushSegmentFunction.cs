@@ -10,7 +10,7 @@ public sealed class PushSegmentFunction(TimeProvider clock)
     public const int MaxBodyBytes = 64 * 1024;
     public const string Source = "intercom-service";
     /// <summary>Every accepted push gets the same answer: written once, not per request (the hot path).</summary>
-    private static readonly string Accepted = RequestBodies.Json(w => JsonSerializer.Serialize(w, new PushAnswer("200", "ok"), GhostMonitorJson.Default.PushAnswer));
+    private static readonly string Accepted = RequestBodies.Json(new PushAnswer("200", "ok"), GhostMonitorJson.Default.PushAnswer);
 
     [Function("PushSegment")]
     public PushSegmentOutput Run(

@@ -11,7 +11,7 @@ public sealed class MetricsQuery(MetricsRollups rollups)
 {
     /// <summary>The answer as the callback of a get-data-async job posts it, written as get-data answers it.</summary>
     public static string Text(Dictionary<string, MetricAnswer> answer) =>
-        RequestBodies.Json(w => JsonSerializer.Serialize(w, answer, ReporteiJson.Default.DictionaryStringMetricAnswer));
+        RequestBodies.Json(answer, ReporteiJson.Default.DictionaryStringMetricAnswer);
 
     /// <returns>Each metric under the caller's id, in the order asked.</returns>
     public async Task<Dictionary<string, MetricAnswer>> AnswerAsync(MetricsIntegration integration, MetricsDataRequest request,

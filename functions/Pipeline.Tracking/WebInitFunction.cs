@@ -38,8 +38,7 @@ public sealed class WebInitFunction(TrackingIds ids, IOptions<TrackingOptions> o
             identified, string.IsNullOrWhiteSpace(email) ? null : email.Trim(), string.IsNullOrWhiteSpace(phone) ? null : phone.Trim(),
             Extra("technicalInfo"), Extra("pushNotificationToken"));
         // Written as every message is (text kept as UTF-8), so the data reads the same before and after its queue.
-        using var document = JsonDocument.Parse(RequestBodies.Json(w =>
-            JsonSerializer.Serialize(w, session, TrackingJson.Default.SessionOpened)));
+        using var document = JsonDocument.Parse(RequestBodies.Json(session, TrackingJson.Default.SessionOpened));
         return document.RootElement.Clone();
     }
 }

@@ -48,7 +48,7 @@ public static class CallerErrors
         context.Response.Clear();
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(RequestBodies.Json(w => System.Text.Json.JsonSerializer.Serialize(w,
-            new CallerErrorAnswer(status.ToString(System.Globalization.CultureInfo.InvariantCulture), message), AnswerJson.Default.CallerErrorAnswer)));
+        await context.Response.WriteAsync(RequestBodies.Json(
+            new CallerErrorAnswer(status.ToString(CultureInfo.InvariantCulture), message), AnswerJson.Default.CallerErrorAnswer));
     }
 }

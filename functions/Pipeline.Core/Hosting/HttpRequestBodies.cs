@@ -35,7 +35,7 @@ public static class HttpRequestBodies
     /// same compact encoder as every other answer and message.
     /// </summary>
     public static HttpResponseData CreateJsonResponse<T>(this HttpRequestData request, HttpStatusCode status, T body, JsonTypeInfo<T> type) =>
-        request.CreateJsonResponse(status, RequestBodies.Json(w => JsonSerializer.Serialize(w, body, type)));
+        request.CreateJsonResponse(status, RequestBodies.Json(body, type));
 
     /// <summary>An answer whose body is JSON text already, typed <c>application/json</c> as every answer of the app.</summary>
     public static HttpResponseData CreateJsonResponse(this HttpRequestData request, HttpStatusCode status, string json)

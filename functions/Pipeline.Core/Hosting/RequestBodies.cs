@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization.Metadata;
+
 namespace Pipeline.Functions.Hosting;
 
 /// <summary>
@@ -118,6 +120,10 @@ public static class RequestBodies
         var end = char.IsHighSurrogate(text[maxChars - 1]) ? maxChars - 1 : maxChars;
         return text[..end] + "…";
     }
+
+    /// <summary>A record as JSON text, written by its module's source-generated serializer with the compact encoder.</summary>
+    public static string Json<T>(T value, JsonTypeInfo<T> type) =>
+        Json(w => JsonSerializer.Serialize(w, value, type));
 
     public static string Json(Action<Utf8JsonWriter> write)
     {
