@@ -5,7 +5,6 @@ namespace Pipeline.Functions.Intercom;
 public sealed class GetSweepFunction(StatisticsSweep sweep, TimeProvider clock)
 {
     [Function("GetSweep")]
-    [LocalAlias(AdminRoutes.LocalPrefix + "/sweep")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/sweep")] HttpRequestData req,
         CancellationToken cancellationToken)

@@ -17,7 +17,6 @@ public sealed class DeliverySummaryFunction(DeliveryIndexReader index,
     private readonly string[] _destinations = destinations.Select(d => d.Name).Distinct().ToArray();
 
     [Function("DeliverySummary")]
-    [LocalAlias(AdminRoutes.LocalPrefix + "/summary")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/summary")] HttpRequestData request,
         CancellationToken cancellationToken)

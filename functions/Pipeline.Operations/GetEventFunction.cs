@@ -5,7 +5,6 @@ namespace Pipeline.Functions.Operations;
 public sealed class GetEventFunction(EventLog eventLog, DeliveryRecords deliveries)
 {
     [Function("GetEvent")]
-    [LocalAlias(AdminRoutes.LocalPrefix + "/events/{id}")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/events/{id}")] HttpRequestData request,
         string id,

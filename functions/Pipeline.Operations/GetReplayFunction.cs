@@ -5,7 +5,6 @@ namespace Pipeline.Functions.Operations;
 public sealed class GetReplayFunction(Replayer replayer)
 {
     [Function("GetReplay")]
-    [LocalAlias(AdminRoutes.LocalPrefix + "/replays/{id}")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/replays/{id}")] HttpRequestData request,
         string id,

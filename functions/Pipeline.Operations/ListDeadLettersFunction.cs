@@ -8,7 +8,6 @@ namespace Pipeline.Functions.Operations;
 public sealed class ListDeadLettersFunction(IDeadLetters deadLetters, MessagingEntities entities)
 {
     [Function("ListDeadLetters")]
-    [LocalAlias(AdminRoutes.LocalPrefix + "/dead-letters")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/dead-letters")] HttpRequestData request,
         CancellationToken cancellationToken)

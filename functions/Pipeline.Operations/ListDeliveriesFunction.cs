@@ -16,7 +16,6 @@ public sealed class ListDeliveriesFunction(DeliveryIndexReader index,
     private readonly string[] _destinations = destinations.Select(d => d.Name).Concat(recordedOnly.Select(d => d.Name)).Distinct().ToArray();
 
     [Function("ListDeliveries")]
-    [LocalAlias(AdminRoutes.LocalPrefix + "/deliveries")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/deliveries")] HttpRequestData request,
         CancellationToken cancellationToken)

@@ -9,7 +9,6 @@ namespace Pipeline.Functions.Operations;
 public sealed class RequeueDeadLettersFunction(IDeadLetters deadLetters, MessagingEntities entities)
 {
     [Function("RequeueDeadLetters")]
-    [LocalAlias(AdminRoutes.LocalPrefix + "/dead-letters/requeue")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = AdminRoutes.Prefix + "/dead-letters/requeue")] HttpRequestData request,
         CancellationToken cancellationToken)

@@ -12,7 +12,6 @@ public sealed class StartReplayFunction(Replayer replayer, TimeProvider clock)
     private const int MaxBodyBytes = 16 * 1024;
 
     [Function(Name)]
-    [LocalAlias(AdminRoutes.LocalPrefix + "/replay")]
     public async Task<StartReplayOutput> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = AdminRoutes.Prefix + "/replay")] HttpRequestData request,
         FunctionContext context,

@@ -8,7 +8,6 @@ public sealed class ListMetricsJobsFunction(MetricsJobs jobs)
     public const int MaxLimit = 500;
 
     [Function("AdminMetricsJobs")]
-    [LocalAlias(AdminRoutes.LocalPrefix + "/metrics-jobs")]
     public async Task<HttpResponseData> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = AdminRoutes.Prefix + "/metrics-jobs")] HttpRequestData request,
         CancellationToken cancellationToken)

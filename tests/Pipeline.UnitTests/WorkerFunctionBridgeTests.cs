@@ -43,9 +43,8 @@ public sealed class WorkerFunctionBridgeTests
 
         /// <summary>Answers with the SHA-256 of the raw body and the bound route value.</summary>
         [Function("Digest")]
-        [LocalAlias("admin/digest/{id}")]
         public async Task<HttpResponseData> Digest(
-            [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "digest/{id}")] HttpRequestData req, int id)
+            [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "ops/digest/{id}")] HttpRequestData req, int id)
         {
             var response = req.CreateResponse(HttpStatusCode.Accepted);
             response.Headers.Add("X-Digest", Convert.ToHexString(SHA256.HashData(req.RawBody().Span)));
@@ -89,7 +88,7 @@ public sealed class WorkerFunctionBridgeTests
         Assert.True(job.WaitsForStorage);
 
         var http = Assert.IsType<HttpRoute>(Functions["Digest"].Definition.Trigger);
-        Assert.Equal(("digest/{id}", "put", AuthLevel.Admin, "admin/digest/{id}"), (http.Route, http.Methods.Single(), http.AuthLevel, http.LocalAlias));
+        Assert.Equal(("ops/digest/{id}", "put", AuthLevel.Admin, "admin/digest/{id}"), (http.Route, http.Methods.Single(), http.AuthLevel, http.LocalAlias));
 
         var tick = Functions["Tick"].Definition;
         Assert.Equal(new TimerSchedule("Samples__TickSchedule", "0 */5 * * * *"), tick.Trigger);
@@ -103,7 +102,7 @@ public sealed class WorkerFunctionBridgeTests
             """{"bindings":[{"type":"serviceBusTrigger","direction":"in","name":"message","topicName":"recorded","subscriptionName":"jobs","connection":"ServiceBusConnection","autoCompleteMessages":true}]}""",
             FunctionMetadataWriter.ToFunctionJson(Functions["RunJob"].Definition));
         Assert.Equal(
-            """{"bindings":[{"type":"httpTrigger","direction":"in","name":"req","authLevel":"admin","methods":["put"],"route":"digest/{id}"},{"type":"http","direction":"out","name":"res"}]}""",
+            """{"bindings":[{"type":"httpTrigger","direction":"in","name":"req","authLevel":"admin","methods":["put"],"route":"ops/digest/{id}"},{"type":"http","direction":"out","name":"res"}]}""",
             FunctionMetadataWriter.ToFunctionJson(Functions["Digest"].Definition));
     }
 
@@ -138,7 +137,7 @@ public sealed class WorkerFunctionBridgeTests
             Request = new InvocationRequest
             {
                 Method = "PUT",
-                Url = "https://app.example/api/digest/12?tag=a&tag=b",
+                Url = "https://app.example/api/ops/digest/12?tag=a&tag=b",
                 RouteParams = new Dictionary<string, string> { ["id"] = "12" },
                 Query = new Dictionary<string, string[]> { ["tag"] = ["a", "b"] },
                 RawBody = body,

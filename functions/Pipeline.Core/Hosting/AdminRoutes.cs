@@ -15,10 +15,7 @@ public static class AdminRoutes
 
     public static string Route(string path) => $"{Prefix}/{path}";
 
-    public static FunctionBindings Get(string name, string path, params QueueOutput[] outputs) => Declare(name, path, "get", outputs);
-
-    public static FunctionBindings Post(string name, string path, params QueueOutput[] outputs) => Declare(name, path, "post", outputs);
-
-    private static FunctionBindings Declare(string name, string path, string method, QueueOutput[] outputs) =>
-        new(name, new HttpRoute(Route(path), [method], AuthLevel.Function) { LocalAlias = $"{LocalPrefix}/{path}" }, outputs);
+    /// <summary>Where the local host also serves a route: <c>admin/…</c> for every <c>ops/…</c>, none for the rest.</summary>
+    public static string? LocalAliasOf(string route) =>
+        route.StartsWith(Prefix + "/", StringComparison.Ordinal) ? LocalPrefix + route[Prefix.Length..] : null;
 }

@@ -13,10 +13,3 @@ public sealed class DefaultScheduleAttribute(string schedule) : Attribute
 {
     public string Schedule { get; } = schedule;
 }
-
-/// <summary>A second route the built-in local host serves an HTTP function at (never declared to the Functions host).</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class LocalAliasAttribute(string route) : Attribute
-{
-    public string Route { get; } = route;
-}

@@ -36,7 +36,7 @@ public sealed record HttpRoute(string Route, string[] Methods, AuthLevel AuthLev
     public override string BindingName => "req";
 
     /// <summary>A second route the built-in local host serves the function at (never declared to the Functions host).</summary>
-    public string? LocalAlias { get; init; }
+    public string? LocalAlias => AdminRoutes.LocalAliasOf(Route);
 
     public bool Allows(string method) => Methods.Any(m => string.Equals(m, method, StringComparison.OrdinalIgnoreCase));
 }

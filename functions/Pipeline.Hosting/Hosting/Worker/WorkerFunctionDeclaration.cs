@@ -70,10 +70,7 @@ internal sealed record WorkerFunctionDeclaration(
             case HttpTriggerAttribute http:
                 if (http.Methods is not { Length: > 0 } methods)
                     throw new InvalidOperationException($"{where} must name its HTTP methods.");
-                return new HttpRoute(http.Route ?? name, methods, AuthLevelOf(http.AuthLevel, where))
-                {
-                    LocalAlias = method.GetCustomAttribute<LocalAliasAttribute>()?.Route,
-                };
+                return new HttpRoute(http.Route ?? name, methods, AuthLevelOf(http.AuthLevel, where));
             case TimerTriggerAttribute timer:
                 if (timer.RunOnStartup || !timer.UseMonitor)
                     throw new InvalidOperationException($"{where}: timers run with the monitor and never on start-up.");
