@@ -9,12 +9,7 @@ public static class AnalyticsModule
         services.AddTable(AnalyticsIndex.TableName);
         services.AddProjection(IndexAnalyticsEventsFunction.Subscription)
             .AddSubscription<AnalyticsEventRecorded, AnalyticsSearchProjection>();
-        services.AddFunctions<IndexAnalyticsEventsFunction>();
-        services.AddFunctions<CreateAnalyticsEventsFunction>();
-        services.AddFunctions<CreateLeadAnalyticsFunction>();
-        services.AddFunctions<CreateContactAnalyticsFunction>();
-        services.AddFunctions<SearchLeadAnalyticsFunction>();
-        services.AddFunctions<SearchContactAnalyticsFunction>();
+        services.AddFunctionsOf(typeof(AnalyticsModule).Assembly);
         services.AddApiDescription<AnalyticsApiDescription>();
         return services;
     }

@@ -10,8 +10,7 @@ public static class ApiReferenceModule
     {
         services.AddSingleton<ApiDocument>();
         services.AddHostedService<ApiDocumentAtStart>();
-        services.AddFunctions<OpenApiDocumentFunction>();
-        services.AddFunctions<ApiDocsFunction>();
+        services.AddFunctionsOf(typeof(ApiReferenceModule).Assembly);
         services.AddApiDescription<ApiReferenceDescription>();
         return services;
     }

@@ -8,13 +8,12 @@ public static class GhostMonitorModule
     /// </summary>
     public static IServiceCollection AddGhostMonitor(this IServiceCollection services)
     {
-        services.AddFunctions<PushSegmentFunction>();
+        services.AddFunctionsOf(typeof(GhostMonitorModule).Assembly);
         services.AddApiDescription<PushApiDescription>();
         services.AddSingleton<SiteStatistics>();
         services.AddTable(SiteStatistics.TableName);
         services.AddProjection(KeepSiteStatisticsFunction.Subscription)
             .AddSubscription<PushReceived, SiteStatisticsProjection>(GhostMonitorEvents.Statistics);
-        services.AddFunctions<KeepSiteStatisticsFunction>();
         return services;
     }
 }

@@ -18,7 +18,6 @@ public static class IAdvizeModule
         services.AddSingleton<IAdvizeWebhookSignature>();
         services.AddSingleton<WebhookDeduplication>();
         services.AddTable(WebhookDeduplication.TableName);
-        services.AddFunctions<IAdvizeWebhookFunction>();
 
         // The one registration of the outbound client: a concurrency cap per instance, Retry-After pauses, the attempt timeout.
         services.AddDestinationHttpClient(IAdvizeClient.HttpClientName,
@@ -30,20 +29,17 @@ public static class IAdvizeModule
         services.AddProjection(IndexIAdvizeVisitorsFunction.Subscription)
             .AddSubscription<VisitorSessionStarted, VisitorIndexProjection>()
             .AddSubscription<AnalyticsEventRecorded, VisitorIndexProjection>();
-        services.AddFunctions<IndexIAdvizeVisitorsFunction>();
         services.AddSingleton<VisitorSync>();
         services.AddSingleton<KnownVisitorEmails>();
         // Identified tracking visitors (anonymous session starts are skipped before anything is claimed).
         services.AddDestination<IAdvizeDestination>(IAdvizeDestination.DestinationName)
             .AddSubscription<VisitorSessionStarted, ForwardIdentifiedVisitors>();
-        services.AddFunctions<ForwardToIAdvizeFunction>();
 
         // The connector's URLs: the verification url and the agent's visitor-profile panel.
         services.AddSingleton<ConnectorToken>();
         services.AddSingleton<SubjectHistory>();
         services.AddSingleton<VisitorProfile>();
-        services.AddFunctions<VerifyConnectorFunction>();
-        services.AddFunctions<VisitorProfileFunction>();
+        services.AddFunctionsOf(typeof(IAdvizeModule).Assembly);
         services.AddApiDescription<IAdvizeApiDescription>();
         return services;
     }

@@ -29,15 +29,11 @@ public static class IntercomModule
             .AddSubscription<StatisticsResent, IntercomSync>()
             .AddSubscription<ConversationClosed, IAdvizeContactEvents>()
             .AddSubscription<SatisfactionFilled, IAdvizeContactEvents>();
-        services.AddFunctions<ForwardToIntercomFunction>();
 
         // The statistics sweep (GET /api/all and its timer): re-sends each site's latest statistics Intercom lacks.
-        services.AddFunctions<StartStatisticsSweepFunction>();
-        services.AddFunctions<StatisticsSweepTimerFunction>();
-        services.AddFunctions<RunStatisticsSweepPageFunction>();
         services.AddSingleton<StatisticsSweep>();
         services.AddTable(StatisticsSweep.TableName);
-        services.AddFunctions<GetSweepFunction>();
+        services.AddFunctionsOf(typeof(IntercomModule).Assembly);
         services.AddApiDescription<IntercomApiDescription>();
         return services;
     }

@@ -18,15 +18,7 @@ public static class OperationsModule
             default: services.AddSingleton<IDeadLetters, UnreachableDeadLetters>(); break;
         }
 
-        services.AddFunctions<ListDeliveriesFunction>();
-        services.AddFunctions<GetEventFunction>();
-        services.AddFunctions<StartReplayFunction>();
-        services.AddFunctions<RunReplayPageFunction>();
-        services.AddFunctions<GetReplayFunction>();
-        services.AddFunctions<ListDeadLettersFunction>();
-        services.AddFunctions<RequeueDeadLettersFunction>();
-        services.AddFunctions<DeliverySummaryFunction>();
-        services.AddFunctions<OpsPageFunction>();
+        services.AddFunctionsOf(typeof(OperationsModule).Assembly);
         services.AddApiDescription<OperationsApiDescription>();
         return services;
     }

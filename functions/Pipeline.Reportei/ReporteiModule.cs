@@ -32,9 +32,6 @@ public static class ReporteiModule
             .AddSubscription<AnalyticsEventRecorded, MetricsRollupProjection>()
             .AddSubscription<ConversationClosed, MetricsRollupProjection>()
             .AddSubscription<SatisfactionFilled, MetricsRollupProjection>();
-        services.AddFunctions<RollUpMetricsFunction>();
-        services.AddFunctions<MetricsIntegrationFunction>();
-        services.AddFunctions<GetMetricsDataFunction>();
 
         services.AddSingleton<MetricsJobs>();
         services.AddTable(MetricsJobs.TableName);
@@ -51,12 +48,9 @@ public static class ReporteiModule
                 ConnectTimeout = TimeSpan.FromSeconds(10),
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             });
-        services.AddFunctions<GetMetricsDataAsyncFunction>();
-        services.AddFunctions<RunMetricsJobFunction>();
         services.AddSingleton(new RetryPolicyRegistration(RunMetricsJobFunction.Name,
             sp => RetryPolicy.Schedule(sp.GetRequiredService<IOptions<ReporteiOptions>>().Value.RetryDelays())));
-        services.AddFunctions<GetMetricsJobFunction>();
-        services.AddFunctions<ListMetricsJobsFunction>();
+        services.AddFunctionsOf(typeof(ReporteiModule).Assembly);
         services.AddApiDescription<ReporteiApiDescription>();
         return services;
     }

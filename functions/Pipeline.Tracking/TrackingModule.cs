@@ -9,12 +9,7 @@ public static class TrackingModule
         services.AddSingleton<IStartupReport, TrackingStartupReport>();
         services.AddSingleton<TrackingIds>();
         services.AddTable(TrackingIds.TableName);
-        services.AddFunctions<WebInitFunction>();
-        services.AddFunctions<WebSendFunction>();
-        services.AddFunctions<MobileInitFunction>();
-        services.AddFunctions<MobileSendFunction>();
-        services.AddFunctions<MobileSensorsFunction>();
-        services.AddFunctions<MobileGeoFunction>();
+        services.AddFunctionsOf(typeof(TrackingModule).Assembly);
         services.AddApiDescription<TrackingApiDescription>();
         return services;
     }

@@ -16,7 +16,6 @@ public static class HealthModule
         }
         services.AddSingleton<BacklogMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<BacklogMonitor>());
-        services.AddFunctions<HealthFunction>();
         services.AddApiDescription<HealthApiDescription>();
         return services;
     }

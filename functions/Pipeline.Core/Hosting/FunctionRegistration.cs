@@ -1,15 +1,33 @@
+using System.Reflection;
+
 namespace Pipeline.Functions.Hosting;
 
 public static class FunctionRegistration
 {
     /// <summary>
-    /// Adds a class whose <c>[Function]</c> methods are functions, written on the worker's types; the hosting finds
-    /// the methods once at start-up. The class is one instance for the app's lifetime, like the functions before it.
+    /// Adds every class of <paramref name="assembly"/> that has a <c>[Function]</c> method, as the worker's build finds
+    /// the functions of a worker project: a module names its assembly once, and a new function is a new class, with no
+    /// list to keep. Each class is one instance for the app's lifetime.
     /// </summary>
-    public static IServiceCollection AddFunctions<TFunctions>(this IServiceCollection services) where TFunctions : class
+    public static IServiceCollection AddFunctionsOf(this IServiceCollection services, Assembly assembly)
     {
-        services.AddSingleton<TFunctions>();
-        return services.AddSingleton(new FunctionClass(typeof(TFunctions)));
+        foreach (var type in assembly.GetExportedTypes())
+        {
+            if (type is { IsClass: true, IsAbstract: false, IsGenericTypeDefinition: false }
+                && type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static).Any(m => m.IsDefined(typeof(FunctionAttribute))))
+                services.AddFunctions(type);
+        }
+        return services;
+    }
+
+    /// <summary>Adds one class whose <c>[Function]</c> methods are functions (a test's own, say).</summary>
+    public static IServiceCollection AddFunctions<TFunctions>(this IServiceCollection services) where TFunctions : class =>
+        services.AddFunctions(typeof(TFunctions));
+
+    private static IServiceCollection AddFunctions(this IServiceCollection services, Type type)
+    {
+        services.AddSingleton(type);
+        return services.AddSingleton(new FunctionClass(type));
     }
 }
 

@@ -19,7 +19,7 @@ public static class PipelineCore
         services.AddMessaging(configuration);
         services.AddDeliveryEngine();
         services.AddHealth(configuration);
-        services.AddFunctions<RecordEventFunction>();
+        services.AddFunctionsOf(typeof(PipelineCore).Assembly);
         return services;
     }
 }
