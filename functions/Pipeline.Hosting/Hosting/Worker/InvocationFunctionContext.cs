@@ -120,22 +120,9 @@ internal sealed class InvocationBindingContext(InvocationFunctionContext context
             foreach (var (name, value) in request.RouteParams) data[name] = value;
             return data;
         }
-        data[WorkerBindingNames.DeliveryCount] = invocation.DeliveryCount;
-        data[WorkerBindingNames.MessageId] = invocation.MessageId;
-        data[WorkerBindingNames.ApplicationProperties] = invocation.Properties;
-        data[WorkerBindingNames.Attempt] = invocation.Attempt;
-        data[WorkerBindingNames.IsLastAttempt] = invocation.IsLastAttempt;
+        foreach (var (name, _, _, read) in WorkerParameterBinding.MessageBindingData) data[name] = read(invocation);
         return data;
     }
-}
-
-internal static class WorkerBindingNames
-{
-    public const string DeliveryCount = "DeliveryCount";
-    public const string MessageId = "MessageId";
-    public const string ApplicationProperties = "ApplicationProperties";
-    public const string Attempt = "Attempt";
-    public const string IsLastAttempt = "IsLastAttempt";
 }
 
 /// <summary>The worker's description of a <c>[Function]</c> method, made once at start-up.</summary>

@@ -49,18 +49,28 @@ internal static class WorkerParameterBinding
         throw new InvalidOperationException($"{where}: a message binds as string, JsonElement, byte[] or a record.");
     }
 
+    /// <summary>
+    /// A message's binding data, under the names the Functions host gives them (<c>DeliveryCount</c>, <c>MessageId</c>,
+    /// <c>ApplicationProperties</c>) and the retry model's two: what a parameter of that name and type gets.
+    /// </summary>
+    internal static readonly (string Name, Type Type, string TypeName, Func<Invocation, object?> Read)[] MessageBindingData =
+    [
+        ("DeliveryCount", typeof(int), "int", invocation => invocation.DeliveryCount),
+        ("MessageId", typeof(string), "string", invocation => invocation.MessageId),
+        ("ApplicationProperties", typeof(IReadOnlyDictionary<string, string>), "IReadOnlyDictionary<string, string>", invocation => invocation.Properties),
+        ("Attempt", typeof(int), "int", invocation => invocation.Attempt),
+        ("IsLastAttempt", typeof(bool), "bool", invocation => invocation.IsLastAttempt),
+    ];
+
     private static Func<InvocationFunctionContext, object?> MessageData(ParameterInfo parameter, string where)
     {
-        var name = parameter.Name!;
-        var type = parameter.ParameterType;
-        if (Is(name, WorkerBindingNames.DeliveryCount) && type == typeof(int)) return context => context.Invocation.DeliveryCount;
-        if (Is(name, WorkerBindingNames.MessageId) && type == typeof(string)) return context => context.Invocation.MessageId;
-        if (Is(name, WorkerBindingNames.Attempt) && type == typeof(int)) return context => context.Invocation.Attempt;
-        if (Is(name, WorkerBindingNames.IsLastAttempt) && type == typeof(bool)) return context => context.Invocation.IsLastAttempt;
-        if (Is(name, WorkerBindingNames.ApplicationProperties) && type.IsAssignableFrom(typeof(IReadOnlyDictionary<string, string>)))
-            return context => context.Invocation.Properties;
-        throw new InvalidOperationException($"{where}: a message's binding data is DeliveryCount (int), MessageId (string), " +
-                                            "ApplicationProperties, Attempt (int) or IsLastAttempt (bool).");
+        foreach (var (name, type, _, read) in MessageBindingData)
+        {
+            if (string.Equals(parameter.Name, name, StringComparison.OrdinalIgnoreCase) && parameter.ParameterType.IsAssignableFrom(type))
+                return context => read(context.Invocation);
+        }
+        throw new InvalidOperationException($"{where}: a message's binding data is " +
+                                            string.Join(", ", MessageBindingData.Select(d => $"{d.Name} ({d.TypeName})")) + ".");
     }
 
     private static Func<InvocationFunctionContext, object?> RouteValue(ParameterInfo parameter, string where)
@@ -80,6 +90,4 @@ internal static class WorkerParameterBinding
         if (underlying == typeof(Guid)) return text => Guid.Parse(text);
         throw new InvalidOperationException($"{where}: a route value binds as string, int, long or Guid.");
     }
-
-    private static bool Is(string name, string bindingName) => string.Equals(name, bindingName, StringComparison.OrdinalIgnoreCase);
 }
