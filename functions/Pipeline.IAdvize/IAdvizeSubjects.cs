@@ -9,16 +9,12 @@ namespace Pipeline.Functions.IAdvize;
 /// </summary>
 public static class IAdvizeSubjects
 {
-    public const string VisitorPrefix = "iadvize-visitor:";
-    public const string UserPrefix = "iadvize-user:";
-    public const string WebsitePrefix = "iadvize-website:";
-    public const string ClientPrefix = "iadvize-client:";
     public const string Unattributed = "iadvize";
 
-    public static string Visitor(string visitorId) => VisitorPrefix + visitorId;
-    public static string User(string userId) => UserPrefix + userId;
-    public static string Website(string websiteId) => WebsitePrefix + websiteId;
-    public static string Client(string clientId) => ClientPrefix + clientId;
+    public static string Visitor(string visitorId) => "iadvize-visitor:" + visitorId;
+    public static string User(string userId) => "iadvize-user:" + userId;
+    public static string Website(string websiteId) => "iadvize-website:" + websiteId;
+    public static string Client(string clientId) => "iadvize-client:" + clientId;
 
     /// <summary>The fields that may name the subject, in order of preference.</summary>
     public static readonly (string Field, Func<string, string> Subject)[] Fields =
