@@ -8,64 +8,46 @@ public static class FunctionMetadataWriter
 {
     public const string ServiceBusConnection = Messaging.MessagingModule.ServiceBusConnection;
 
-    public static string ToFunctionJson(FunctionBindings definition) => RequestBodies.Json(w =>
+    public static string ToFunctionJson(FunctionBindings definition) =>
+        RequestBodies.Json(new FunctionJson(BindingsOf(definition.Trigger)), FunctionJsonContext.Default.FunctionJson);
+
+    // No serviceBus output bindings: a custom handler's output carries a body only (no message id, no properties, no
+    // schedule), so the app sends through Azure.Messaging.ServiceBus itself (IMessagePublisher).
+    private static FunctionJsonBinding[] BindingsOf(FunctionTrigger trigger) => trigger switch
     {
-        w.WriteStartObject();
-        w.WriteStartArray("bindings");
-        switch (definition.Trigger)
-        {
-            case HttpRoute http:
-                w.WriteStartObject();
-                w.WriteString("type", "httpTrigger");
-                w.WriteString("direction", "in");
-                w.WriteString("name", http.BindingName);
-                w.WriteString("authLevel", http.AuthLevel.ToString().ToLowerInvariant());
-                w.WriteStartArray("methods");
-                foreach (var method in http.Methods) w.WriteStringValue(method.ToLowerInvariant());
-                w.WriteEndArray();
-                w.WriteString("route", http.Route);
-                w.WriteEndObject();
-                w.WriteStartObject();
-                w.WriteString("type", "http");
-                w.WriteString("direction", "out");
-                w.WriteString("name", HttpRoute.ResponseBindingName);
-                w.WriteEndObject();
-                break;
-            case MessageTrigger queue:
-                w.WriteStartObject();
-                w.WriteString("type", "serviceBusTrigger");
-                w.WriteString("direction", "in");
-                w.WriteString("name", queue.BindingName);
-                if (queue.Subscription is { } subscription)
-                {
-                    w.WriteString("topicName", queue.QueueName);
-                    w.WriteString("subscriptionName", subscription);
-                }
-                else
-                {
-                    w.WriteString("queueName", queue.QueueName);
-                }
-                w.WriteString("connection", ServiceBusConnection);
+        HttpRoute http =>
+        [
+            new("httpTrigger", "in", http.BindingName)
+            {
+                AuthLevel = http.AuthLevel.ToString().ToLowerInvariant(),
+                Methods = [.. http.Methods.Select(m => m.ToLowerInvariant())],
+                Route = http.Route,
+            },
+            new("http", "out", HttpRoute.ResponseBindingName),
+        ],
+        MessageTrigger message =>
+        [
+            new("serviceBusTrigger", "in", message.BindingName)
+            {
+                TopicName = message.Subscription is null ? null : message.QueueName,
+                SubscriptionName = message.Subscription,
+                QueueName = message.Subscription is null ? message.QueueName : null,
+                Connection = ServiceBusConnection,
                 // A custom handler cannot settle messages itself: success completes, a non-2xx answer abandons.
-                w.WriteBoolean("autoCompleteMessages", true);
-                w.WriteEndObject();
-                break;
-            case TimerSchedule timer:
-                w.WriteStartObject();
-                w.WriteString("type", "timerTrigger");
-                w.WriteString("direction", "in");
-                w.WriteString("name", timer.BindingName);
-                w.WriteString("schedule", $"%{timer.ScheduleSetting}%");
-                w.WriteBoolean("runOnStartup", false);
-                w.WriteBoolean("useMonitor", true);
-                w.WriteEndObject();
-                break;
-        }
-        // No serviceBus output bindings: a custom handler's output carries a body only (no message id, no
-        // properties, no schedule), so the app sends through Azure.Messaging.ServiceBus itself (IMessagePublisher).
-        w.WriteEndArray();
-        w.WriteEndObject();
-    });
+                AutoCompleteMessages = true,
+            },
+        ],
+        TimerSchedule timer =>
+        [
+            new("timerTrigger", "in", timer.BindingName)
+            {
+                Schedule = $"%{timer.ScheduleSetting}%",
+                RunOnStartup = false,
+                UseMonitor = true,
+            },
+        ],
+        _ => throw new InvalidOperationException($"No function.json binding for a {trigger.GetType().Name}."),
+    };
 
     /// <summary>Writes <c>&lt;root&gt;/&lt;FunctionName&gt;/function.json</c> for every function.</summary>
     public static IReadOnlyList<string> WriteAll(FunctionCatalog catalog, string appRoot)
@@ -83,3 +65,27 @@ public static class FunctionMetadataWriter
         return written;
     }
 }
+
+/// <summary>A <c>function.json</c>: the function's bindings, as the Functions host reads them.</summary>
+public sealed record FunctionJson(IReadOnlyList<FunctionJsonBinding> Bindings);
+
+/// <summary>One binding of a <c>function.json</c>; what its type does not use is left out.</summary>
+public sealed record FunctionJsonBinding(string Type, string Direction, string Name)
+{
+    public string? AuthLevel { get; init; }
+    public IReadOnlyList<string>? Methods { get; init; }
+    public string? Route { get; init; }
+    public string? TopicName { get; init; }
+    public string? SubscriptionName { get; init; }
+    public string? QueueName { get; init; }
+    public string? Connection { get; init; }
+    public bool? AutoCompleteMessages { get; init; }
+    public string? Schedule { get; init; }
+    public bool? RunOnStartup { get; init; }
+    public bool? UseMonitor { get; init; }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(FunctionJson))]
+internal sealed partial class FunctionJsonContext : JsonSerializerContext;
