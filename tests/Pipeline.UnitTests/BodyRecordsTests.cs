@@ -1,9 +1,8 @@
-using System.Net;
 using System.Text;
 using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Hosting;
-using Microsoft.Extensions.Time.Testing;
 using Pipeline.Functions.IAdvize;
 using Pipeline.Functions.Operations;
 using Pipeline.Functions.Reportei;
@@ -12,7 +11,9 @@ namespace Pipeline.UnitTests;
 
 /// <summary>
 /// The fixed-shape request bodies answered exactly as callers know them: status and answer byte for byte for fields
-/// of the wrong JSON type, left out, null, unknown, or wrong in more than one way at once.
+/// of the wrong JSON type, left out, null, unknown, or wrong in more than one way at once (the admin API answers the
+/// first in the order its fields are checked, Reportei all of them). Each refusal comes before any store or outside
+/// service is used, so the functions run here without them.
 /// </summary>
 public sealed class BodyRecordsTests
 {
