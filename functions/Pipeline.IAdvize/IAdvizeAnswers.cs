@@ -11,9 +11,10 @@ public sealed record ConnectorVerified(bool IsValid, string Message, IReadOnlyLi
 
 public sealed record FieldProblem(string Id, string Message);
 
-/// <summary>The iAdvize module's answers; the visitor profile's list is also what its schema is made from.</summary>
+/// <summary>The iAdvize module's answers and the connector's verify body; the visitor profile's list is also what its schema is made from.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(IReadOnlyList<ProfileField>))]
 [JsonSerializable(typeof(WebhookAccepted))]
 [JsonSerializable(typeof(ConnectorVerified))]
+[JsonSerializable(typeof(ConnectorField))]
 internal sealed partial class IAdvizeJson : JsonSerializerContext;

@@ -21,13 +21,14 @@ public sealed class VerifyConnectorFunction(IAdvizeClient iadvize)
         if (Encoding.UTF8.GetByteCount(body) > MaxBodyBytes)
             return request.CreateErrorResponse(413, "bad_request", $"body is larger than {MaxBodyBytes / 1024} KiB");
 
-        var (values, problem) = Read(body);
-        if (problem is not null) return request.CreateErrorResponse(400, "bad_request", problem);
+        var (fields, problem) = Read(body);
+        if (fields is null) return request.CreateErrorResponse(400, "bad_request", problem!);
 
         var errors = new List<FieldProblem>();
-        foreach (var id in values!.Keys.Where(id => !KnownFields.Contains(id)))
+        foreach (var id in fields.Select(f => f.Id!).Distinct(StringComparer.Ordinal).Where(id => !KnownFields.Contains(id)))
             errors.Add(new(id, "unknown field; this app only asks for api_key"));
-        var apiKey = values.GetValueOrDefault(ApiKeyField);
+        // A field sent twice counts with its last value.
+        var apiKey = fields.LastOrDefault(f => f.Id == ApiKeyField)?.Value;
         if (string.IsNullOrWhiteSpace(apiKey)) errors.Add(new(ApiKeyField, "is required: your iAdvize REST API key"));
         else if (!IsKeyText(apiKey.Trim())) errors.Add(new(ApiKeyField, "must be printable ASCII with no spaces or line breaks, as iAdvize issues its keys"));
         else if (await CheckKeyAsync(apiKey.Trim(), cancellationToken) is { } keyProblem) errors.Add(new(ApiKeyField, keyProblem));
@@ -36,10 +37,9 @@ public sealed class VerifyConnectorFunction(IAdvizeClient iadvize)
         return request.CreateJsonResponse(HttpStatusCode.OK, answer, IAdvizeJson.Default.ConnectorVerified);
     }
 
-    /// <returns>The fields by id, or what is wrong with the body.</returns>
-    public static (Dictionary<string, string?>? Values, string? Problem) Read(string body)
+    /// <returns>The install fields in order, or what is wrong with the body.</returns>
+    public static (List<ConnectorField>? Fields, string? Problem) Read(string body)
     {
-        const string shape = "body must be a JSON array of {\"id\",\"value\",\"fieldType\"} objects";
         JsonElement root;
         try
         {
@@ -47,29 +47,22 @@ public sealed class VerifyConnectorFunction(IAdvizeClient iadvize)
         }
         catch (JsonException ex)
         {
-            return (null, $"body is not valid JSON ({RequestBodies.Reason(ex)}); {shape}");
+            return (null, $"body is not valid JSON ({RequestBodies.Reason(ex)}); {ConnectorField.Shape}");
         }
-        if (root.ValueKind != JsonValueKind.Array) return (null, shape);
-        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var index = 0;
-        foreach (var field in root.EnumerateArray())
+        if (root.ValueKind != JsonValueKind.Array) return (null, ConnectorField.Shape);
+        // Each field is bound on its own, so that a problem is named under its index.
+        var fields = new List<ConnectorField>();
+        foreach (var (index, item) in root.EnumerateArray().Index())
         {
-            if (field.ValueKind != JsonValueKind.Object || !field.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String
-                || string.IsNullOrEmpty(id.GetString()))
-                return (null, $"[{index}] must be an object with a string id; {shape}");
-            var value = field.TryGetProperty("value", out var v) ? v.ValueKind switch
+            if (item.ValueKind != JsonValueKind.Object) return (null, $"[{index}] {ConnectorField.NoField}");
+            if (RequestBodies.Bind(item, IAdvizeJson.Default.ConnectorField, out var problems).Check(problems) is not { } field)
             {
-                JsonValueKind.String => v.GetString(),
-                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => v.GetRawText(),
-                JsonValueKind.Null => null,
-                _ => null,
-            } : null;
-            if (field.TryGetProperty("value", out var raw) && raw.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
-                return (null, $"[{index}].value must be text");
-            values[id.GetString()!] = value;
-            index++;
+                var (name, message) = problems.First;
+                return (null, name == "id" ? $"[{index}] {message}" : $"[{index}].{name} {message}");
+            }
+            fields.Add(field);
         }
-        return (values, null);
+        return (fields, null);
     }
 
     /// <summary>
@@ -93,5 +86,22 @@ public sealed class VerifyConnectorFunction(IAdvizeClient iadvize)
         if (answer.IsSuccess) return null;
         if (answer.Status is 408 or 429 or >= 500) return $"iAdvize could not check this key now ({answer.Status}); try again in a moment";
         return $"iAdvize refused this key ({answer.Message ?? answer.MetaStatus ?? answer.Status.ToString()})";
+    }
+}
+
+/// <summary>One install field of the verify body: its id, and its value as text (a number or true/false as written).</summary>
+public sealed record ConnectorField(string? Id, [property: JsonConverter(typeof(ScalarTextConverter))] string? Value)
+{
+    public const string Shape = "body must be a JSON array of {\"id\",\"value\",\"fieldType\"} objects";
+
+    /// <summary>Without its id an item is no install field at all: the problem is the item's, not the id's.</summary>
+    public const string NoField = "must be an object with a string id; " + Shape;
+
+    /// <returns>The field; null when <paramref name="problems"/> names any.</returns>
+    public ConnectorField? Check(FieldProblems problems)
+    {
+        if (problems.IsWrongType("id") || string.IsNullOrEmpty(Id)) problems.Add("id", NoField);
+        problems.WrongType("value", "must be text");
+        return problems.Any ? null : this;
     }
 }

@@ -81,6 +81,7 @@ public sealed record DeadLetterRequeue(string Queue, int Requeued, IReadOnlyList
 
 public sealed record RequeueFailure(string MessageId, string Error);
 
+/// <summary>The admin API's answers, and the bodies it reads (<see cref="ReplayBody"/>, <see cref="RequeueBody"/>).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DeliveryListing))]
 [JsonSerializable(typeof(EventDetail))]
@@ -91,4 +92,6 @@ public sealed record RequeueFailure(string MessageId, string Error);
 [JsonSerializable(typeof(ReplayProgress))]
 [JsonSerializable(typeof(DeadLetterQueues))]
 [JsonSerializable(typeof(DeadLetterRequeue))]
+[JsonSerializable(typeof(ReplayBody))]
+[JsonSerializable(typeof(RequeueBody))]
 internal sealed partial class OperationsJson : JsonSerializerContext;

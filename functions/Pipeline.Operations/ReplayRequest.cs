@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 
-
 namespace Pipeline.Functions.Operations;
 
 /// <summary>
@@ -26,76 +25,6 @@ public sealed record ReplayRequest(
 
     public DeliveryFilter Filter => new(Destination, Since, Until, Statuses, Subject);
 
-    public static ReplayRequest? Parse(JsonElement body, IReadOnlyCollection<string> destinations, TimeProvider clock,
-        out (string Field, string Message)? problem)
-    {
-        problem = null;
-        string? Text(string name) => body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        bool IsPresent(string name) => body.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
-
-        var destination = Text("destination");
-        if (destination is null || !destinations.Contains(destination))
-        {
-            problem = ("destination", destination is null
-                ? $"must be one of {string.Join(", ", destinations)}"
-                : AdminHttp.UnknownDestination(destination, destinations));
-            return null;
-        }
-        foreach (var name in new[] { "status", "since", "until", "subject" })
-        {
-            if (IsPresent(name) && Text(name) is null)
-            {
-                problem = (name, "must be a string");
-                return null;
-            }
-        }
-        var flags = new Dictionary<string, bool>();
-        foreach (var name in new[] { "dry_run", "force" })
-        {
-            flags[name] = false;
-            if (!IsPresent(name)) continue;
-            var kind = body.GetProperty(name).ValueKind;
-            if (kind is not (JsonValueKind.True or JsonValueKind.False))
-            {
-                problem = (name, "must be true or false");
-                return null;
-            }
-            flags[name] = kind == JsonValueKind.True;
-        }
-
-        List<Guid>? ids = null;
-        if (IsPresent("event_ids"))
-        {
-            var array = body.GetProperty("event_ids");
-            if (array.ValueKind != JsonValueKind.Array || array.GetArrayLength() is 0 or > MaxEventIds)
-            {
-                problem = ("event_ids", $"must be an array of 1 to {MaxEventIds} event ids");
-                return null;
-            }
-            ids = [];
-            foreach (var item in array.EnumerateArray())
-            {
-                if (item.ValueKind != JsonValueKind.String || !Guid.TryParse(item.GetString(), out var id))
-                {
-                    problem = ("event_ids", $"{item.GetRawText()} is not an event id (a GUID)");
-                    return null;
-                }
-                if (!ids.Contains(id)) ids.Add(id);
-            }
-        }
-
-        // Named events are replayed whatever their status, unless a status is given; a filter selects failures by default.
-        var status = Text("status") ?? (ids is null ? "failed" : "any");
-        if (!StatusWords.Contains(status))
-        {
-            problem = ("status", $"must be one of {string.Join(", ", StatusWords)}");
-            return null;
-        }
-        var range = TimeRange.Parse(Text("since"), Text("until"), clock, MaxRange, out problem);
-        if (range is null) return null;
-        return new ReplayRequest(destination, status, range.Since, range.Until, Text("subject"), ids, flags["dry_run"], flags["force"]);
-    }
-
     /// <summary>The request as answers show it and the <c>Replays</c> table keeps it.</summary>
     public ReplayAsked ToAnswer() => new(Destination, Status, AdminHttp.Iso(Since), AdminHttp.Iso(Until), Subject, EventIds, DryRun, Force);
 
@@ -108,4 +37,55 @@ public sealed record ReplayRequest(
         json["event_ids"] is JsonArray ids ? ids.Select(i => Guid.Parse(i!.GetValue<string>())).ToList() : null,
         json["dry_run"]?.GetValue<bool>() ?? false,
         json["force"]?.GetValue<bool>() ?? false);
+}
+
+/// <summary>
+/// The body of <c>POST /api/ops/replay</c> as sent; <see cref="Check"/> makes it a <see cref="ReplayRequest"/>. Event ids
+/// are JSON values so that a wrong one is quoted as sent.
+/// </summary>
+public sealed record ReplayBody(string? Destination, string? Status, string? Since, string? Until, string? Subject,
+    IReadOnlyList<JsonElement>? EventIds, bool? DryRun, bool? Force)
+{
+    /// <returns>The request; null when <paramref name="problems"/> names any.</returns>
+    public ReplayRequest? Check(FieldProblems problems, IReadOnlyCollection<string> destinations, TimeProvider clock)
+    {
+        if (Destination is null || !destinations.Contains(Destination))
+            problems.Add("destination", Destination is null
+                ? $"must be one of {string.Join(", ", destinations)}"
+                : AdminHttp.UnknownDestination(Destination, destinations));
+        foreach (var name in new[] { "status", "since", "until", "subject" }) problems.WrongType(name, "must be a string");
+        foreach (var name in new[] { "dry_run", "force" }) problems.WrongType(name, "must be true or false");
+        var ids = EventIdsOf(problems);
+
+        // Named events are replayed whatever their status, unless a status is given; a filter selects failures by default.
+        var status = Status ?? (EventIds is null ? "failed" : "any");
+        if (!ReplayRequest.StatusWords.Contains(status))
+            problems.Add("status", $"must be one of {string.Join(", ", ReplayRequest.StatusWords)}");
+        var range = TimeRange.Parse(Since, Until, clock, ReplayRequest.MaxRange, out var rangeProblem);
+        if (rangeProblem is { } late) problems.Add(late.Field, late.Message);
+        return problems.Any
+            ? null
+            : new ReplayRequest(Destination!, status, range!.Since, range.Until, Subject, ids, DryRun ?? false, Force ?? false);
+    }
+
+    private List<Guid>? EventIdsOf(FieldProblems problems)
+    {
+        if (problems.IsWrongType("event_ids") || EventIds is { Count: 0 or > ReplayRequest.MaxEventIds })
+        {
+            problems.Add("event_ids", $"must be an array of 1 to {ReplayRequest.MaxEventIds} event ids");
+            return null;
+        }
+        if (EventIds is null) return null;
+        var ids = new List<Guid>();
+        foreach (var item in EventIds)
+        {
+            if (item.ValueKind != JsonValueKind.String || !Guid.TryParse(item.GetString(), out var id))
+            {
+                problems.Add("event_ids", $"{item.GetRawText()} is not an event id (a GUID)");
+                return null;
+            }
+            if (!ids.Contains(id)) ids.Add(id);
+        }
+        return ids;
+    }
 }

@@ -17,17 +17,24 @@ public sealed class RequeueDeadLettersFunction(IDeadLetters deadLetters, Messagi
         if (RequestBodies.ReadJsonObject(request, 64 * 1024, out var body) is { } refused)
             return AdminHttp.Problem(request, (int)refused.Status, "body", refused.Message);
 
-        var queue = body.TryGetProperty("queue", out var q) && q.ValueKind == JsonValueKind.String ? q.GetString() : null;
-        if ((queue is null ? null : entities.Find(queue)) is not { } entity)
-            return AdminHttp.BadRequest(request, "queue", $"must be one of {string.Join(", ", entities.All)}");
-        HashSet<string>? ids = null;
-        if (body.TryGetProperty("message_ids", out var list) && list.ValueKind != JsonValueKind.Null)
-        {
-            if (list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(i => i.ValueKind != JsonValueKind.String)
-                || list.GetArrayLength() is 0 or > 500)
-                return AdminHttp.BadRequest(request, "message_ids", "must be an array of 1 to 500 message ids (strings)");
-            ids = list.EnumerateArray().Select(i => i.GetString()!).ToHashSet(StringComparer.Ordinal);
-        }
+        var requeue = RequestBodies.Bind(body, OperationsJson.Default.RequeueBody, out var problems).Check(problems, entities);
+        if (requeue is not (var entity, var ids)) return AdminHttp.BadRequest(request, problems.First.Key, problems.First.Value);
         return AdminHttp.Ok(request, await deadLetters.RequeueAsync(entity, ids, cancellationToken), OperationsJson.Default.DeadLetterRequeue);
+    }
+}
+
+/// <summary>The body of the requeue: an entity by the name the list gives it, and which of its dead letters (all when left out).</summary>
+public sealed record RequeueBody(string? Queue, IReadOnlyList<string?>? MessageIds)
+{
+    public const int MaxMessageIds = 500;
+
+    /// <returns>The entity and the ids; null when <paramref name="problems"/> names any.</returns>
+    public (MessagingEntity Entity, HashSet<string>? Ids)? Check(FieldProblems problems, MessagingEntities entities)
+    {
+        var entity = Queue is null ? null : entities.Find(Queue);
+        if (entity is null) problems.Add("queue", $"must be one of {string.Join(", ", entities.All)}");
+        if (problems.IsWrongType("message_ids") || MessageIds is { Count: 0 or > MaxMessageIds } || MessageIds?.Contains(null) == true)
+            problems.Add("message_ids", $"must be an array of 1 to {MaxMessageIds} message ids (strings)");
+        return problems.Any ? null : (entity!, MessageIds?.Select(id => id!).ToHashSet(StringComparer.Ordinal));
     }
 }

@@ -19,9 +19,9 @@ public sealed class StartReplayFunction(Replayer replayer, TimeProvider clock)
     {
         if (RequestBodies.ReadJsonObject(request, MaxBodyBytes, out var body) is { } refused)
             return new StartReplayOutput { Response = AdminHttp.Problem(request, (int)refused.Status, "body", refused.Message) };
-        var replay = ReplayRequest.Parse(body, replayer.Destinations, clock, out var fieldProblem);
+        var replay = RequestBodies.Bind(body, OperationsJson.Default.ReplayBody, out var problems).Check(problems, replayer.Destinations, clock);
         if (replay is null)
-            return new StartReplayOutput { Response = AdminHttp.BadRequest(request, fieldProblem!.Value.Field, fieldProblem.Value.Message) };
+            return new StartReplayOutput { Response = AdminHttp.BadRequest(request, problems.First.Key, problems.First.Value) };
 
         var preview = await replayer.PreviewAsync(replay, cancellationToken);
         if (replay.DryRun)

@@ -12,26 +12,20 @@ public sealed class GetMetricsDataAsyncFunction(
     WebhookGuard guard,
     IOptionsMonitor<ReporteiOptions> options)
 {
-    public const int MaxUrlLength = 2048;
-
     [Function("MetricsGetDataAsync")]
     public async Task<MetricsJobOutput> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "metrics/get-data-async")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
-        var (parsed, body, error) = MetricsRequestParser.Read(request);
-        if (error is not null && error.StatusCode != HttpStatusCode.UnprocessableEntity) return new() { Response = error };
+        if (RequestBodies.ReadJsonObject(request, MetricsDataBody.MaxBodyBytes, out var json, emptyIsNoFields: true) is { } refused)
+            return new() { Response = ReporteiResponses.Error(request, (int)refused.Status, refused.Message) };
 
         // The URL's problems join the other fields' in one 422.
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (parsed is null) MetricsRequestParser.Parse(body, errors);
-        var url = body.TryGetProperty("metrics_webhook_url", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString()!.Trim() : null;
-        if (!body.TryGetProperty("metrics_webhook_url", out u) || u.ValueKind == JsonValueKind.Null)
-            errors["metrics_webhook_url"] = "is required: the URL the metrics are posted to";
-        else if (string.IsNullOrEmpty(url)) errors["metrics_webhook_url"] = "must be a non-empty string";
-        else if (url.Length > MaxUrlLength) errors["metrics_webhook_url"] = $"must be at most {MaxUrlLength} characters";
-        else if (await guard.ProblemAsync(url, cancellationToken) is { } problem) errors["metrics_webhook_url"] = problem;
-        if (errors.Count > 0) return new() { Response = ReporteiResponses.Invalid(request, errors) };
+        var body = RequestBodies.Bind(json, ReporteiJson.Default.MetricsDataBody, out var problems);
+        var parsed = body.Check(problems);
+        var url = body.WebhookUrl(problems);
+        if (url is not null && await guard.ProblemAsync(url, cancellationToken) is { } problem) problems.Add("metrics_webhook_url", problem);
+        if (problems.Any) return new() { Response = ReporteiResponses.Invalid(request, problems.All) };
 
         if (StandardWebhookSignature.KeyOf(options.CurrentValue.WebhookSecret) is null)
             return new() { Response = ReporteiResponses.Error(request, 503,
@@ -39,7 +33,7 @@ public sealed class GetMetricsDataAsyncFunction(
         if (await integrations.FindAsync(parsed!.CustomerIntegration, cancellationToken) is null)
             return new() { Response = ReporteiResponses.Error(request, 404, $"customer_integration {parsed.CustomerIntegration} is not registered") };
 
-        var job = await jobs.CreateAsync(url!, body.GetRawText(), cancellationToken);
+        var job = await jobs.CreateAsync(url!, json.GetRawText(), cancellationToken);
         return new()
         {
             Response = request.CreateJsonResponse(HttpStatusCode.OK, new MetricsJobAccepted("accepted", job.Id), ReporteiJson.Default.MetricsJobAccepted),

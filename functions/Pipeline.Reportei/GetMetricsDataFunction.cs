@@ -12,10 +12,12 @@ public sealed class GetMetricsDataFunction(MetricsIntegrations integrations, Met
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "metrics/get-data")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
-        var (parsed, _, error) = MetricsRequestParser.Read(request);
-        if (error is not null) return error;
+        if (RequestBodies.ReadJsonObject(request, MetricsDataBody.MaxBodyBytes, out var json, emptyIsNoFields: true) is { } refused)
+            return ReporteiResponses.Error(request, (int)refused.Status, refused.Message);
+        var parsed = RequestBodies.Bind(json, ReporteiJson.Default.MetricsDataBody, out var problems).Check(problems);
+        if (parsed is null) return ReporteiResponses.Invalid(request, problems.All);
 
-        var integration = await integrations.FindAsync(parsed!.CustomerIntegration, cancellationToken);
+        var integration = await integrations.FindAsync(parsed.CustomerIntegration, cancellationToken);
         if (integration is null)
             return ReporteiResponses.Error(request, 404, $"customer_integration {parsed.CustomerIntegration} is not registered");
         return request.CreateJsonResponse(HttpStatusCode.OK, await query.AnswerAsync(integration, parsed, cancellationToken),

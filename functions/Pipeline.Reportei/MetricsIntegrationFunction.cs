@@ -30,33 +30,50 @@ public sealed class MetricsIntegrationFunction(MetricsIntegrations integrations)
                     : ReporteiResponses.Error(request, 404, $"customer_integration {id} is not registered");
         }
 
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         if (RequestBodies.ReadJsonObject(request, 16 * 1024, out var body, emptyIsNoFields: true) is { } refused)
             return ReporteiResponses.Error(request, (int)refused.Status, refused.Message);
+        var integration = RequestBodies.Bind(body, ReporteiJson.Default.MetricsIntegrationBody, out var problems).Check(problems, id);
+        if (integration is null) return ReporteiResponses.Invalid(request, problems.All);
 
-        var values = new Dictionary<string, string?>();
-        foreach (var field in MetricsIntegration.Fields)
-        {
-            if (!body.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) continue;
-            var textValue = value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Number => value.GetRawText(),
-                _ => null,
-            };
-            if (string.IsNullOrWhiteSpace(textValue)) errors[field] = "must be a non-empty string";
-            else if (textValue.Length > MaxIdLength) errors[field] = $"must be at most {MaxIdLength} characters";
-            else values[field] = textValue;
-        }
-        foreach (var property in body.EnumerateObject().Where(p => !MetricsIntegration.Fields.Contains(p.Name)))
-            errors[property.Name] = $"is not a field; use {string.Join(", ", MetricsIntegration.Fields)}";
-        if (errors.Count == 0 && values.Count == 0)
-            errors["body"] = $"must name at least one of {string.Join(", ", MetricsIntegration.Fields)}";
-        if (errors.Count > 0) return ReporteiResponses.Invalid(request, errors);
-
-        var integration = new MetricsIntegration(id, values.GetValueOrDefault("site_id"), values.GetValueOrDefault("tracking_app_key"),
-            values.GetValueOrDefault("analytics_customer_id"), values.GetValueOrDefault("iadvize_website_id"));
         await integrations.PutAsync(integration, cancellationToken);
         return request.CreateJsonResponse(HttpStatusCode.OK, MetricsIntegrationAnswer.Of(integration), ReporteiJson.Default.MetricsIntegrationAnswer);
+    }
+}
+
+/// <summary>
+/// The body of the PUT: the ids a <c>customer_integration</c> reads its metrics from, each as text (a number is taken as
+/// its text, as ids often are numbers). A field that is not one of <see cref="MetricsIntegration.Fields"/> is refused by name.
+/// </summary>
+public sealed record MetricsIntegrationBody(
+    [property: JsonConverter(typeof(TextOrNumberConverter))] string? SiteId,
+    [property: JsonConverter(typeof(TextOrNumberConverter))] string? TrackingAppKey,
+    [property: JsonConverter(typeof(TextOrNumberConverter))] string? AnalyticsCustomerId,
+    [property: JsonConverter(typeof(TextOrNumberConverter)), JsonPropertyName("iadvize_website_id")] string? IAdvizeWebsiteId)
+{
+    // Settable: the serializer fills an extension data property after construction, never through it (nor init).
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
+
+    /// <returns>The integration; null when <paramref name="problems"/> names any.</returns>
+    public MetricsIntegration? Check(FieldProblems problems, Guid id)
+    {
+        var siteId = IdOf(problems, "site_id", SiteId);
+        var trackingAppKey = IdOf(problems, "tracking_app_key", TrackingAppKey);
+        var analyticsCustomerId = IdOf(problems, "analytics_customer_id", AnalyticsCustomerId);
+        var iadvizeWebsiteId = IdOf(problems, "iadvize_website_id", IAdvizeWebsiteId);
+        foreach (var name in Unknown?.Keys ?? Enumerable.Empty<string>())
+            problems.Add(name, $"is not a field; use {string.Join(", ", MetricsIntegration.Fields)}");
+        if (!problems.Any && siteId is null && trackingAppKey is null && analyticsCustomerId is null && iadvizeWebsiteId is null)
+            problems.Add("body", $"must name at least one of {string.Join(", ", MetricsIntegration.Fields)}");
+        return problems.Any ? null : new MetricsIntegration(id, siteId, trackingAppKey, analyticsCustomerId, iadvizeWebsiteId);
+    }
+
+    private static string? IdOf(FieldProblems problems, string field, string? value)
+    {
+        if (problems.WrongType(field, "must be a non-empty string") || value is null) return null;
+        if (string.IsNullOrWhiteSpace(value)) problems.Add(field, "must be a non-empty string");
+        else if (value.Length > MetricsIntegrationFunction.MaxIdLength) problems.Add(field, $"must be at most {MetricsIntegrationFunction.MaxIdLength} characters");
+        else return value;
+        return null;
     }
 }

@@ -83,10 +83,9 @@ public sealed class MetricsJobRunner(
 
     private async Task<(string? Payload, string? Problem)> PayloadAsync(MetricsJob job, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         using var document = JsonDocument.Parse(job.RequestBody);
-        var request = MetricsRequestParser.Parse(document.RootElement, errors);
-        if (request is null) return (null, "the stored request is not valid: " + string.Join("; ", errors.Select(e => $"{e.Key} {e.Value}")));
+        var request = RequestBodies.Bind(document.RootElement, ReporteiJson.Default.MetricsDataBody, out var problems).Check(problems);
+        if (request is null) return (null, "the stored request is not valid: " + string.Join("; ", problems.All.Select(e => $"{e.Key} {e.Value}")));
         var integration = await integrations.FindAsync(request.CustomerIntegration, cancellationToken);
         if (integration is null) return (null, $"customer_integration {request.CustomerIntegration} is no longer registered");
         return (MetricsQuery.Text(await query.AnswerAsync(integration, request, cancellationToken)), null);

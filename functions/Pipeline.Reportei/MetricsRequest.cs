@@ -16,141 +16,120 @@ public sealed record MetricRequest(string Id, string ReferenceKey, string Compon
 public sealed record MetricsDataRequest(Guid CustomerIntegration, Period Period, Period? Comparison, IReadOnlyList<MetricRequest> Metrics);
 
 /// <summary>
-/// The body of <c>get-data</c> and <c>get-data-async</c> (seed 004), checked field by field: every problem is named
-/// (<c>metrics[2].component</c>) in one 422. Unknown keys and components are not field errors: they are answered per metric.
+/// The body of <c>get-data</c> and <c>get-data-async</c> (seed 004) as sent; <see cref="Check"/> names every problem
+/// (<c>metrics[2].component</c>) for one 422. Unknown keys and components are not field errors: they are answered per
+/// metric. Each metric is bound on its own, so that its problems are named under its index.
 /// </summary>
-public static partial class MetricsRequestParser
+/// <param name="MetricsWebhookUrl">get-data-async's callback (<see cref="WebhookUrl"/>); get-data ignores it as any other field.</param>
+public sealed partial record MetricsDataBody(string? CustomerIntegration, string? Start, string? End, string? ComparisonStart,
+    string? ComparisonEnd, IReadOnlyList<JsonElement>? Metrics, string? MetricsWebhookUrl)
 {
     public const int MaxBodyBytes = 64 * 1024;
     public const int MaxMetrics = 50;
     public const int MaxPeriodDays = 1096;
-    private const int MaxTextLength = 256;
+    public const int MaxUrlLength = 2048;
+    internal const int MaxTextLength = 256;
+    private const string NotADate = "must be an ISO 8601 date (2024-01-31) or date-time (2024-01-31T12:00:00Z)";
 
-    /// <returns>The request, or the response to answer instead (400 for a body that is not JSON, 422 for field errors).</returns>
-    public static (MetricsDataRequest? Request, JsonElement Body, HttpResponseData? Error) Read(HttpRequestData request)
-    {
-        if (RequestBodies.ReadJsonObject(request, MaxBodyBytes, out var body, emptyIsNoFields: true) is { } refused)
-            return (null, default, ReporteiResponses.Error(request, (int)refused.Status, refused.Message));
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var parsed = Parse(body, errors);
-        return errors.Count > 0 ? (null, body, ReporteiResponses.Invalid(request, errors)) : (parsed, body, null);
-    }
-
-    /// <summary>Reads a body; adds each problem to <paramref name="errors"/> (and returns null when there is any).</summary>
-    public static MetricsDataRequest? Parse(JsonElement body, Dictionary<string, string> errors)
+    /// <returns>The request; null when <paramref name="problems"/> names any.</returns>
+    public MetricsDataRequest? Check(FieldProblems problems)
     {
         Guid integration = default;
-        if (RequiredText(body, "customer_integration", errors) is { } text && !Guid.TryParse(text, out integration))
-            errors["customer_integration"] = "must be a uuid";
+        if (RequiredText(problems, "customer_integration", CustomerIntegration) is { } text && !Guid.TryParse(text, out integration))
+            problems.Add("customer_integration", "must be a uuid");
 
-        var start = Date(body, "start", required: true, errors);
-        var end = Date(body, "end", required: true, errors);
-        var period = PeriodOf(start, end, "end", errors);
+        var period = PeriodOf(problems, Date(problems, "start", Start, required: true), Date(problems, "end", End, required: true), "end");
 
-        var comparisonStart = Date(body, "comparison_start", required: false, errors);
-        var comparisonEnd = Date(body, "comparison_end", required: false, errors);
+        var comparisonStart = Date(problems, "comparison_start", ComparisonStart, required: false);
+        var comparisonEnd = Date(problems, "comparison_end", ComparisonEnd, required: false);
+        bool Sent(string field, string? value) => value is not null || problems.IsWrongType(field);
         Period? comparison = null;
-        if (Present(body, "comparison_start") != Present(body, "comparison_end"))
-            errors[Present(body, "comparison_start") ? "comparison_end" : "comparison_start"] =
-                "is required with the other comparison date (send both or neither)";
-        else comparison = PeriodOf(comparisonStart, comparisonEnd, "comparison_end", errors);
+        if (Sent("comparison_start", ComparisonStart) != Sent("comparison_end", ComparisonEnd))
+            problems.Add(Sent("comparison_start", ComparisonStart) ? "comparison_end" : "comparison_start",
+                "is required with the other comparison date (send both or neither)");
+        else comparison = PeriodOf(problems, comparisonStart, comparisonEnd, "comparison_end");
 
-        var metrics = MetricsOf(body, errors);
-        return errors.Count > 0 ? null : new MetricsDataRequest(integration, period!, comparison, metrics);
+        var metrics = MetricsOf(problems);
+        return problems.Any ? null : new MetricsDataRequest(integration, period!, comparison, metrics);
     }
 
-    private static Period? PeriodOf(DateOnly? first, DateOnly? last, string endField, Dictionary<string, string> errors)
+    /// <returns>get-data-async's callback URL, trimmed; null when <paramref name="problems"/> names it.</returns>
+    public string? WebhookUrl(FieldProblems problems)
+    {
+        const string field = "metrics_webhook_url";
+        var url = MetricsWebhookUrl?.Trim();
+        if (problems.WrongType(field, "must be a non-empty string")) return null;
+        if (url is null) problems.Add(field, "is required: the URL the metrics are posted to");
+        else if (url.Length == 0) problems.Add(field, "must be a non-empty string");
+        else if (url.Length > MaxUrlLength) problems.Add(field, $"must be at most {MaxUrlLength} characters");
+        else return url;
+        return null;
+    }
+
+    private static Period? PeriodOf(FieldProblems problems, DateOnly? first, DateOnly? last, string endField)
     {
         if (first is not { } f || last is not { } l) return null;
         if (l < f)
         {
-            errors[endField] = "is before the start of the period";
+            problems.Add(endField, "is before the start of the period");
             return null;
         }
         var period = new Period(f, l);
-        if (period.Days > MaxPeriodDays) errors[endField] = $"makes a period of {period.Days} days; at most {MaxPeriodDays} are answered";
+        if (period.Days > MaxPeriodDays) problems.Add(endField, $"makes a period of {period.Days} days; at most {MaxPeriodDays} are answered");
         return period;
     }
 
-    private static List<MetricRequest> MetricsOf(JsonElement body, Dictionary<string, string> errors)
+    private List<MetricRequest> MetricsOf(FieldProblems problems)
     {
         var list = new List<MetricRequest>();
-        if (!body.TryGetProperty("metrics", out var metrics) || metrics.ValueKind == JsonValueKind.Null)
+        if (problems.WrongType("metrics", "must be a list of metrics")) return list;
+        if (Metrics is null)
         {
-            errors["metrics"] = "is required: a list of 1 to 50 metrics";
+            problems.Add("metrics", $"is required: a list of 1 to {MaxMetrics} metrics");
             return list;
         }
-        if (metrics.ValueKind != JsonValueKind.Array)
+        if (Metrics.Count is 0 or > MaxMetrics)
         {
-            errors["metrics"] = "must be a list of metrics";
-            return list;
-        }
-        var count = metrics.GetArrayLength();
-        if (count is 0 or > MaxMetrics)
-        {
-            errors["metrics"] = $"must hold 1 to {MaxMetrics} metrics, not {count}";
+            problems.Add("metrics", $"must hold 1 to {MaxMetrics} metrics, not {Metrics.Count}");
             return list;
         }
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        var index = 0;
-        foreach (var metric in metrics.EnumerateArray())
+        foreach (var (index, item) in Metrics.Index())
         {
-            var prefix = $"metrics[{index++}]";
-            if (metric.ValueKind != JsonValueKind.Object)
+            var prefix = $"metrics[{index}]";
+            if (item.ValueKind != JsonValueKind.Object)
             {
-                errors[prefix] = "must be an object with id, reference_key, component, metrics and dimensions";
+                problems.Add(prefix, "must be an object with id, reference_key, component, metrics and dimensions");
                 continue;
             }
-            var id = RequiredText(metric, "id", errors, prefix);
-            if (id is not null && !ids.Add(id)) errors[$"{prefix}.id"] = $"'{id}' is used by an earlier metric; ids must be unique";
-            var key = RequiredText(metric, "reference_key", errors, prefix);
-            var component = RequiredText(metric, "component", errors, prefix);
-            var names = TextList(metric, "metrics", errors, prefix);
-            var dimensions = TextList(metric, "dimensions", errors, prefix);
-            if (id is not null && key is not null && component is not null && names is not null && dimensions is not null)
-                list.Add(new MetricRequest(id, key, component, names, dimensions));
+            var metric = RequestBodies.Bind(item, ReporteiJson.Default.MetricBody, out var metricProblems).Check(metricProblems, ids);
+            foreach (var (field, message) in metricProblems.All) problems.Add($"{prefix}.{field}", message);
+            if (metric is not null) list.Add(metric);
         }
         return list;
     }
 
-    private static bool Present(JsonElement body, string name) =>
-        body.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
-
-    private static string? RequiredText(JsonElement body, string name, Dictionary<string, string> errors, string? prefix = null)
+    internal static string? RequiredText(FieldProblems problems, string field, string? value)
     {
-        var field = prefix is null ? name : $"{prefix}.{name}";
-        if (!Present(body, name)) errors[field] = "is required";
-        else if (body.GetProperty(name).ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(body.GetProperty(name).GetString()))
-            errors[field] = "must be a non-empty string";
-        else if (body.GetProperty(name).GetString()!.Length > MaxTextLength) errors[field] = $"must be at most {MaxTextLength} characters";
-        else return body.GetProperty(name).GetString();
+        if (problems.WrongType(field, "must be a non-empty string")) return null;
+        if (value is null) problems.Add(field, "is required");
+        else if (string.IsNullOrWhiteSpace(value)) problems.Add(field, "must be a non-empty string");
+        else if (value.Length > MaxTextLength) problems.Add(field, $"must be at most {MaxTextLength} characters");
+        else return value;
         return null;
     }
 
-    private static List<string>? TextList(JsonElement body, string name, Dictionary<string, string> errors, string prefix)
-    {
-        if (!Present(body, name)) return [];
-        var value = body.GetProperty(name);
-        if (value.ValueKind != JsonValueKind.Array
-            || value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String || v.GetString()!.Length > MaxTextLength))
-        {
-            errors[$"{prefix}.{name}"] = "must be a list of strings";
-            return null;
-        }
-        return value.EnumerateArray().Select(v => v.GetString()!).ToList();
-    }
-
     /// <summary>An ISO 8601 date (a whole UTC day) or date-time (the UTC day it falls on).</summary>
-    private static DateOnly? Date(JsonElement body, string name, bool required, Dictionary<string, string> errors)
+    private static DateOnly? Date(FieldProblems problems, string field, string? value, bool required)
     {
-        if (!Present(body, name))
+        if (problems.WrongType(field, NotADate)) return null;
+        if (value is null)
         {
-            if (required) errors[name] = "is required: an ISO 8601 date (2024-01-31) or date-time";
+            if (required) problems.Add(field, "is required: an ISO 8601 date (2024-01-31) or date-time");
             return null;
         }
-        var value = body.GetProperty(name);
-        var text = value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim() : null;
-        if (text is not null && IsoDate().IsMatch(text))
+        var text = value.Trim();
+        if (IsoDate().IsMatch(text))
         {
             if (text.Length == 10 && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
                 return date;
@@ -158,10 +137,38 @@ public static partial class MetricsRequestParser
                     DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
                 return DateOnly.FromDateTime(instant.UtcDateTime);
         }
-        errors[name] = "must be an ISO 8601 date (2024-01-31) or date-time (2024-01-31T12:00:00Z)";
+        problems.Add(field, NotADate);
         return null;
     }
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")]
     private static partial Regex IsoDate();
+}
+
+/// <summary>One metric of a <see cref="MetricsDataBody"/>: its lists of names are optional, its texts required.</summary>
+public sealed record MetricBody(string? Id, string? ReferenceKey, string? Component, IReadOnlyList<string?>? Metrics,
+    IReadOnlyList<string?>? Dimensions)
+{
+    /// <param name="ids">The ids of the metrics before this one, which its id may not repeat.</param>
+    /// <returns>The metric; null when <paramref name="problems"/> names any.</returns>
+    public MetricRequest? Check(FieldProblems problems, HashSet<string> ids)
+    {
+        var id = MetricsDataBody.RequiredText(problems, "id", Id);
+        if (id is not null && !ids.Add(id)) problems.Add("id", $"'{id}' is used by an earlier metric; ids must be unique");
+        var key = MetricsDataBody.RequiredText(problems, "reference_key", ReferenceKey);
+        var component = MetricsDataBody.RequiredText(problems, "component", Component);
+        var names = TextList(problems, "metrics", Metrics);
+        var dimensions = TextList(problems, "dimensions", Dimensions);
+        return problems.Any ? null : new MetricRequest(id!, key!, component!, names!, dimensions!);
+    }
+
+    private static List<string>? TextList(FieldProblems problems, string field, IReadOnlyList<string?>? values)
+    {
+        if (problems.IsWrongType(field) || values?.Any(v => v is null || v.Length > MetricsDataBody.MaxTextLength) == true)
+        {
+            problems.Add(field, "must be a list of strings");
+            return null;
+        }
+        return values?.Select(v => v!).ToList() ?? [];
+    }
 }

@@ -68,7 +68,7 @@ public sealed class MetricNumberConverter : JsonConverter<MetricNumber>
     }
 }
 
-/// <summary>The Reportei module's stored values and its answers.</summary>
+/// <summary>The Reportei module's stored values, its answers and the bodies it reads.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(List<MetricsJobAttempt>))]
 [JsonSerializable(typeof(ReporteiMessage))]
@@ -81,4 +81,7 @@ public sealed class MetricNumberConverter : JsonConverter<MetricNumber>
 [JsonSerializable(typeof(MetricNumber))]
 [JsonSerializable(typeof(List<MetricDay>))]
 [JsonSerializable(typeof(SortedDictionary<string, long>))]
+[JsonSerializable(typeof(MetricsDataBody))]
+[JsonSerializable(typeof(MetricBody))]
+[JsonSerializable(typeof(MetricsIntegrationBody))]
 internal sealed partial class ReporteiJson : JsonSerializerContext;

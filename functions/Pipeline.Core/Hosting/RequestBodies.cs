@@ -4,8 +4,8 @@ namespace Pipeline.Functions.Hosting;
 
 /// <summary>
 /// Reading request bodies the same way in every HTTP function: first the body as a whole (<see cref="ReadJsonObject"/>:
-/// its size, its JSON, one object), then its fields, each problem under the field's name; each API answers both in
-/// its own error shape.
+/// its size, its JSON, one object), then its fields, bound to the body's record (<see cref="Bind{T}"/>) that names each
+/// problem under the field's name (<see cref="FieldProblems"/>); each API answers both in its own error shape.
 /// </summary>
 public static class RequestBodies
 {
@@ -40,6 +40,52 @@ public static class RequestBodies
         {
             return new(HttpStatusCode.BadRequest, $"body is not valid JSON: {Reason(ex)}");
         }
+    }
+
+    /// <summary>
+    /// Deserialises a JSON object into its record through the module's source-generated context. A field of a JSON
+    /// type the record cannot hold does not fail the body: it is left out, as if not sent, and <paramref name="problems"/>
+    /// knows it as of the wrong type, so that the record's check names it in its turn with the record's message.
+    /// </summary>
+    public static T Bind<T>(JsonElement body, JsonTypeInfo<T> type, out FieldProblems problems) where T : class
+    {
+        var wrongType = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            try
+            {
+                var value = body.Deserialize(type) ?? throw new JsonException("a body record cannot be null");
+                problems = new FieldProblems(wrongType);
+                return value;
+            }
+            catch (JsonException ex) when (FieldOf(ex.Path) is { } field && wrongType.Add(field))
+            {
+                body = Without(body, field);
+            }
+        }
+    }
+
+    /// <summary>The top-level property a JSON path is under: <c>event_ids</c> for <c>$.event_ids[0]</c>; null for the root.</summary>
+    public static string? FieldOf(string? path)
+    {
+        if (path is null || path.Length < 3 || path[0] != '$') return null;
+        if (path.StartsWith("$['", StringComparison.Ordinal))
+            return path.IndexOf("']", 3, StringComparison.Ordinal) is var end and > 3 ? path[3..end] : null;
+        if (path[1] != '.') return null;
+        var stop = path.IndexOfAny(['.', '['], 2);
+        return stop < 0 ? path[2..] : path[2..stop];
+    }
+
+    private static JsonElement Without(JsonElement body, string field)
+    {
+        var text = Json(w =>
+        {
+            w.WriteStartObject();
+            foreach (var property in body.EnumerateObject().Where(p => p.Name != field)) property.WriteTo(w);
+            w.WriteEndObject();
+        });
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
     }
 
     private static string SizeOf(int bytes) => bytes % 1024 == 0 ? $"{bytes / 1024} KiB" : $"{bytes} bytes";
