@@ -58,7 +58,7 @@ public sealed class FunctionMiddlewareTests
 
     private static readonly ServiceProvider Declared = AddFunctions(new ServiceCollection()).BuildServiceProvider();
 
-    private static IFunction Function(string name, IServiceProvider? services = null)
+    private static WorkerFunction Function(string name, IServiceProvider? services = null)
     {
         services ??= Declared;
         return WorkerFunction.Of(services.GetServices<FunctionClass>(), services).Single(f => f.Definition.Name == name);
@@ -86,7 +86,7 @@ public sealed class FunctionMiddlewareTests
             .UseMiddleware(async (_, next) => { steps.Add("first in"); await next(); steps.Add("first out"); })
             .UseMiddleware(async (_, next) => { steps.Add("second in"); await next(); steps.Add("second out"); }));
         await using var provider = services.BuildServiceProvider();
-        var function = (WorkerFunction)Function("Ordered", provider);
+        var function = Function("Ordered", provider);
         var invocation = new InvocationFeature(function, new Invocation { FunctionName = "Ordered", Message = "{}" });
 
         await provider.GetRequiredService<FunctionPipeline>().RunAsync(
