@@ -42,10 +42,10 @@ public static class PipelineWebHost
         var services = builder.Services;
         addFunctions(services, configuration);
         services.AddHostedService<StartupSummary>();
-        // Functions written on the worker's types join the others through the bridge, one per [Function] method. The
+        // The app's functions are its [Function] methods, found through the bridge on the registered classes. The
         // topic's subscriptions are declared by the consumers, and read by their own functions: both must match.
         services.AddSingleton(sp => EventSubscriptions.CheckReadBy(
-            new FunctionCatalog(sp.GetServices<IFunction>().Concat(WorkerFunction.Of(sp.GetServices<FunctionClass>(), sp))),
+            new FunctionCatalog(WorkerFunction.Of(sp.GetServices<FunctionClass>(), sp)),
             sp.GetServices<EventSubscription>()));
         services.Configure<WorkerOptions>(o => o.Serializer ??= new JsonObjectSerializer(WorkerParameterBinding.MessageJson));
         // The middleware around every function, in their order; the dispatcher runs it and is one of its steps.

@@ -1,6 +1,9 @@
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Hosting.Worker;
 using Pipeline.Functions.Messaging;
 using Pipeline.Functions.Storage;
 
@@ -23,8 +26,10 @@ public sealed class ClaimCheckMiddlewareTests
         var reference = sent.Messages["events"][0].Body.GetRawText();
         Assert.Contains(MessageClaimCheck.ReferenceProperty, reference);
 
+        var services = new ServiceCollection().AddFunctions<Record>().BuildServiceProvider();
         var context = new TestFunctionContext("Record");
-        context.Features.Set(new InvocationFeature(new Record(), new Invocation { FunctionName = "Record", Message = reference }));
+        context.Features.Set(new InvocationFeature(WorkerFunction.Of(services.GetServices<FunctionClass>(), services).Single(),
+            new Invocation { FunctionName = "Record", Message = reference }));
         string? bound = null;
 
         await new ClaimCheckResolveMiddleware(claimCheck).Invoke(context, c =>
@@ -36,11 +41,11 @@ public sealed class ClaimCheckMiddlewareTests
         Assert.Equal(original, bound);
     }
 
-    private sealed class Record : IFunction
+    /// <summary>The function the message is for; the middleware's next step stands in for it.</summary>
+    public sealed class Record
     {
-        public FunctionBindings Definition { get; } = FunctionBindings.Queue("Record", "events");
-
-        public Task<FunctionResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
+        [Function("Record")]
+        public void Run([ServiceBusTrigger("events")] string message) =>
             throw new InvalidOperationException("the middleware's next step stands in for the function");
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions.Hosting;
 
@@ -26,7 +28,7 @@ public sealed class RawBodyFixture : IAsyncLifetime
 
     private static void AddEcho(IServiceCollection services)
     {
-        services.AddSingleton<IFunction, RawBodyEchoFunction>();
+        services.AddFunctions<RawBodyEcho>();
         // An HTTP function of the app must be described, this test's own too (else the app does not start).
         services.AddApiDescription<RawBodyEchoDescription>();
     }
@@ -44,14 +46,16 @@ public sealed class RawBodyFixture : IAsyncLifetime
     }
 
     /// <summary>Answers with the base64 of the raw body it was given.</summary>
-    private sealed class RawBodyEchoFunction : IFunction
+    public sealed class RawBodyEcho
     {
-        public FunctionBindings Definition { get; } =
-            FunctionBindings.Http("RawBodyEcho", "test/raw-body", ["post"]) with { WaitsForStorage = false };
-
-        public Task<FunctionResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
-            Task.FromResult(FunctionResult.Http(new InvocationResponse(200,
-                $$"""{"rawBody":"{{Convert.ToBase64String(invocation.Request!.RawBody.Span)}}"}""")));
+        [Function("RawBodyEcho")]
+        [WithoutStorageWait]
+        public async Task<HttpResponseData> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "test/raw-body")] HttpRequestData req)
+        {
+            var response = req.CreateResponse();
+            await response.WriteAsJsonAsync(new { rawBody = Convert.ToBase64String(req.RawBody().Span) });
+            return response;
+        }
     }
 }
 

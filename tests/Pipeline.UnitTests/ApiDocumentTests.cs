@@ -217,8 +217,5 @@ public sealed class ApiDocumentTests
     private sealed class Undescribed : IFunction
     {
         public FunctionBindings Definition { get; } = FunctionBindings.Http("Undescribed", "not/described", ["post"]);
-
-        public Task<FunctionResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
-            throw new NotSupportedException();
     }
 }

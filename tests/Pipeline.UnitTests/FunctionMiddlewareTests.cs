@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using Azure;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Hosting.Worker;
 using Pipeline.Functions.Messaging;
 using Pipeline.Functions.Storage;
 using Pipeline.Functions.Telemetry;
@@ -15,38 +18,82 @@ namespace Pipeline.UnitTests;
 /// <summary>The middleware around every function, each on the test <c>FunctionContext</c>, and the order the app runs them in.</summary>
 public sealed class FunctionMiddlewareTests
 {
-    private static TestFunctionContext Context(FunctionBindings bindings, Invocation? invocation = null,
-        Func<Invocation, FunctionResult>? run = null, IServiceProvider? services = null, CancellationToken cancellationToken = default)
+    /// <summary>The steps the test's functions and middleware went through, in order.</summary>
+    public sealed class Steps : List<string>;
+
+    /// <summary>
+    /// The functions the middleware run around. Those a test only hands to one middleware never run: the middleware's
+    /// next step stands in for them.
+    /// </summary>
+    public sealed class Functions(Steps steps)
     {
-        var function = new Mock<IFunction>();
-        function.SetupGet(f => f.Definition).Returns(bindings);
-        function.Setup(f => f.InvokeAsync(It.IsAny<Invocation>(), It.IsAny<CancellationToken>()))
-            .Returns<Invocation, CancellationToken>((i, _) => Task.FromResult((run ?? (_ => FunctionResult.Done()))(i)));
-        var context = new TestFunctionContext(bindings.Name, services, cancellationToken: cancellationToken);
-        context.Features.Set(new InvocationFeature(function.Object, invocation ?? new Invocation { FunctionName = bindings.Name }));
+        [Function("Ordered")]
+        public void Ordered([ServiceBusTrigger("events")] string message, FunctionContext context)
+        {
+            steps.Add("function");
+            context.GetLogger("Ordered").LogInformation("ran");
+        }
+
+        [Function("FailingPush")]
+        public HttpResponseData FailingPush([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "push/{segment}")] HttpRequestData req) =>
+            throw new InvalidOperationException("token s3cret refused");
+
+        [Function("SpanProbe")]
+        public void SpanProbe([ServiceBusTrigger("intercom")] string message) => throw NotRun();
+
+        [Function("Push")]
+        public HttpResponseData Push([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "push/{segment}")] HttpRequestData req) =>
+            throw NotRun();
+
+        [Function("Health")]
+        [WithoutStorageWait]
+        public HttpResponseData Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequestData req) =>
+            throw NotRun();
+
+        private static InvalidOperationException NotRun() => new("the middleware's next step stands in for the function");
+    }
+
+    private static IServiceCollection AddFunctions(IServiceCollection services, Steps? steps = null) =>
+        services.AddLogging().AddSingleton(steps ?? new Steps()).AddFunctions<Functions>();
+
+    private static readonly ServiceProvider Declared = AddFunctions(new ServiceCollection()).BuildServiceProvider();
+
+    private static WorkerFunction Function(string name, IServiceProvider? services = null)
+    {
+        services ??= Declared;
+        return WorkerFunction.Of(services.GetServices<FunctionClass>(), services).Single(f => f.Definition.Name == name);
+    }
+
+    /// <summary>The test context a middleware is handed, carrying the invocation of the named function.</summary>
+    private static TestFunctionContext Context(string name, Invocation? invocation = null, CancellationToken cancellationToken = default)
+    {
+        var context = new TestFunctionContext(name, cancellationToken: cancellationToken);
+        context.Features.Set(new InvocationFeature(Function(name), invocation ?? new Invocation { FunctionName = name }));
         return context;
     }
 
-    private static FunctionBindings Http(string name) => FunctionBindings.Http(name, "push/{segment}", ["post"]);
+    private static Invocation PushRequest(string name) => new()
+    {
+        FunctionName = name,
+        Request = new InvocationRequest { Method = "POST", Url = "http://localhost/api/push/emails" },
+    };
 
     [Fact]
     public async Task Middleware_run_in_the_order_they_are_registered_with_the_function_last()
     {
-        var steps = new List<string>();
-        var services = new ServiceCollection().AddFunctionPipeline(worker => worker
+        var steps = new Steps();
+        var services = AddFunctions(new ServiceCollection(), steps).AddFunctionPipeline(worker => worker
             .UseMiddleware(async (_, next) => { steps.Add("first in"); await next(); steps.Add("first out"); })
             .UseMiddleware(async (_, next) => { steps.Add("second in"); await next(); steps.Add("second out"); }));
         await using var provider = services.BuildServiceProvider();
-        var context = Context(FunctionBindings.Queue("Ordered", "events"), run: _ =>
-        {
-            steps.Add("function");
-            return FunctionResult.Done().Log("ran");
-        }, services: provider);
+        var function = Function("Ordered", provider);
+        var invocation = new InvocationFeature(function, new Invocation { FunctionName = "Ordered", Message = "{}" });
 
-        await provider.GetRequiredService<FunctionPipeline>().RunAsync(context);
+        await provider.GetRequiredService<FunctionPipeline>().RunAsync(
+            new InvocationFunctionContext(function.WorkerDefinition, invocation, provider, CancellationToken.None));
 
         Assert.Equal(["first in", "second in", "function", "second out", "first out"], steps);
-        Assert.Equal(["ran"], context.GetInvocation().Result!.Logs);
+        Assert.Equal(["ran"], invocation.Result!.Logs);
     }
 
     [Fact]
@@ -54,16 +101,15 @@ public sealed class FunctionMiddlewareTests
     {
         var stopped = new List<Activity>();
         using var listener = Listen(stopped);
-        await using var provider = TestDispatcher.Services([], new Mock<IMessagePublisher>().Object);
-        var context = Context(Http("FailingPush"), run: _ => throw new InvalidOperationException("token s3cret refused"), services: provider);
+        await using var provider = TestDispatcher.Services(new Mock<IMessagePublisher>().Object, configure: services => AddFunctions(services));
+        var dispatcher = provider.GetRequiredService<FunctionDispatcher>();
 
-        await provider.GetRequiredService<FunctionPipeline>().RunAsync(context);
+        var answer = (await dispatcher.RunAsync(PushRequest("FailingPush"))).Response!;
 
         Activity span;
         lock (stopped) span = Assert.Single(stopped, a => a.DisplayName == "FailingPush");
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal(nameof(InvalidOperationException), span.StatusDescription);
-        var answer = context.GetInvocation().Result!.Response!;
         Assert.Equal(500, answer.StatusCode);
         Assert.DoesNotContain("s3cret", answer.Body);
     }
@@ -73,7 +119,7 @@ public sealed class FunctionMiddlewareTests
     {
         var stopped = new List<Activity>();
         using var listener = Listen(stopped);
-        var context = Context(FunctionBindings.Queue("SpanProbe", "intercom"), new Invocation
+        var context = Context("SpanProbe", new Invocation
         {
             FunctionName = "SpanProbe", Message = """{"id":"e-span","type":"push.cart_recovered"}""", MessageId = "m1",
         });
@@ -101,7 +147,7 @@ public sealed class FunctionMiddlewareTests
         var readiness = new StorageReadiness();
         var ran = false;
 
-        var running = new StorageWaitMiddleware(readiness).Invoke(Context(Http("Waits")), _ =>
+        var running = new StorageWaitMiddleware(readiness).Invoke(Context("Push"), _ =>
         {
             ran = true;
             return Task.CompletedTask;
@@ -118,7 +164,7 @@ public sealed class FunctionMiddlewareTests
     {
         var ran = false;
 
-        await new StorageWaitMiddleware(new StorageReadiness()).Invoke(Context(Http("Health") with { WaitsForStorage = false }), _ =>
+        await new StorageWaitMiddleware(new StorageReadiness()).Invoke(Context("Health"), _ =>
         {
             ran = true;
             return Task.CompletedTask;
@@ -131,7 +177,7 @@ public sealed class FunctionMiddlewareTests
     public async Task An_unexpected_exception_of_an_HTTP_function_is_logged_with_its_detail_and_answered_500_without_it()
     {
         var logs = new RecordingLogger<HttpExceptionAnswerMiddleware>();
-        var context = Context(Http("Push"));
+        var context = Context("Push");
 
         await new HttpExceptionAnswerMiddleware(logs).Invoke(context, _ => throw new InvalidOperationException("key s3cret at /srv/app"));
 
@@ -151,9 +197,9 @@ public sealed class FunctionMiddlewareTests
         await cancelled.CancelAsync();
 
         await Assert.ThrowsAsync<RequestFailedException>(() =>
-            middleware.Invoke(Context(Http("Push")), _ => throw new RequestFailedException(503, "Server busy")));
+            middleware.Invoke(Context("Push"), _ => throw new RequestFailedException(503, "Server busy")));
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            middleware.Invoke(Context(Http("Push"), cancellationToken: cancelled.Token), _ => throw new InvalidOperationException("caller left")));
+            middleware.Invoke(Context("Push", cancellationToken: cancelled.Token), _ => throw new InvalidOperationException("caller left")));
     }
 
     private static ActivityListener Listen(List<Activity> stopped)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -78,24 +79,20 @@ public sealed class PipelineTelemetryTests
             ActivityStopped = a => { lock (stopped) stopped.Add(a); },
         };
         ActivitySource.AddActivityListener(listener);
-        var function = new Mock<IFunction>();
-        function.SetupGet(f => f.Definition).Returns(FunctionBindings.Queue("Forward", "intercom"));
-        string? inside = null;
-        function.Setup(f => f.InvokeAsync(It.IsAny<Invocation>(), It.IsAny<CancellationToken>()))
-            .Callback(() => inside = PipelineTelemetry.CurrentTraceparent)
-            .ReturnsAsync(FunctionResult.Done());
+        var seen = new TraceparentSeen();
         var logger = new ScopeRecordingLogger();
-        var dispatcher = TestDispatcher.Create([function.Object], new Mock<Pipeline.Functions.Messaging.IMessagePublisher>().Object,
-            configure: services => services.AddSingleton<ILogger<InvocationSpanMiddleware>>(logger));
+        var dispatcher = TestDispatcher.Create(new Mock<Pipeline.Functions.Messaging.IMessagePublisher>().Object,
+            configure: services => services.AddSingleton<ILogger<InvocationSpanMiddleware>>(logger)
+                .AddSingleton(seen).AddFunctions<Forward>());
         var message = $$"""{"id":"01938a5e-0000-7000-8000-0000000000aa","type":"push.cart_recovered","traceparent":"00-{{parent.TraceId}}-{{parent.SpanId}}-01","data":{} }""";
 
-        await dispatcher.RunAsync(function.Object, new Invocation { FunctionName = "Forward", Message = message, MessageId = "m1" }, CancellationToken.None);
+        await dispatcher.RunAsync(new Invocation { FunctionName = "Forward", Message = message, MessageId = "m1" });
 
         Activity span;
         lock (stopped) span = Assert.Single(stopped, a => a.DisplayName == "Forward" && a.TraceId == parent.TraceId);
         Assert.Equal(ActivityKind.Consumer, span.Kind);
         Assert.Equal(parent.SpanId, span.ParentSpanId);
-        Assert.Equal(span.Id, inside); // what the function sends on carries its own span
+        Assert.Equal(span.Id, seen.Inside); // what the function sends on carries its own span
         Assert.Equal("01938a5e-0000-7000-8000-0000000000aa", span.GetTagItem("pipeline.event.id"));
         Assert.Equal("intercom", span.GetTagItem("messaging.destination.name"));
         Assert.Contains(logger.Scopes, s => s.Contains(new KeyValuePair<string, object?>("pipeline.event.id", "01938a5e-0000-7000-8000-0000000000aa")));
@@ -126,6 +123,19 @@ public sealed class PipelineTelemetryTests
 
         Assert.Null(app.Services.GetService<MeterProvider>());
         Assert.NotNull(app.Services.GetService<TracerProvider>()); // spans still carry the trace context
+    }
+
+    /// <summary>The trace context current while the function below ran.</summary>
+    public sealed class TraceparentSeen
+    {
+        public string? Inside { get; set; }
+    }
+
+    /// <summary>A queue function that records what it would send on as the trace context.</summary>
+    public sealed class Forward(TraceparentSeen seen)
+    {
+        [Function("Forward")]
+        public void Run([ServiceBusTrigger("intercom")] string message) => seen.Inside = PipelineTelemetry.CurrentTraceparent;
     }
 
     private sealed class ScopeRecordingLogger : ILogger<InvocationSpanMiddleware>

@@ -52,7 +52,7 @@ public sealed class SubscriptionFunctionsTests
         DateTimeOffset.Parse("2024-03-02T10:00:00Z"), JsonDocument.Parse("""{"site_id":"s1","cart_recovered":2}""").RootElement)
         .ToJson().GetRawText();
 
-    private static (IFunction Function, SeenPushes Handler) JobsReader()
+    private static (WorkerFunction Function, SeenPushes Handler) JobsReader()
     {
         var services = new ServiceCollection().AddLogging();
         services.AddEventSubscription("jobs").AddSubscription<PushReceived, SeenPushes>();

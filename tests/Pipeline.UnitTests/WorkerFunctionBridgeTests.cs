@@ -74,7 +74,7 @@ public sealed class WorkerFunctionBridgeTests
         .Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)))
         .BuildServiceProvider();
 
-    private static readonly Dictionary<string, IFunction> Functions =
+    private static readonly Dictionary<string, WorkerFunction> Functions =
         WorkerFunction.Of([new FunctionClass(typeof(Samples))], Services).ToDictionary(f => f.Definition.Name);
 
     [Fact]

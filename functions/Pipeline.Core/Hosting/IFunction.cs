@@ -1,13 +1,11 @@
 namespace Pipeline.Functions.Hosting;
 
-/// <summary>One function of the app. Implementations hold the function's rules; the hosts only carry invocations.</summary>
+/// <summary>
+/// One function of the app as the catalog lists it: its declaration, from which function.json, the local host's
+/// routes, queues and timers, and the API document are made. Every function is a <c>[Function]</c> method, and the
+/// bridge that found it is what runs it.
+/// </summary>
 public interface IFunction
 {
     FunctionBindings Definition { get; }
-
-    /// <summary>
-    /// Runs one invocation. Throwing fails the invocation: a queue message is then redelivered and, after the
-    /// queue's max delivery count, dead-lettered. HTTP functions answer callers' mistakes with a 4xx result instead.
-    /// </summary>
-    Task<FunctionResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken);
 }

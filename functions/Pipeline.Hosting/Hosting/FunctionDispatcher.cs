@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Pipeline.Functions.Hosting.Worker;
 using Pipeline.Functions.Messaging;
@@ -19,21 +18,18 @@ public sealed class FunctionDispatcher(FunctionCatalog catalog, FunctionPipeline
     IMessagePublisher publisher, RetryPolicies retryPolicies, TimeProvider clock, MessageClaimCheck? claimCheck = null)
     : IFunctionsWorkerMiddleware
 {
-    /// <summary>The worker's description of each function still written as an <see cref="IFunction"/>, made once.</summary>
-    private readonly ConditionalWeakTable<IFunction, Microsoft.Azure.Functions.Worker.FunctionDefinition> _declared = new();
-
     public FunctionCatalog Catalog => catalog;
 
+    /// <param name="function">One of the catalog's functions: a <c>[Function]</c> method the bridge found.</param>
     /// <param name="complete">What the host does with the result before the invocation counts as done (the local host
     /// logs it), run inside the invocation's span and log scope.</param>
     public async Task<FunctionResult> RunAsync(IFunction function, Invocation invocation, CancellationToken cancellationToken,
         Func<FunctionResult, Task>? complete = null)
     {
-        var feature = new InvocationFeature(function, invocation) { Completing = complete };
-        var definition = function is WorkerFunction method
-            ? method.WorkerDefinition
-            : _declared.GetValue(function, static f => new DeclaredFunctionDefinition(f));
-        await pipeline.RunAsync(new InvocationFunctionContext(definition, feature, pipeline.Services, cancellationToken));
+        var method = function as WorkerFunction ?? throw new InvalidOperationException(
+            $"{function.Definition.Name} is not a [Function] method: the hosts run only the functions found on the registered classes.");
+        var feature = new InvocationFeature(method, invocation) { Completing = complete };
+        await pipeline.RunAsync(new InvocationFunctionContext(method.WorkerDefinition, feature, pipeline.Services, cancellationToken));
         return feature.Result ?? FunctionResult.Done();
     }
 

@@ -20,9 +20,10 @@ public sealed class FunctionPipeline(FunctionExecutionDelegate run, IServiceProv
     internal static async Task RunFunctionAsync(FunctionContext context)
     {
         var invocation = context.GetInvocation();
-        invocation.Result = invocation.Function is WorkerFunction method && context is InvocationFunctionContext bridged
-            ? await method.RunAsync(bridged)
-            : await invocation.Function.InvokeAsync(invocation.Invocation, context.CancellationToken);
+        if (invocation.Function is not WorkerFunction method || context is not InvocationFunctionContext bridged)
+            throw new InvalidOperationException($"{context.FunctionDefinition.Name}: the last step runs a [Function] method " +
+                                                "on the context the dispatcher made for it, which binds its parameters.");
+        invocation.Result = await method.RunAsync(bridged);
     }
 }
 

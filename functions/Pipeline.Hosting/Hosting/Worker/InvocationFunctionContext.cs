@@ -153,38 +153,3 @@ internal sealed class WorkerBindingMetadata(string name, string type, BindingDir
     public override string Type => type;
     public override BindingDirection Direction => direction;
 }
-
-/// <summary>
-/// The worker's description of a function still written as an <see cref="IFunction"/>, so that it runs through the
-/// same middleware: its name and its bindings, read from its declaration.
-/// </summary>
-internal sealed class DeclaredFunctionDefinition(IFunction function) : Microsoft.Azure.Functions.Worker.FunctionDefinition
-{
-    public override ImmutableArray<FunctionParameter> Parameters => [];
-
-    public override string PathToAssembly => function.GetType().Assembly.Location;
-
-    public override string EntryPoint { get; } = $"{function.GetType().FullName}.{nameof(IFunction.InvokeAsync)}";
-
-    public override string Id => function.Definition.Name;
-
-    public override string Name => function.Definition.Name;
-
-    public override IImmutableDictionary<string, BindingMetadata> InputBindings { get; } =
-        ImmutableDictionary<string, BindingMetadata>.Empty.Add(function.Definition.Trigger.BindingName,
-            new WorkerBindingMetadata(function.Definition.Trigger.BindingName, TriggerType(function.Definition.Trigger), BindingDirection.In));
-
-    public override IImmutableDictionary<string, BindingMetadata> OutputBindings { get; } = function.Definition.QueueOutputs
-        .Select(o => (BindingMetadata)new WorkerBindingMetadata(o.BindingName, "serviceBus", BindingDirection.Out))
-        .Concat(function.Definition.Trigger is HttpRoute
-            ? [new WorkerBindingMetadata(HttpRoute.ResponseBindingName, "http", BindingDirection.Out)]
-            : [])
-        .ToImmutableDictionary(b => b.Name);
-
-    private static string TriggerType(FunctionTrigger trigger) => trigger switch
-    {
-        HttpRoute => "httpTrigger",
-        MessageTrigger => "serviceBusTrigger",
-        _ => "timerTrigger",
-    };
-}

@@ -48,13 +48,16 @@ internal sealed class WorkerFunction : IFunction
     public WorkerFunctionDefinition WorkerDefinition => _workerDefinition;
 
     /// <summary>The functions of the registered classes: one per <c>[Function]</c> method, on the class's one instance.</summary>
-    public static IEnumerable<IFunction> Of(IEnumerable<FunctionClass> classes, IServiceProvider services) =>
+    public static IEnumerable<WorkerFunction> Of(IEnumerable<FunctionClass> classes, IServiceProvider services) =>
         classes.SelectMany(c => c.Type
             .GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
             .Where(m => m.IsDefined(typeof(FunctionAttribute)))
             .Select(m => new WorkerFunction(m, m.IsStatic ? null : services.GetRequiredService(c.Type), services)));
 
-    /// <summary>The method alone, without the middleware (which the dispatcher runs around <see cref="RunAsync"/>).</summary>
+    /// <summary>
+    /// The method alone, without the middleware (which the dispatcher runs around <see cref="RunAsync"/>): its
+    /// parameters bound and its result read, as the bridge's own tests check them.
+    /// </summary>
     public Task<FunctionResult> InvokeAsync(Invocation invocation, CancellationToken cancellationToken) =>
         RunAsync(new InvocationFunctionContext(_workerDefinition, new InvocationFeature(this, invocation), _services, cancellationToken));
 
