@@ -1,9 +1,5 @@
-using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Pipeline.Functions.Intercom;
-using Pipeline.Functions.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.IntegrationTests;
 

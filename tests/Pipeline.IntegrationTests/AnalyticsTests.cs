@@ -1,6 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions.Analytics;
-using Pipeline.Functions.Envelope;
 
 namespace Pipeline.IntegrationTests;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Pipeline.Functions.ApiReference;
 using Pipeline.IntegrationTests.IAdvize;

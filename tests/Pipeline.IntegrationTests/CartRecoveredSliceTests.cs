@@ -1,7 +1,3 @@
-using Azure.Data.Tables;
-using Pipeline.Functions.Envelope;
-using Pipeline.Functions.Storage;
-
 namespace Pipeline.IntegrationTests;
 
 /// <summary>

@@ -1,11 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Hosting.Worker;
-using Pipeline.Functions.Messaging;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.IntegrationTests;
 

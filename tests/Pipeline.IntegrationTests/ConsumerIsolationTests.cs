@@ -1,7 +1,3 @@
-using Azure.Data.Tables;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Storage;
-
 namespace Pipeline.IntegrationTests;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.IntegrationTests;
 
 /// <summary>

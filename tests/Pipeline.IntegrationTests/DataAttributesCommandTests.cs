@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Intercom;
 

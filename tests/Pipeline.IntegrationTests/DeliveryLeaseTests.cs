@@ -1,11 +1,6 @@
-using Pipeline.Functions.Messaging;
-using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions.Delivery;
-using Pipeline.Functions.Envelope;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Intercom;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.IntegrationTests;
 

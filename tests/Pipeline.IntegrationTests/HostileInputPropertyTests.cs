@@ -1,9 +1,7 @@
-using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using FsCheck;
 using FsCheck.Fluent;
 using Pipeline.Functions.GhostMonitor;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.IntegrationTests;
 

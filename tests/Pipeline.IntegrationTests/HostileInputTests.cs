@@ -1,11 +1,6 @@
 using System.Net.Sockets;
-using Azure.Data.Tables;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Pipeline.Functions;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Storage;
 
 using static Pipeline.IntegrationTests.TrackingFixture;
 

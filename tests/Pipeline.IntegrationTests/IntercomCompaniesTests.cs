@@ -1,5 +1,3 @@
-using Azure.Data.Tables;
-using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions.Intercom;
 
 namespace Pipeline.IntegrationTests;

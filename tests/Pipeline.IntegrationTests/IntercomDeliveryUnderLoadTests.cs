@@ -1,6 +1,3 @@
-using Azure.Data.Tables;
-using Pipeline.Functions.Storage;
-
 namespace Pipeline.IntegrationTests;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Pipeline.Functions.Envelope;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 

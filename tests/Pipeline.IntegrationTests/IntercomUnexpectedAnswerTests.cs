@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 

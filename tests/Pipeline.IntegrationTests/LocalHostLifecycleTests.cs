@@ -1,6 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.IntegrationTests;
 

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.IntegrationTests;
 

@@ -1,8 +1,4 @@
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.IntegrationTests;
 

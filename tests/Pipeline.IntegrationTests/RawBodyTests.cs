@@ -1,7 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.IntegrationTests;
 

@@ -1,8 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions.Delivery;
-using Pipeline.Functions.Envelope;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Messaging;
 
 namespace Pipeline.IntegrationTests;
 

@@ -1,8 +1,5 @@
-using Azure.Data.Tables;
-using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Intercom;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.IntegrationTests;
 

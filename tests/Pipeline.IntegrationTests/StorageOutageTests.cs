@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using Azure.Data.Tables;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.IntegrationTests;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using OpenTelemetry;
-using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 

@@ -1,5 +1,3 @@
-using Azure.Data.Tables;
-using Pipeline.Functions.Storage;
 using Pipeline.Functions.Tracking;
 
 using static Pipeline.IntegrationTests.TrackingFixture;

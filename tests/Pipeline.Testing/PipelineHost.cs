@@ -1,10 +1,5 @@
-using System.Text;
-using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions;
 using Pipeline.Functions.ApiReference;
 
 namespace Pipeline.Testing;

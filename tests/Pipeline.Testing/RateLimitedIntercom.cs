@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using WireMock;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;

@@ -1,7 +1,4 @@
-using System.Text.Json;
 using Azure.Storage.Queues;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Messaging;
 
 namespace Pipeline.Testing;
 

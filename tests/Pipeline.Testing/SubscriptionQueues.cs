@@ -1,4 +1,3 @@
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Pipeline;
 
 namespace Pipeline.Testing;

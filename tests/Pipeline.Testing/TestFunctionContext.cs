@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using Azure.Core.Serialization;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Pipeline.Testing;
 

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Security.Claims;
-using System.Text;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 

@@ -1,5 +1,3 @@
-using System.Net;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Reportei;
 
 namespace Pipeline.UnitTests;

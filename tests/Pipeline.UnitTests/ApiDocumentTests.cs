@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions;
 using Pipeline.Functions.ApiReference;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.UnitTests;
 

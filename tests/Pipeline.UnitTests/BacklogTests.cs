@@ -1,12 +1,10 @@
 using Azure;
 using Azure.Messaging.ServiceBus;
 using Azure.Messaging.ServiceBus.Administration;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Pipeline.Functions.Health;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.UnitTests;
 

@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using Pipeline.Functions;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.UnitTests;
 

@@ -1,8 +1,6 @@
-using System.Text;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Functions.Delivery;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.IAdvize;
 using Pipeline.Functions.Operations;
 using Pipeline.Functions.Reportei;

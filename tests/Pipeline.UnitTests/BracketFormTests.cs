@@ -1,4 +1,3 @@
-using System.Text;
 using System.Web;
 using FsCheck;
 using FsCheck.Xunit;

@@ -1,5 +1,3 @@
-using System.Text;
-using Pipeline.Functions.Hosting;
 using Pipeline.Testing;
 
 namespace Pipeline.UnitTests;

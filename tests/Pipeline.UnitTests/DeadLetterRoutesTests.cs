@@ -1,12 +1,9 @@
-using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Messaging.ServiceBus;
 using Azure.Messaging.ServiceBus.Administration;
 using Microsoft.Azure.Functions.Worker.Http;
 using Moq;
 using Pipeline.Functions.Health;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Operations;
 
 namespace Pipeline.UnitTests;

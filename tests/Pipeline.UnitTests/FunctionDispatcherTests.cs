@@ -1,14 +1,9 @@
-using System.Net;
 using Azure;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Hosting.Worker;
-using Pipeline.Functions.Messaging;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.UnitTests;
 

@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions;
-using Pipeline.Functions.Hosting;
-
 namespace Pipeline.UnitTests;
 
 /// <summary>The function.json files the Functions host reads are generated from the C# declarations; these check them.</summary>

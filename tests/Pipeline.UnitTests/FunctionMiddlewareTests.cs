@@ -2,15 +2,11 @@ using System.Diagnostics;
 using Azure;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Hosting.Worker;
-using Pipeline.Functions.Messaging;
-using Pipeline.Functions.Storage;
 using Pipeline.Functions.Telemetry;
 
 namespace Pipeline.UnitTests;

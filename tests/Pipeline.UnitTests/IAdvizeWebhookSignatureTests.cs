@@ -1,7 +1,5 @@
-using System.Text;
 using FsCheck.Xunit;
 using Microsoft.Extensions.Options;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.IAdvize;
 
 namespace Pipeline.UnitTests;

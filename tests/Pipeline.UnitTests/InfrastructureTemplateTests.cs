@@ -2,11 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using System.Xml;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions;
 using Microsoft.AspNetCore.Builder;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Pipeline;
 
 namespace Pipeline.UnitTests;

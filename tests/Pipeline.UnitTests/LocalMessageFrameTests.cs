@@ -1,5 +1,3 @@
-using Pipeline.Functions.Messaging;
-
 namespace Pipeline.UnitTests;
 
 public sealed class LocalMessageFrameTests

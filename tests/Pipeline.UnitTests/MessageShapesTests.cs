@@ -1,4 +1,3 @@
-using Pipeline.Functions.Envelope;
 using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.Intercom;
 

@@ -1,7 +1,4 @@
-using System.Text.Json;
-using Azure.Data.Tables;
 using FsCheck.Xunit;
-using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Reportei;
 
 namespace Pipeline.UnitTests;

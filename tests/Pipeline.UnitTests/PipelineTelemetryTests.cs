@@ -1,14 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Moq;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using Pipeline.Functions;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Storage;
 using Pipeline.Functions.Telemetry;
 
 namespace Pipeline.UnitTests;

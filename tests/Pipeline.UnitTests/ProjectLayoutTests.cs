@@ -1,6 +1,4 @@
 using System.Reflection;
-using Pipeline.Functions;
-using Pipeline.Functions.Envelope;
 
 namespace Pipeline.UnitTests;
 

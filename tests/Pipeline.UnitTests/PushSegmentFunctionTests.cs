@@ -1,4 +1,3 @@
-using System.Net;
 using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Time.Testing;

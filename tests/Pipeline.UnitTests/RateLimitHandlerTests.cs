@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Functions.Delivery;
 using Pipeline.Functions.Delivery.Http;

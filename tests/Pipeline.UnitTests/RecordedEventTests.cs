@@ -1,10 +1,7 @@
-using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions.Analytics;
-using Pipeline.Functions.Envelope;
 using Pipeline.Functions.GhostMonitor;
 using Pipeline.Functions.IAdvize;
 using Pipeline.Functions.Intercom;

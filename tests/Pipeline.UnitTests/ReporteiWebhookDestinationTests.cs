@@ -1,9 +1,7 @@
-using System.Net;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Pipeline.Functions.Delivery;
-using Pipeline.Functions.Envelope;
 using Pipeline.Functions.Reportei;
 
 namespace Pipeline.UnitTests;

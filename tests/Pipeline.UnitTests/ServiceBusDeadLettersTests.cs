@@ -3,7 +3,6 @@ using Azure.Messaging.ServiceBus;
 using Azure.Messaging.ServiceBus.Administration;
 using Moq;
 using Pipeline.Functions.Health;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Operations;
 
 namespace Pipeline.UnitTests;

@@ -1,8 +1,5 @@
 using Azure.Core.Pipeline;
 using Azure.Identity;
-using Microsoft.Extensions.Configuration;
-using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.UnitTests;
 

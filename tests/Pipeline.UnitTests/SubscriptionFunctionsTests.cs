@@ -1,10 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions;
-using Pipeline.Functions.Envelope;
 using Pipeline.Functions.GhostMonitor;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Hosting.Worker;
 using Pipeline.Functions.Pipeline;
 

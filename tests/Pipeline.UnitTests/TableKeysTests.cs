@@ -1,5 +1,4 @@
 using FsCheck.Xunit;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.UnitTests;
 

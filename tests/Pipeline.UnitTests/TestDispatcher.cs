@@ -1,11 +1,6 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Moq;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Hosting.Worker;
-using Pipeline.Functions.Messaging;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.UnitTests;
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text;
 using Pipeline.Functions.Tracking;
 
 namespace Pipeline.UnitTests;

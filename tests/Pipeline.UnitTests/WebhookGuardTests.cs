@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Options;
 using Moq;
 using Pipeline.Functions.Reportei;

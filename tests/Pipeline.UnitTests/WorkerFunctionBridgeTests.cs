@@ -1,11 +1,8 @@
-using System.Net;
 using System.Security.Cryptography;
 using Azure.Core.Serialization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Hosting.Worker;
 
 namespace Pipeline.UnitTests;

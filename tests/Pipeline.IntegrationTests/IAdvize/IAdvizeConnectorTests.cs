@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions.Tracking;
 
 namespace Pipeline.IntegrationTests.IAdvize;

@@ -1,8 +1,5 @@
-using Azure.Data.Tables;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pipeline.Functions.IAdvize;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.IntegrationTests.IAdvize;
 

@@ -1,5 +1,3 @@
-using Azure.Data.Tables;
-using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions.IAdvize;
 using Pipeline.Functions.Tracking;
 

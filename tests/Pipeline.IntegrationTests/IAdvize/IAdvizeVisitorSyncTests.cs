@@ -1,6 +1,3 @@
-using Azure.Data.Tables;
-using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions.Storage;
 using Pipeline.Functions.Tracking;
 
 namespace Pipeline.IntegrationTests.IAdvize;

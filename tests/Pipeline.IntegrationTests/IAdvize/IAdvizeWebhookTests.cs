@@ -1,6 +1,4 @@
-using Azure.Data.Tables;
 using Pipeline.Functions.IAdvize;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.IntegrationTests.IAdvize;
 

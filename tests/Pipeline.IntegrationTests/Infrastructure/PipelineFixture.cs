@@ -1,7 +1,3 @@
-using Azure.Data.Tables;
-using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions.Storage;
-
 namespace Pipeline.IntegrationTests.Infrastructure;
 
 /// <summary>

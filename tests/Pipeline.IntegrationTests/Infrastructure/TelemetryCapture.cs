@@ -1,7 +1,5 @@
 using System.Collections;
 using System.Diagnostics;
-using System.Text;
-using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;

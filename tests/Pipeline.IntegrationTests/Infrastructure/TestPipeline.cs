@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Pipeline.IntegrationTests.Infrastructure;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using Azure.Data.Tables;
-using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions.Reportei;
-using Pipeline.Functions.Storage;
 
 namespace Pipeline.IntegrationTests.Reportei;
 
