@@ -15,19 +15,19 @@ public static class AnalyticsIngest
         if (RequestBodies.ReadJsonObject(request, MaxBodyBytes, out var body) is { } refused)
             return Refused(Error(request, (int)refused.Status, refused.Message));
 
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var field in AnalyticsKind.RequiredFields) RequireId(body, field, errors);
-        var (entity, entityIdField) = Entity(kind, body, errors);
+        var problems = new FieldProblems();
+        foreach (var field in AnalyticsKind.RequiredFields) RequireId(body, field, problems);
+        var (entity, entityIdField) = Entity(kind, body, problems);
         foreach (var field in AnalyticsKind.OptionalTextFields)
         {
             if (body.TryGetProperty(field, out var value) && value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
-                errors[field] = "must be a string";
+                problems.Add(field, "must be a string");
         }
         if (body.TryGetProperty("version_info", out var version) && version.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
-            errors["version_info"] = "must be an object of key/value pairs";
+            problems.Add("version_info", "must be an object of key/value pairs");
         else if (JsonDepth.FirstTooDeep(body) is { } tooDeep)
-            errors[tooDeep] = JsonDepth.Problem;
-        if (errors.Count > 0) return Refused(Invalid(request, errors));
+            problems.Add(tooDeep, JsonDepth.Problem);
+        if (problems.Any) return Refused(Invalid(request, problems));
 
         var entityId = body.GetProperty(entityIdField!).GetString()!;
         var id = Guid.CreateVersion7(clock.GetUtcNow());
@@ -52,7 +52,7 @@ public static class AnalyticsIngest
     }
 
     /// <summary>Which lead or contact the event is about, and the field that names it.</summary>
-    private static (string? Entity, string? Field) Entity(AnalyticsKind kind, JsonElement body, Dictionary<string, string> errors)
+    private static (string? Entity, string? Field) Entity(AnalyticsKind kind, JsonElement body, FieldProblems problems)
     {
         if (kind.FixedEntity is { } fixedEntity)
         {
@@ -60,21 +60,21 @@ public static class AnalyticsIngest
             var field = body.TryGetProperty(kind.EntityIdField!, out _) || !body.TryGetProperty("entity_id", out _)
                 ? kind.EntityIdField!
                 : "entity_id";
-            RequireId(body, field, errors);
+            RequireId(body, field, problems);
             return (fixedEntity, field);
         }
-        RequireId(body, "entity_id", errors);
+        RequireId(body, "entity_id", problems);
         // The seed's own example sends "lead or contact"; any text is stored, and "lead"/"contact" are searchable.
-        RequireId(body, "entity_type", errors);
+        RequireId(body, "entity_type", problems);
         var type = body.TryGetProperty("entity_type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
         return (type, "entity_id");
     }
 
-    private static void RequireId(JsonElement body, string field, Dictionary<string, string> errors)
+    private static void RequireId(JsonElement body, string field, FieldProblems problems)
     {
-        if (!body.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) errors[field] = "is required";
-        else if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString())) errors[field] = "must be a non-empty string";
-        else if (value.GetString()!.Length > MaxIdLength) errors[field] = $"must be at most {MaxIdLength} characters";
+        if (!body.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) problems.Add(field, "is required");
+        else if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString())) problems.Add(field, "must be a non-empty string");
+        else if (value.GetString()!.Length > MaxIdLength) problems.Add(field, $"must be at most {MaxIdLength} characters");
     }
 
     private static bool IsKnown(AnalyticsKind kind, string name) =>
@@ -83,8 +83,8 @@ public static class AnalyticsIngest
 
     private static AnalyticsOutput Refused(HttpResponseData response) => new() { Response = response };
 
-    public static HttpResponseData Invalid(HttpRequestData request, Dictionary<string, string> errors) =>
-        request.CreateJsonResponse(HttpStatusCode.UnprocessableEntity, new AnalyticsFieldsRefused("validation failed", errors),
+    public static HttpResponseData Invalid(HttpRequestData request, FieldProblems problems) =>
+        request.CreateJsonResponse(HttpStatusCode.UnprocessableEntity, new AnalyticsFieldsRefused("validation failed", problems.All),
             AnalyticsJson.Default.AnalyticsFieldsRefused);
 
     public static HttpResponseData Error(HttpRequestData request, int status, string message) =>

@@ -13,19 +13,19 @@ public static class AnalyticsSearch
     public static async Task<HttpResponseData> HandleAsync(string entity, string entityIdParameter, HttpRequestData request,
         AnalyticsIndex index, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var problems = new FieldProblems();
         var recordings = Values(request, "recording_id").Concat(Values(request, "recording_id[]"))
             .Where(v => !string.IsNullOrWhiteSpace(v)).Distinct(StringComparer.Ordinal).ToList();
-        if (recordings.Count == 0) errors["recording_id"] = "is required (one or more: recording_id=a&recording_id=b)";
+        if (recordings.Count == 0) problems.Add("recording_id", "is required (one or more: recording_id=a&recording_id=b)");
         else if (recordings.Count > AnalyticsIndex.MaxRecordingsPerSearch)
-            errors["recording_id"] = $"names {recordings.Count} recordings; a search takes at most {AnalyticsIndex.MaxRecordingsPerSearch}";
-        var customerId = Required(request, "customer_id", errors);
-        var userId = Required(request, "user_id", errors);
-        var entityId = Required(request, entityIdParameter, errors);
-        var latest = Flag(request, "latest", errors);
-        var page = Number(request, "page", 1, int.MaxValue, 1, errors);
-        var pageSize = Number(request, "pageSize", 1, MaxPageSize, DefaultPageSize, errors);
-        if (errors.Count > 0) return AnalyticsIngest.Invalid(request, errors);
+            problems.Add("recording_id", $"names {recordings.Count} recordings; a search takes at most {AnalyticsIndex.MaxRecordingsPerSearch}");
+        var customerId = Required(request, "customer_id", problems);
+        var userId = Required(request, "user_id", problems);
+        var entityId = Required(request, entityIdParameter, problems);
+        var latest = Flag(request, "latest", problems);
+        var page = Number(request, "page", 1, int.MaxValue, 1, problems);
+        var pageSize = Number(request, "pageSize", 1, MaxPageSize, DefaultPageSize, problems);
+        if (problems.Any) return AnalyticsIngest.Invalid(request, problems);
 
         var found = await index.SearchAsync(AnalyticsIndex.PartitionOf(entity, customerId!, userId!, entityId!), recordings, latest,
             cancellationToken);
@@ -45,31 +45,31 @@ public static class AnalyticsSearch
     private static IEnumerable<string> Values(HttpRequestData request, string name) =>
         request.Query.GetValues(name) ?? [];
 
-    private static string? Required(HttpRequestData request, string name, Dictionary<string, string> errors)
+    private static string? Required(HttpRequestData request, string name, FieldProblems problems)
     {
         var value = Values(request, name).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
-        if (value is null) errors[name] = "is required";
+        if (value is null) problems.Add(name, "is required");
         return value;
     }
 
-    private static bool Flag(HttpRequestData request, string name, Dictionary<string, string> errors)
+    private static bool Flag(HttpRequestData request, string name, FieldProblems problems)
     {
         switch (Values(request, name).FirstOrDefault()?.ToLowerInvariant())
         {
             case null or "" or "false" or "0": return false;
             case "true" or "1": return true;
             default:
-                errors[name] = "must be true or false";
+                problems.Add(name, "must be true or false");
                 return false;
         }
     }
 
-    private static int Number(HttpRequestData request, string name, int min, int max, int fallback, Dictionary<string, string> errors)
+    private static int Number(HttpRequestData request, string name, int min, int max, int fallback, FieldProblems problems)
     {
         var text = Values(request, name).FirstOrDefault();
         if (string.IsNullOrEmpty(text)) return fallback;
         if (int.TryParse(text, out var value) && value >= min && value <= max) return value;
-        errors[name] = max == int.MaxValue ? $"must be a whole number of at least {min}" : $"must be a whole number from {min} to {max}";
+        problems.Add(name, max == int.MaxValue ? $"must be a whole number of at least {min}" : $"must be a whole number from {min} to {max}");
         return fallback;
     }
 }

@@ -36,7 +36,7 @@ public sealed class PushSegmentFunction(TimeProvider clock)
             return new()
             {
                 Response = req.CreateJsonResponse(HttpStatusCode.BadRequest,
-                    new PushFieldsRefused("400", outcome.Errors), GhostMonitorJson.Default.PushFieldsRefused),
+                    new PushFieldsRefused("400", outcome.Problems.All), GhostMonitorJson.Default.PushFieldsRefused),
             };
         }
 

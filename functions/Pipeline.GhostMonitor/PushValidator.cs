@@ -13,14 +13,14 @@ public static class PushValidator
     /// <summary>Written beside <c>trial_days_left</c> when the push gave the date the trial ends.</summary>
     public const string TrialEndsAtField = "trial_ends_at";
 
-    public sealed record Outcome(JsonElement? Data, Dictionary<string, string> Errors)
+    public sealed record Outcome(JsonElement? Data, FieldProblems Problems)
     {
-        public bool IsValid => Errors.Count == 0;
+        public bool IsValid => !Problems.Any;
     }
 
     public static Outcome Validate(PushSegment segment, JsonElement body)
     {
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var problems = new FieldProblems();
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -32,17 +32,17 @@ public static class PushValidator
                     .FirstOrDefault(v => v is not null);
                 if (value is not { } present || present.ValueKind is JsonValueKind.Null)
                 {
-                    errors[field.Name] = Describe(field, "is required");
+                    problems.Add(field.Name, Describe(field, "is required"));
                     continue;
                 }
                 var problem = WriteField(writer, field, present);
-                if (problem is not null) errors[field.Name] = problem;
+                if (problem is not null) problems.Add(field.Name, problem);
             }
             writer.WriteEndObject();
         }
-        if (errors.Count > 0) return new Outcome(null, errors);
+        if (problems.Any) return new Outcome(null, problems);
         using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        return new Outcome(document.RootElement.Clone(), errors);
+        return new Outcome(document.RootElement.Clone(), problems);
     }
 
     private static string? WriteField(Utf8JsonWriter writer, FieldSpec field, JsonElement value)

@@ -14,28 +14,28 @@ public sealed class MobileGeoFunction(TrackingIds ids, IOptions<TrackingOptions>
         var (body, error) = TrackingRequest.Read(req, options.Value);
         if (error is not null) return TrackingOutput.Refused(error);
 
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var lat = Coordinate(body, "lat", 90, errors);
-        var lon = Coordinate(body, "lon", 180, errors);
+        var problems = new FieldProblems();
+        var lat = Coordinate(body, "lat", 90, problems);
+        var lon = Coordinate(body, "lon", 180, problems);
         double? accuracy = null;
         if (TrackingRequest.Text(body, "accuracy") is { } accuracyText)
         {
             if (TrackingAction.TryNumber(accuracyText, out var a) && a >= 0) accuracy = a;
-            else errors["accuracy"] = "must be a number of at least 0";
+            else problems.Add("accuracy", "must be a number of at least 0");
         }
-        var (mid, unknown) = await MobileSession.CheckAsync(req, ids, body, errors, cancellationToken);
-        if (MobileSession.Refusal(req, errors, unknown) is { } refusal) return TrackingOutput.Refused(refusal);
+        var (mid, unknown) = await MobileSession.CheckAsync(req, ids, body, problems, cancellationToken);
+        if (MobileSession.Refusal(req, problems, unknown) is { } refusal) return TrackingOutput.Refused(refusal);
 
         var data = JsonSerializer.SerializeToElement(new GeoFix(mid!, lat, lon, accuracy), TrackingJson.Default.GeoFix);
         return TrackingRequest.Accept(TrackingRequest.Ok(req, ReadingsAccepted.Instance, TrackingJson.Default.ReadingsAccepted), TrackingEvents.MobileGeo,
             TrackingRequest.VisitorSubject(mid!), data, clock);
     }
 
-    private static double Coordinate(JsonElement body, string name, double limit, Dictionary<string, string> errors)
+    private static double Coordinate(JsonElement body, string name, double limit, FieldProblems problems)
     {
         var text = TrackingRequest.Text(body, name);
-        if (text is null) errors[name] = "is required";
-        else if (!TrackingAction.TryNumber(text, out var value) || Math.Abs(value) > limit) errors[name] = $"must be a number from -{limit} to {limit}";
+        if (text is null) problems.Add(name, "is required");
+        else if (!TrackingAction.TryNumber(text, out var value) || Math.Abs(value) > limit) problems.Add(name, $"must be a number from -{limit} to {limit}");
         else return value;
         return 0;
     }

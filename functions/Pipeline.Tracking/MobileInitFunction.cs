@@ -12,9 +12,9 @@ public sealed class MobileInitFunction(TrackingIds ids, IOptions<TrackingOptions
         if (error is not null) return TrackingOutput.Refused(error);
 
         var appKey = TrackingRequest.Text(body, "appkey")!;
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var email = TrackingRequest.Email(body, "userEmail", errors);
-        if (errors.Count > 0) return TrackingOutput.Refused(TrackingRequest.Invalid(req, errors));
+        var problems = new FieldProblems();
+        var email = TrackingRequest.Email(body, "userEmail", problems);
+        if (problems.Any) return TrackingOutput.Refused(TrackingRequest.Invalid(req, problems));
         var phone = TrackingRequest.Text(body, "userPhone");
         var identified = !string.IsNullOrWhiteSpace(email) || !string.IsNullOrWhiteSpace(phone);
         var id = await ids.IssueAsync(appKey, TrackingIdKind.MobileId, email, phone, cancellationToken);

@@ -11,9 +11,9 @@ public sealed class MobileSendFunction(TrackingIds ids, IOptions<TrackingOptions
         var (body, error) = TrackingRequest.Read(req, options.Value);
         if (error is not null) return TrackingOutput.Refused(error);
 
-        var (data, errors) = TrackingAction.Validate(body);
-        var (mid, unknown) = await MobileSession.CheckAsync(req, ids, body, errors, cancellationToken);
-        if (MobileSession.Refusal(req, errors, unknown) is { } refusal) return TrackingOutput.Refused(refusal);
+        var (data, problems) = TrackingAction.Validate(body);
+        var (mid, unknown) = await MobileSession.CheckAsync(req, ids, body, problems, cancellationToken);
+        if (MobileSession.Refusal(req, problems, unknown) is { } refusal) return TrackingOutput.Refused(refusal);
 
         return TrackingRequest.Accept(TrackingRequest.Ok(req, ActionAccepted.Instance, TrackingJson.Default.ActionAccepted), TrackingEvents.MobileSend, TrackingRequest.VisitorSubject(mid!),
             SendData.With(data!.Value, ("mid", mid!), (TrackingRequest.AppKeyField, TrackingRequest.Text(body, "appkey")!)), clock);

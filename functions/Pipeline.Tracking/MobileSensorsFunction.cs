@@ -16,10 +16,10 @@ public sealed class MobileSensorsFunction(TrackingIds ids, IOptions<TrackingOpti
         var (body, error) = TrackingRequest.Read(req, options.Value);
         if (error is not null) return TrackingOutput.Refused(error);
 
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var sensors = Normalise(body.TryGetProperty("sensors", out var s) ? s : default, errors);
-        var (mid, unknown) = await MobileSession.CheckAsync(req, ids, body, errors, cancellationToken);
-        if (MobileSession.Refusal(req, errors, unknown) is { } refusal) return TrackingOutput.Refused(refusal);
+        var problems = new FieldProblems();
+        var sensors = Normalise(body.TryGetProperty("sensors", out var s) ? s : default, problems);
+        var (mid, unknown) = await MobileSession.CheckAsync(req, ids, body, problems, cancellationToken);
+        if (MobileSession.Refusal(req, problems, unknown) is { } refusal) return TrackingOutput.Refused(refusal);
 
         var data = RequestBodies.Json(w =>
         {
@@ -45,7 +45,7 @@ public sealed class MobileSensorsFunction(TrackingIds ids, IOptions<TrackingOpti
     }
 
     /// <summary>Both wire forms become a list of sensors, each a map of field → text; numeric fields are checked.</summary>
-    private static List<Dictionary<string, string>> Normalise(JsonElement sensors, Dictionary<string, string> errors)
+    private static List<Dictionary<string, string>> Normalise(JsonElement sensors, FieldProblems problems)
     {
         var result = new List<Dictionary<string, string>>();
         switch (sensors.ValueKind)
@@ -68,18 +68,18 @@ public sealed class MobileSensorsFunction(TrackingIds ids, IOptions<TrackingOpti
                 }
                 break;
             default:
-                errors["sensors"] = "at least one sensor is required (sensors[0][uuid]=…)";
+                problems.Add("sensors", "at least one sensor is required (sensors[0][uuid]=…)");
                 return result;
         }
-        if (result.Count == 0) errors["sensors"] = "at least one sensor is required (sensors[0][uuid]=…)";
+        if (result.Count == 0) problems.Add("sensors", "at least one sensor is required (sensors[0][uuid]=…)");
         for (var i = 0; i < result.Count; i++)
         {
             if (!result[i].TryGetValue("uuid", out var uuid) || string.IsNullOrWhiteSpace(uuid))
-                errors[$"sensors[{i}][uuid]"] = "is required";
+                problems.Add($"sensors[{i}][uuid]", "is required");
             foreach (var name in NumericFields)
             {
                 if (result[i].TryGetValue(name, out var value) && !TrackingAction.TryNumber(value, out _))
-                    errors[$"sensors[{i}][{name}]"] = "must be a number";
+                    problems.Add($"sensors[{i}][{name}]", "must be a number");
             }
         }
         return result;

@@ -9,18 +9,18 @@ public static class TrackingAction
     public static readonly string[] ActionTypes = ["visit", "sale", "contact", "feedback", "engagement", "profiling"];
 
     /// <returns>The typed event data (the id fields excluded), or the problems found.</returns>
-    public static (JsonElement? Data, Dictionary<string, string> Errors) Validate(JsonElement body)
+    public static (JsonElement? Data, FieldProblems Problems) Validate(JsonElement body)
     {
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var problems = new FieldProblems();
         var actionType = TrackingRequest.Text(body, "actionType");
-        if (actionType is null) errors["actionType"] = "is required";
-        else if (!ActionTypes.Contains(actionType)) errors["actionType"] = $"must be one of {string.Join(", ", ActionTypes)}";
+        if (actionType is null) problems.Add("actionType", "is required");
+        else if (!ActionTypes.Contains(actionType)) problems.Add("actionType", $"must be one of {string.Join(", ", ActionTypes)}");
         var requestType = TrackingRequest.Text(body, "requestType");
-        if (requestType is not null and not "action") errors["requestType"] = "must be 'action'";
+        if (requestType is not null and not "action") problems.Add("requestType", "must be 'action'");
 
         var additional = body.TryGetProperty("aditionalData", out var a) ? a : default;
         if (additional.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Object))
-            errors["aditionalData"] = "must be a set of fields (aditionalData[name]=value)";
+            problems.Add("aditionalData", "must be a set of fields (aditionalData[name]=value)");
 
         var json = RequestBodies.Json(w =>
         {
@@ -29,16 +29,16 @@ public static class TrackingAction
             w.WriteString("requestType", "action");
             w.WriteStartObject("aditionalData");
             if (additional.ValueKind == JsonValueKind.Object)
-                foreach (var field in additional.EnumerateObject()) WriteField(w, field, errors);
+                foreach (var field in additional.EnumerateObject()) WriteField(w, field, problems);
             w.WriteEndObject();
             w.WriteEndObject();
         });
-        if (errors.Count > 0) return (null, errors);
+        if (problems.Any) return (null, problems);
         using var document = JsonDocument.Parse(json);
-        return (document.RootElement.Clone(), errors);
+        return (document.RootElement.Clone(), problems);
     }
 
-    private static void WriteField(Utf8JsonWriter w, JsonProperty field, Dictionary<string, string> errors)
+    private static void WriteField(Utf8JsonWriter w, JsonProperty field, FieldProblems problems)
     {
         var key = $"aditionalData[{field.Name}]";
         switch (field.Name)
@@ -50,13 +50,13 @@ public static class TrackingAction
                     JsonValueKind.String => [field.Value.GetString()!],
                     _ => null,
                 };
-                if (items is null) { errors[key] = "must be a list of names"; return; }
+                if (items is null) { problems.Add(key, "must be a list of names"); return; }
                 w.WriteStartArray(field.Name);
                 foreach (var item in items) w.WriteStringValue(item);
                 w.WriteEndArray();
                 return;
             case "receipts":
-                if (field.Value.ValueKind != JsonValueKind.Array) { errors[key] = "must be a list of {name, value}"; return; }
+                if (field.Value.ValueKind != JsonValueKind.Array) { problems.Add(key, "must be a list of {name, value}"); return; }
                 w.WriteStartArray(field.Name);
                 var index = 0;
                 foreach (var receipt in field.Value.EnumerateArray())
@@ -65,7 +65,7 @@ public static class TrackingAction
                     var value = receipt.ValueKind == JsonValueKind.Object ? TrackingRequest.Text(receipt, "value") : null;
                     if (string.IsNullOrEmpty(name) || !TryNumber(value, out var amount))
                     {
-                        errors[$"{key}[{index}]"] = "needs a name and a numeric value";
+                        problems.Add($"{key}[{index}]", "needs a name and a numeric value");
                     }
                     else
                     {
@@ -81,22 +81,22 @@ public static class TrackingAction
             case "rating":
                 // "a number between 1-10" (the digest): 7.5 is such a number.
                 if (!TryNumber(Scalar(field.Value), out var rating) || rating is < 1 or > 10)
-                    errors[key] = "must be a number from 1 to 10";
+                    problems.Add(key, "must be a number from 1 to 10");
                 else w.WriteNumber(field.Name, rating);
                 return;
             case "percentCompleted":
                 if (!TryNumber(Scalar(field.Value)?.TrimEnd('%'), out var percent) || percent is < 0 or > 100)
-                    errors[key] = "must be a number from 0 to 100";
+                    problems.Add(key, "must be a number from 0 to 100");
                 else w.WriteNumber(field.Name, percent);
                 return;
             case "appointmentDate":
                 if (!DateTime.TryParseExact(Scalar(field.Value), "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture,
                         DateTimeStyles.None, out var appointment))
-                    errors[key] = "must be a date like 2024-05-01 14:30:00";
+                    problems.Add(key, "must be a date like 2024-05-01 14:30:00");
                 else w.WriteString(field.Name, appointment.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture));
                 return;
             case "senderType":
-                if (Scalar(field.Value) is not ("person" or "organization")) errors[key] = "must be 'person' or 'organization'";
+                if (Scalar(field.Value) is not ("person" or "organization")) problems.Add(key, "must be 'person' or 'organization'");
                 else w.WriteString(field.Name, Scalar(field.Value));
                 return;
             default:

@@ -37,9 +37,9 @@ public static class TrackingRequest
         }
         if (body.ValueKind != JsonValueKind.Object) return (default, Error(request, 400, "body must be a form or a JSON object"));
         if (!options.IsKnownApp(Text(body, "appkey")))
-            return (default, Error(request, 401, "appkey is missing or unknown", new() { ["appkey"] = "is not the key of a configured app" }));
+            return (default, Error(request, 401, "appkey is missing or unknown", FieldProblems.Of("appkey", "is not the key of a configured app").All));
         if (JsonDepth.FirstTooDeep(body) is { } tooDeep)
-            return (default, Invalid(request, new() { [tooDeep] = JsonDepth.Problem }));
+            return (default, Invalid(request, FieldProblems.Of(tooDeep, JsonDepth.Problem)));
         return (body, null);
     }
 
@@ -56,14 +56,14 @@ public static class TrackingRequest
     /// then encodes again: an email that arrives without <c>@</c> but with <c>%40</c> is decoded once more. Any other
     /// email without <c>@</c> is an error (the person is not identified by it).
     /// </summary>
-    public static string? Email(JsonElement body, string name, Dictionary<string, string> errors)
+    public static string? Email(JsonElement body, string name, FieldProblems problems)
     {
         var email = Text(body, name)?.Trim();
         if (string.IsNullOrEmpty(email)) return null;
         if (!email.Contains('@') && email.Contains("%40", StringComparison.OrdinalIgnoreCase))
             email = Uri.UnescapeDataString(email).Trim();
         if (email.Contains('@')) return email;
-        errors[name] = "must be an email address (with @)";
+        problems.Add(name, "must be an email address (with @)");
         return null;
     }
 
@@ -73,12 +73,12 @@ public static class TrackingRequest
     public static HttpResponseData Ok<T>(HttpRequestData request, T answer, JsonTypeInfo<T> type) =>
         request.CreateJsonResponse(HttpStatusCode.OK, answer, type);
 
-    public static HttpResponseData Error(HttpRequestData request, int status, string message, Dictionary<string, string>? errors = null) =>
+    public static HttpResponseData Error(HttpRequestData request, int status, string message, IReadOnlyDictionary<string, string>? errors = null) =>
         request.CreateJsonResponse((HttpStatusCode)status, new TrackingRefusal("error", message, errors is { Count: > 0 } ? errors : null),
             TrackingJson.Default.TrackingRefusal);
 
-    public static HttpResponseData Invalid(HttpRequestData request, Dictionary<string, string> errors) =>
-        Error(request, 422, "the request has invalid fields", errors);
+    public static HttpResponseData Invalid(HttpRequestData request, FieldProblems problems) =>
+        Error(request, 422, "the request has invalid fields", problems.All);
 
     public const string VisitorSubjectPrefix = "visitor:";
 

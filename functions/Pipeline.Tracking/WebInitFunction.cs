@@ -15,9 +15,9 @@ public sealed class WebInitFunction(TrackingIds ids, IOptions<TrackingOptions> o
         if (error is not null) return TrackingOutput.Refused(error);
 
         var appKey = TrackingRequest.Text(body, "appkey")!;
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var email = TrackingRequest.Email(body, "email", errors);
-        if (errors.Count > 0) return TrackingOutput.Refused(TrackingRequest.Invalid(req, errors));
+        var problems = new FieldProblems();
+        var email = TrackingRequest.Email(body, "email", problems);
+        if (problems.Any) return TrackingOutput.Refused(TrackingRequest.Invalid(req, problems));
         var phone = TrackingRequest.Text(body, "phone");
         var identified = !string.IsNullOrWhiteSpace(email) || !string.IsNullOrWhiteSpace(phone);
         var kind = identified ? TrackingIdKind.Uid : TrackingIdKind.Pid;

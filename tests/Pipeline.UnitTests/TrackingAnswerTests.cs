@@ -36,7 +36,7 @@ public sealed class TrackingAnswerTests
     {
         var request = TestHttpRequestData.PostJson(_context, "https://app.example/api/jsapi/init", "{}");
 
-        var error = TrackingRequest.Invalid(request, new() { ["prénom\""] = "is <required>" });
+        var error = TrackingRequest.Invalid(request, FieldProblems.Of("prénom\"", "is <required>"));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, error.StatusCode);
         Assert.Equal("""{"status":"error","message":"the request has invalid fields","errors":{"prénom\"":"is <required>"}}""",

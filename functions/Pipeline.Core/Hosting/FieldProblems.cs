@@ -9,6 +9,19 @@ public sealed class FieldProblems(IReadOnlySet<string> wrongType)
 {
     private readonly OrderedDictionary<string, string> _problems = new(StringComparer.Ordinal);
 
+    /// <summary>For a body read field by field, where no field can be of a wrong type to its record.</summary>
+    public FieldProblems() : this(new HashSet<string>())
+    {
+    }
+
+    /// <summary>One problem, for a check that stops at it.</summary>
+    public static FieldProblems Of(string field, string message)
+    {
+        var problems = new FieldProblems();
+        problems.Add(field, message);
+        return problems;
+    }
+
     /// <summary>Whether the field was sent with a JSON type its record cannot hold; the record reads it as not sent.</summary>
     public bool IsWrongType(string field) => wrongType.Contains(field);
 
