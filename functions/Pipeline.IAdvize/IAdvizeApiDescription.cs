@@ -85,9 +85,10 @@ public sealed class IAdvizeApiDescription : IApiDescription
         {"type":"object","required":["eventType"],"properties":{
           "eventId":{"type":"string","minLength":1,"maxLength":256},
           "eventType":{"type":"string","minLength":1,"maxLength":100,"description":"{{{{KnownEvents}}}}, or another (stored as it comes)"},
-          "platform":{"type":"string"},"websiteId":{"type":"integer"},"clientId":{"type":"integer"},
-          "conversationId":{"type":"integer"},"operatorId":{"type":"integer"},"userId":{"type":"integer"},
-          "visitorId":{"type":"string","maxLength":256},"channel":{"type":"string"},"score":{"type":"integer"},
+          "platform":{"type":"string"},"websiteId":{"type":"integer","minimum":0},"clientId":{"type":"integer","minimum":0},
+          "conversationId":{"type":"integer","minimum":0},"operatorId":{"type":"integer","minimum":0},"userId":{"type":"integer","minimum":0},
+          "visitorId":{"type":"string","maxLength":256},"channel":{"type":"string","maxLength":256},
+          "score":{"type":"integer","minimum":0,"maximum":{{{{WebhookPayload.MaxScore}}}}},
           "connectorId":{"type":"string","format":"uuid"},"connectorVersionId":{"type":"string","format":"uuid"},
           "createdAt":{"type":"string","format":"date-time"},"sentAt":{"type":"string","format":"date-time"}}}
         """);

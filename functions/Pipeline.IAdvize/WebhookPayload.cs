@@ -18,6 +18,12 @@ public static class WebhookPayload
     public const string CorrelationHeader = "X-iAdvize-CorrelationId";
 
     public static readonly string[] IntegerFields = ["websiteId", "clientId", "conversationId", "operatorId", "userId", "score"];
+
+    /// <summary>
+    /// The highest satisfaction score taken (the digest says only "integer"; iAdvize's surveys score 1–5 or 0–10). A
+    /// larger one would be averaged into the website's satisfaction as if it were real.
+    /// </summary>
+    public const int MaxScore = 100;
     public static readonly string[] DateFields = ["createdAt", "sentAt"];
 
     public sealed record Parsed(JsonObject Data, string EventType, string? EventId, string? DeliveryId, string? CorrelationId);
@@ -60,6 +66,19 @@ public static class WebhookPayload
             if (IAdvizeSubjects.Text(payload[field]) is { Length: > MaxIdLength })
                 return (null, 400, $"{field} must be at most {MaxIdLength} characters");
         }
+        foreach (var field in IntegerFields)
+        {
+            if (payload[field] is null) continue;
+            var max = field == "score" ? MaxScore : long.MaxValue;
+            if (!(payload[field] is JsonValue number && number.GetValueKind() == JsonValueKind.Number
+                  && number.TryGetValue<long>(out var whole) && whole >= 0 && whole <= max))
+                return (null, 400, field == "score"
+                    ? $"score must be a whole number from 0 to {MaxScore}"
+                    : $"{field} must be a whole number (an iAdvize id) of at least 0");
+        }
+        if (payload["channel"] is { } channel
+            && !(channel is JsonValue channelValue && channelValue.TryGetValue<string>(out var channelName) && channelName.Length <= MaxIdLength))
+            return (null, 400, $"channel must be a string of at most {MaxIdLength} characters");
         foreach (var field in DateFields)
         {
             if (payload[field] is null) continue;

@@ -14,8 +14,8 @@ public sealed class MobileInitFunction(TrackingIds ids, IOptions<TrackingOptions
         var appKey = TrackingRequest.Text(body, "appkey")!;
         var problems = new FieldProblems();
         var email = TrackingRequest.Email(body, "userEmail", problems);
+        var phone = TrackingRequest.Phone(body, "userPhone", problems);
         if (problems.Any) return TrackingOutput.Refused(TrackingRequest.Invalid(req, problems));
-        var phone = TrackingRequest.Text(body, "userPhone");
         var identified = !string.IsNullOrWhiteSpace(email) || !string.IsNullOrWhiteSpace(phone);
         var id = await ids.IssueAsync(appKey, TrackingIdKind.MobileId, email, phone, cancellationToken);
 

@@ -8,6 +8,12 @@ public static class TrackingAction
 {
     public static readonly string[] ActionTypes = ["visit", "sale", "contact", "feedback", "engagement", "profiling"];
 
+    /// <summary>
+    /// The largest receipt, either way: the metrics sum a day's sales, and a larger value is no sum of money (it would
+    /// be counted as a sale while its value could not be added).
+    /// </summary>
+    public const double MaxReceiptValue = 1e15;
+
     /// <returns>The typed event data (the id fields excluded), or the problems found.</returns>
     public static (JsonElement? Data, FieldProblems Problems) Validate(JsonElement body)
     {
@@ -16,7 +22,8 @@ public static class TrackingAction
         if (actionType is null) problems.Add("actionType", "is required");
         else if (!ActionTypes.Contains(actionType)) problems.Add("actionType", $"must be one of {string.Join(", ", ActionTypes)}");
         var requestType = TrackingRequest.Text(body, "requestType");
-        if (requestType is not null and not "action") problems.Add("requestType", "must be 'action'");
+        if ((requestType is not null and not "action") || TrackingRequest.IsNotText(body, "requestType"))
+            problems.Add("requestType", "must be 'action'");
 
         var additional = body.TryGetProperty("aditionalData", out var a) ? a : default;
         if (additional.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Object))
@@ -66,6 +73,10 @@ public static class TrackingAction
                     if (string.IsNullOrEmpty(name) || !TryNumber(value, out var amount))
                     {
                         problems.Add($"{key}[{index}]", "needs a name and a numeric value");
+                    }
+                    else if (Math.Abs(amount) > MaxReceiptValue)
+                    {
+                        problems.Add($"{key}[{index}]", $"value must be at most {MaxReceiptValue:0} either way");
                     }
                     else
                     {

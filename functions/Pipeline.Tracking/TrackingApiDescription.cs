@@ -123,6 +123,7 @@ public sealed class TrackingApiDescription : IApiDescription
         if (properties.ContainsKey("actionType")) properties["actionType"] = ApiSchema.Parse($$"""{"enum":{{ActionTypes}}}""");
         if (properties.ContainsKey("requestType")) properties["requestType"] = ApiSchema.Parse("""{"const":"action"}""");
         if (properties.ContainsKey("uType")) properties["uType"] = ApiSchema.Parse("""{"enum":["p","c"]}""");
+        Bounded(properties, """["string","number"]""");
         if (technicalInfo)
             properties["technicalInfo"] = ApiSchema.Parse($$$"""
                 {"type":"object","properties":{"screenSize":{{{Scalar}}},"browserUserAgent":{{{Scalar}}},"browserType":{{{Scalar}}},
@@ -166,6 +167,16 @@ public sealed class TrackingApiDescription : IApiDescription
     }
 
     /// <summary>A form's fields: plain keys, and the bracket keys the SDKs send, matched by pattern.</summary>
+    /// <summary>The email and phone fields, at the lengths the visitor's row keeps (longer ones are refused).</summary>
+    private static void Bounded(JsonObject properties, string type)
+    {
+        foreach (var (name, max) in new[] { ("email", TrackingRequest.MaxEmailLength), ("userEmail", TrackingRequest.MaxEmailLength),
+                     ("phone", TrackingRequest.MaxPhoneLength), ("userPhone", TrackingRequest.MaxPhoneLength) })
+        {
+            if (properties.ContainsKey(name)) properties[name] = ApiSchema.Parse($$"""{"type":{{type}},"maxLength":{{max}}}""");
+        }
+    }
+
     private static JsonNode Form(string[] required, string[] optional, bool technicalInfo = false, bool additionalData = false,
         bool sensors = false)
     {
@@ -174,6 +185,7 @@ public sealed class TrackingApiDescription : IApiDescription
         if (properties.ContainsKey("actionType")) properties["actionType"] = ApiSchema.Parse($$"""{"enum":{{ActionTypes}}}""");
         if (properties.ContainsKey("requestType")) properties["requestType"] = ApiSchema.Parse("""{"const":"action"}""");
         if (properties.ContainsKey("uType")) properties["uType"] = ApiSchema.Parse("""{"enum":["p","c"]}""");
+        Bounded(properties, "\"string\"");
         var patterns = new JsonObject();
         if (technicalInfo) patterns[@"^technicalInfo\[(screenSize|browserUserAgent|browserType|appId|deviceOs)\]$"] = ApiSchema.String;
         if (additionalData)

@@ -58,14 +58,45 @@ public static class TrackingRequest
     /// </summary>
     public static string? Email(JsonElement body, string name, FieldProblems problems)
     {
+        if (IsNotText(body, name))
+        {
+            problems.Add(name, "must be an email address (with @)");
+            return null;
+        }
         var email = Text(body, name)?.Trim();
         if (string.IsNullOrEmpty(email)) return null;
         if (!email.Contains('@') && email.Contains("%40", StringComparison.OrdinalIgnoreCase))
             email = Uri.UnescapeDataString(email).Trim();
-        if (email.Contains('@')) return email;
-        problems.Add(name, "must be an email address (with @)");
+        if (email.Length > MaxEmailLength) problems.Add(name, $"must be an email address of at most {MaxEmailLength} characters");
+        else if (email.Contains('@')) return email;
+        else problems.Add(name, "must be an email address (with @)");
         return null;
     }
+
+    /// <summary>
+    /// A phone number field, if given. Bounded because the visitor's row keeps it, and a table property holds 32K
+    /// characters: a longer value would be accepted here and then never stored.
+    /// </summary>
+    public static string? Phone(JsonElement body, string name, FieldProblems problems)
+    {
+        var phone = Text(body, name)?.Trim();
+        if (IsNotText(body, name) || phone is { Length: > MaxPhoneLength })
+        {
+            problems.Add(name, $"must be a phone number of at most {MaxPhoneLength} characters");
+            return null;
+        }
+        return string.IsNullOrEmpty(phone) ? null : phone;
+    }
+
+    /// <summary>The field is sent, but as an object, a list or a boolean: no text a caller meant.</summary>
+    public static bool IsNotText(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var value)
+        && value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.Null);
+
+    /// <summary>The longest address SMTP carries (RFC 5321: a 256-octet path less its angle brackets).</summary>
+    public const int MaxEmailLength = 254;
+
+    public const int MaxPhoneLength = 64;
 
     public static TrackingOutput Accept(HttpResponseData response, string type, string subject, JsonElement data, TimeProvider clock) =>
         new() { Response = response, Event = EventEnvelope.Create(type, Source, subject, data, clock).ToJson() };

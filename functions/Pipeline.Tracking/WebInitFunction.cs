@@ -17,8 +17,8 @@ public sealed class WebInitFunction(TrackingIds ids, IOptions<TrackingOptions> o
         var appKey = TrackingRequest.Text(body, "appkey")!;
         var problems = new FieldProblems();
         var email = TrackingRequest.Email(body, "email", problems);
+        var phone = TrackingRequest.Phone(body, "phone", problems);
         if (problems.Any) return TrackingOutput.Refused(TrackingRequest.Invalid(req, problems));
-        var phone = TrackingRequest.Text(body, "phone");
         var identified = !string.IsNullOrWhiteSpace(email) || !string.IsNullOrWhiteSpace(phone);
         var kind = identified ? TrackingIdKind.Uid : TrackingIdKind.Pid;
         var id = await ids.IssueAsync(appKey, kind, email, phone, cancellationToken);

@@ -18,7 +18,7 @@ public sealed class WebSendFunction(TrackingIds ids, IOptions<TrackingOptions> o
         var uid = TrackingRequest.Text(body, "uid");
         var uType = TrackingRequest.Text(body, "uType");
         if (string.IsNullOrWhiteSpace(uid)) problems.Add("uid", "is required: the uid or pid /jsapi/init returned");
-        if (uType is not (null or "p" or "c")) problems.Add("uType", "must be 'p' (init returned pid) or 'c' (init returned uid)");
+        if (uType is not (null or "p" or "c") || TrackingRequest.IsNotText(body, "uType")) problems.Add("uType", "must be 'p' (init returned pid) or 'c' (init returned uid)");
         if (problems.Any) return TrackingOutput.Refused(TrackingRequest.Invalid(req, problems));
 
         var kind = await ids.FindAsync(TrackingRequest.Text(body, "appkey")!, uid!, cancellationToken);

@@ -109,6 +109,7 @@ public sealed class IAdvizeWebhookTests(IAdvizeFixture fixture) : IClassFixture<
     [InlineData("{\"eventType\":42}", "application/json", "eventType")]
     [InlineData("{\"eventType\":", "application/json", "not valid JSON")]
     [InlineData("eventId=x&visitorId=y", "application/x-www-form-urlencoded", "eventType")]
+    [InlineData("eventType=conversation.closed&websiteId=abc", "application/x-www-form-urlencoded", "websiteId")]
     [InlineData("{\"eventType\":\"conversation.closed\",\"createdAt\":\"yesterday\"}", "application/json", "createdAt")]
     public async Task A_signed_body_without_an_event_is_a_400_naming_the_problem(string body, string contentType, string named)
     {
@@ -123,6 +124,15 @@ public sealed class IAdvizeWebhookTests(IAdvizeFixture fixture) : IClassFixture<
     [InlineData("a lone low surrogate in another field", "\"channel\":\"chat\"", "\"channel\":\"chat\",\"userId\":\"\\udc00x\"", "surrogate")]
     [InlineData("eventType named twice", "\"channel\":\"chat\"", "\"channel\":\"chat\",\"eventType\":\"user.created\"", "eventType")]
     [InlineData("a lone surrogate in a property name", "\"channel\":\"chat\"", "\"channel\":\"chat\",\"\\ud800\":1", "surrogate")]
+    // The digest's integer fields and the channel: before, any JSON type was a 200, and a score of 2147483648 was
+    // averaged into the website's satisfaction.
+    [InlineData("a score beyond any survey's", "\"channel\":\"chat\"", "\"channel\":\"chat\",\"score\":2147483648", "score")]
+    [InlineData("a negative score", "\"channel\":\"chat\"", "\"channel\":\"chat\",\"score\":-5", "score")]
+    [InlineData("a score as text", "\"channel\":\"chat\"", "\"channel\":\"chat\",\"score\":\"abc\"", "score")]
+    [InlineData("a website id as an object", "\"websiteId\":1", "\"websiteId\":{\"x\":1}", "websiteId")]
+    [InlineData("a conversation id past any number", "\"conversationId\":1", "\"conversationId\":1e400", "conversationId")]
+    [InlineData("an operator id with a fraction", "\"operatorId\":1", "\"operatorId\":1.5", "operatorId")]
+    [InlineData("a channel that is no text", "\"channel\":\"chat\"", "\"channel\":{\"x\":1}", "channel")]
     public async Task A_signed_body_no_later_step_could_read_is_a_400_and_nothing_is_stored(string why, string find, string replace, string named)
     {
         var visitor = IAdvizeFixture.NewVisitorId();
