@@ -24,6 +24,7 @@ public static class WebhookPayload
     /// larger one would be averaged into the website's satisfaction as if it were real.
     /// </summary>
     public const int MaxScore = 100;
+
     public static readonly string[] DateFields = ["createdAt", "sentAt"];
 
     public sealed record Parsed(JsonObject Data, string EventType, string? EventId, string? DeliveryId, string? CorrelationId);
