@@ -68,12 +68,6 @@ public sealed record MetricsIntegrationBody(
         return problems.Any ? null : new MetricsIntegration(id, siteId, trackingAppKey, analyticsCustomerId, iadvizeWebsiteId);
     }
 
-    private static string? IdOf(FieldProblems problems, string field, string? value)
-    {
-        if (problems.WrongType(field, "must be a non-empty string") || value is null) return null;
-        if (string.IsNullOrWhiteSpace(value)) problems.Add(field, "must be a non-empty string");
-        else if (value.Length > MetricsIntegrationFunction.MaxIdLength) problems.Add(field, $"must be at most {MetricsIntegrationFunction.MaxIdLength} characters");
-        else return value;
-        return null;
-    }
+    private static string? IdOf(FieldProblems problems, string field, string? value) =>
+        MetricsDataBody.Text(problems, field, value, required: false, MetricsIntegrationFunction.MaxIdLength);
 }

@@ -109,12 +109,20 @@ public sealed partial record MetricsDataBody(string? CustomerIntegration, string
         return list;
     }
 
-    internal static string? RequiredText(FieldProblems problems, string field, string? value)
+    internal static string? RequiredText(FieldProblems problems, string field, string? value) =>
+        Text(problems, field, value, required: true, MaxTextLength);
+
+    /// <summary>A text field of Reportei's bodies: non-empty and at most <paramref name="maxLength"/> characters.</summary>
+    /// <returns>The text; null when it is not sent or <paramref name="problems"/> names it.</returns>
+    internal static string? Text(FieldProblems problems, string field, string? value, bool required, int maxLength)
     {
         if (problems.WrongType(field, "must be a non-empty string")) return null;
-        if (value is null) problems.Add(field, "is required");
+        if (value is null)
+        {
+            if (required) problems.Add(field, "is required");
+        }
         else if (string.IsNullOrWhiteSpace(value)) problems.Add(field, "must be a non-empty string");
-        else if (value.Length > MaxTextLength) problems.Add(field, $"must be at most {MaxTextLength} characters");
+        else if (value.Length > maxLength) problems.Add(field, $"must be at most {maxLength} characters");
         else return value;
         return null;
     }
