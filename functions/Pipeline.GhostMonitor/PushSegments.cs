@@ -1,4 +1,3 @@
-
 namespace Pipeline.Functions.GhostMonitor;
 
 /// <summary>How a field's value is read. Every kind accepts the value as a string (as the seed sends it) or as JSON.</summary>

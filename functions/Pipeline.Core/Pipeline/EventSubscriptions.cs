@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pipeline.Functions.Messaging;
-// The worker has a type of this name too; here it is always the app's.
 
 namespace Pipeline.Functions.Pipeline;
 
